@@ -1,0 +1,25 @@
+package io.zerolock;
+
+import io.zerolock.catalog.Constraint;
+import io.zerolock.catalog.ForeignKey;
+import io.zerolock.catalog.IndexDefinition;
+import io.zerolock.reindex.RebuildVerdict;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The maintenance view of one index: its facts, the constraint it enforces, the foreign keys that
+ * depend on it, and whether it can be rebuilt online on this server.
+ */
+public record IndexStatus(IndexDefinition index, Optional<Constraint> constraint, List<ForeignKey> referencingKeys,
+        RebuildVerdict verdict) {
+
+    public IndexStatus {
+        referencingKeys = List.copyOf(referencingKeys);
+    }
+
+    /** Declared foreign keys (per-partition clones folded into their declared key). */
+    public List<ForeignKey> declaredForeignKeys() {
+        return referencingKeys.stream().filter(fk -> !fk.isInherited()).toList();
+    }
+}

@@ -1,0 +1,16 @@
+package io.zerolock;
+
+/** The SQLSTATE codes zerolock reacts to, by name. */
+public final class SqlState {
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
+    public static final String QUERY_CANCELED = "57014";
+    public static final String DEADLOCK_DETECTED = "40P01";
+    public static final String INVALID_PASSWORD = "28P01";
+    public static final String INVALID_AUTHORIZATION = "28000";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    public static final String UNDEFINED_OBJECT = "42704";
+    public static final String CONNECTION_FAILURE = "08001";
+    public static final String ADMIN_SHUTDOWN = "57P01";
+
+    private SqlState() {}
+}

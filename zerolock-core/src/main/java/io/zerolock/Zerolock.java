@@ -1,0 +1,103 @@
+package io.zerolock;
+
+import io.zerolock.catalog.CatalogReader;
+import io.zerolock.catalog.IndexDefinition;
+import io.zerolock.catalog.NameResolver;
+import io.zerolock.catalog.ServerInfo;
+import io.zerolock.connect.ConnectionResolver;
+import io.zerolock.connect.Connector;
+import io.zerolock.reindex.Rebuildability;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The entry point of the zerolock library: one connection to one database.
+ *
+ * <pre>{@code
+ * try (Zerolock zerolock = Zerolock.connect(ConnectionOptions.ofDbname("postgresql://app@db/app"))) {
+ *     zerolock.indexes(null, "orders").forEach(System.out::println);
+ * }
+ * }</pre>
+ */
+public final class Zerolock implements AutoCloseable {
+
+    private final Connector connector;
+    private final Connection connection;
+    private final CatalogReader catalog;
+
+    private Zerolock(Connector connector) {
+        this.connector = connector;
+        this.connection = connector.open("catalog");
+        this.catalog = new CatalogReader(connection);
+    }
+
+    /** Connects with libpq's rules, reading this process's environment and {@code ~/.pgpass}. */
+    public static Zerolock connect(ConnectionOptions options) {
+        return connect(ConnectionResolver.forThisProcess().resolve(options));
+    }
+
+    public static Zerolock connect(ConnectionTarget target) {
+        return new Zerolock(new Connector(target));
+    }
+
+    public ConnectionTarget target() {
+        return connector.target();
+    }
+
+    public ServerInfo server() {
+        return catalog.server();
+    }
+
+    public CatalogReader catalog() {
+        return catalog;
+    }
+
+    public NameResolver names() {
+        return new NameResolver(catalog);
+    }
+
+    /**
+     * The maintenance view of the indexes of user tables, optionally of one schema and/or one table
+     * (names as a user types them: quoted parts exact, unquoted folded, unqualified by search_path).
+     */
+    public List<IndexStatus> indexes(String schema, String table) {
+        NameResolver names = names();
+        String schemaName = schema == null ? null : names.schema(schema);
+        Long tableOid = table == null ? null : names.table(qualify(schema, table)).oid();
+        List<IndexStatus> statuses = new ArrayList<>();
+        for (IndexDefinition index : catalog.indexes(catalog.indexOids(schemaName, tableOid))) {
+            statuses.add(status(index));
+        }
+        return statuses;
+    }
+
+    /** The maintenance view of one index, by user-typed name. */
+    public IndexStatus index(String name) {
+        return status(catalog.requireIndex(names().index(name).oid()));
+    }
+
+    private IndexStatus status(IndexDefinition index) {
+        var constraint = catalog.constraintUsingIndex(index.oid());
+        var keys = catalog.foreignKeysReferencing(index.oid());
+        return new IndexStatus(index, constraint, keys, Rebuildability.assess(index, constraint, keys, server()));
+    }
+
+    /** A table typed without a schema is looked up in --schema when one is given. */
+    private static String qualify(String schema, String table) {
+        if (schema == null || table.contains(".")) {
+            return table;
+        }
+        return schema + "." + table;
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing a broken connection: nothing left to release
+        }
+    }
+}

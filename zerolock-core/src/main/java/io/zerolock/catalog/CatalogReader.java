@@ -1,0 +1,324 @@
+package io.zerolock.catalog;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.ZerolockException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Reads catalog facts by OID into immutable records. Every query is a short autocommit read; nothing
+ * here holds a transaction or snapshot open between calls.
+ */
+public final class CatalogReader {
+
+    /** A relation of the system catalogs (TOAST tables of user tables are not). */
+    private static final String SYSTEM = "(%1$s.nspname IN ('pg_catalog', 'information_schema') OR %2$s.oid < 16384)";
+
+    private final Connection connection;
+    private ServerInfo server;
+
+    public CatalogReader(Connection connection) {
+        this.connection = connection;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public ServerInfo server() {
+        if (server == null) {
+            server = query("""
+                    SELECT current_setting('server_version_num')::int, current_setting('server_version'),
+                           pg_is_in_recovery(), current_database(), current_user,
+                           (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), version()
+                    """, List.of(), rows -> new ServerInfo(rows.getInt(1), rows.getString(2), rows.getBoolean(3),
+                            rows.getString(4), rows.getString(5), rows.getBoolean(6), rows.getString(7)))
+                    .get(0);
+        }
+        return server;
+    }
+
+    public Optional<IndexDefinition> index(long oid) {
+        return indexes(List.of(oid)).stream().findFirst();
+    }
+
+    public IndexDefinition requireIndex(long oid) {
+        return index(oid).orElseThrow(() -> new ZerolockException(ErrorCode.NOT_FOUND,
+                "index with OID " + oid + " no longer exists (dropped while zerolock was running?)"));
+    }
+
+    /** The indexes with these OIDs, in the order given; OIDs that are not indexes are skipped. */
+    public List<IndexDefinition> indexes(Collection<Long> oids) {
+        if (oids.isEmpty()) {
+            return List.of();
+        }
+        String oidArray = oidArray(oids);
+        Map<Long, List<IndexColumn>> columns = indexColumns(oidArray);
+        Map<Long, List<Long>> leaves = leafIndexes(oidArray);
+        String nullsNotDistinct = server().major() >= 15 ? "x.indnullsnotdistinct" : "false";
+        List<IndexDefinition> found = query("""
+                SELECT c.oid, n.nspname, c.relname, t.oid, tn.nspname, t.relname, t.relkind, c.relpersistence,
+                       pg_get_indexdef(c.oid), am.amname, x.indisunique, x.indisprimary, x.indisexclusion,
+                       %s, x.indisvalid, x.indisready, x.indislive, pg_get_expr(x.indpred, x.indrelid),
+                       ts.spcname, coalesce(c.reloptions, '{}'), obj_description(c.oid, 'pg_class'),
+                       x.indisclustered, x.indisreplident, pg_get_userbyid(c.relowner), c.relkind = 'I',
+                       coalesce((SELECT inhparent FROM pg_inherits WHERE inhrelid = c.oid LIMIT 1), 0),
+                       pg_relation_size(c.oid), %s
+                FROM pg_index x
+                JOIN pg_class c ON c.oid = x.indexrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_class t ON t.oid = x.indrelid
+                JOIN pg_namespace tn ON tn.oid = t.relnamespace
+                JOIN pg_am am ON am.oid = c.relam
+                LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
+                WHERE c.oid = ANY(?::oid[])
+                """.formatted(nullsNotDistinct, SYSTEM.formatted("n", "c")), List.of(oidArray), rows -> {
+                    long oid = rows.getLong(1);
+                    List<Long> leafOids = leaves.getOrDefault(oid, List.of());
+                    return new IndexDefinition(oid, QualifiedName.of(rows.getString(2), rows.getString(3)),
+                            rows.getLong(4), QualifiedName.of(rows.getString(5), rows.getString(6)),
+                            RelationKind.of(rows.getString(7)), Persistence.of(rows.getString(8)), rows.getString(9),
+                            rows.getString(10), rows.getBoolean(11), rows.getBoolean(12), rows.getBoolean(13),
+                            rows.getBoolean(14), rows.getBoolean(15), rows.getBoolean(16), rows.getBoolean(17),
+                            rows.getString(18), columns.getOrDefault(oid, List.of()), rows.getString(19),
+                            textArray(rows, 20), rows.getString(21), rows.getBoolean(22), rows.getBoolean(23),
+                            rows.getString(24), rows.getBoolean(25), rows.getLong(26), leafOids, rows.getLong(27),
+                            rows.getBoolean(28));
+                });
+        Map<Long, IndexDefinition> byOid = found.stream().collect(Collectors.toMap(IndexDefinition::oid, i -> i));
+        List<IndexDefinition> ordered = new ArrayList<>();
+        for (Long oid : oids) {
+            IndexDefinition index = byOid.get(oid);
+            if (index != null) {
+                ordered.add(index.partitioned() ? withLeafSize(index) : index);
+            }
+        }
+        return ordered;
+    }
+
+    /** OIDs of the indexes of one table, by name. */
+    public List<Long> indexOidsOfTable(long tableOid) {
+        return query("SELECT indexrelid FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+                + "WHERE x.indrelid = ? ORDER BY c.relname", List.of(tableOid), rows -> rows.getLong(1));
+    }
+
+    /**
+     * OIDs of the indexes on user relations, optionally limited to one schema (by exact name) and/or one
+     * table (by OID), ordered by schema, table and index name.
+     */
+    public List<Long> indexOids(String schema, Long tableOid) {
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("""
+                SELECT c.oid FROM pg_index x
+                JOIN pg_class c ON c.oid = x.indexrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_class t ON t.oid = x.indrelid
+                WHERE NOT %s AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+                """.formatted(SYSTEM.formatted("n", "c")));
+        if (schema != null) {
+            sql.append(" AND n.nspname = ?");
+            parameters.add(schema);
+        }
+        if (tableOid != null) {
+            sql.append(" AND x.indrelid = ?");
+            parameters.add(tableOid);
+        }
+        sql.append(" ORDER BY n.nspname, t.relname, c.relname");
+        return query(sql.toString(), parameters, rows -> rows.getLong(1));
+    }
+
+    public Optional<Table> table(long oid) {
+        return query("""
+                SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, pg_get_userbyid(c.relowner),
+                       ts.spcname, c.relreplident,
+                       CASE WHEN c.relispartition
+                            THEN (SELECT inhparent FROM pg_inherits WHERE inhrelid = c.oid LIMIT 1) ELSE 0 END,
+                       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+                       pg_get_expr(c.relpartbound, c.oid),
+                       pg_table_size(c.oid), pg_indexes_size(c.oid), pg_total_relation_size(c.oid), c.reltuples, %s
+                FROM pg_class c
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
+                WHERE c.oid = ? AND c.relkind IN ('r', 'p', 'm', 't')
+                """.formatted(SYSTEM.formatted("n", "c")), List.of(oid), rows -> new Table(rows.getLong(1),
+                        QualifiedName.of(rows.getString(2), rows.getString(3)), RelationKind.of(rows.getString(4)),
+                        Persistence.of(rows.getString(5)), rows.getString(6), rows.getString(7),
+                        ReplicaIdentity.of(rows.getString(8)), rows.getLong(9), rows.getString(10),
+                        rows.getString(11), rows.getLong(12), rows.getLong(13), rows.getLong(14), rows.getDouble(15),
+                        rows.getBoolean(16)))
+                .stream().findFirst();
+    }
+
+    /** The constraints declared on a table, by name. */
+    public List<Constraint> constraintsOf(long tableOid) {
+        return constraints("c.conrelid = ?", tableOid);
+    }
+
+    /** The PRIMARY KEY, UNIQUE or EXCLUDE constraint an index enforces, if any. */
+    public Optional<Constraint> constraintUsingIndex(long indexOid) {
+        return constraints("c.conindid = ? AND c.contype IN ('p', 'u', 'x') "
+                + "AND c.conrelid = (SELECT indrelid FROM pg_index WHERE indexrelid = c.conindid)", indexOid)
+                .stream().findFirst();
+    }
+
+    /**
+     * Every foreign key row that depends on this index: declared ones, and the per-partition clones of
+     * keys declared on or referencing partitioned tables.
+     */
+    public List<ForeignKey> foreignKeysReferencing(long indexOid) {
+        return query("""
+                WITH RECURSIVE chain(oid, root) AS (
+                    SELECT oid, oid FROM pg_constraint WHERE contype = 'f' AND conparentid = 0
+                    UNION ALL
+                    SELECT c.oid, chain.root FROM pg_constraint c JOIN chain ON c.conparentid = chain.oid
+                )
+                SELECT c.oid, c.conname, t.oid, tn.nspname, t.relname, t.relkind, r.oid, rn.nspname, r.relname,
+                       c.conindid, pg_get_constraintdef(c.oid),
+                       ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
+                             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.n),
+                       ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, n)
+                             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.n),
+                       c.confupdtype, c.confdeltype, c.confmatchtype, c.condeferrable, c.condeferred,
+                       c.convalidated, c.conparentid, root.oid, root.conname, rtn.nspname, rt.relname, rt.relkind
+                FROM pg_constraint c
+                JOIN chain ON chain.oid = c.oid
+                JOIN pg_constraint root ON root.oid = chain.root
+                JOIN pg_class rt ON rt.oid = root.conrelid
+                JOIN pg_namespace rtn ON rtn.oid = rt.relnamespace
+                JOIN pg_class t ON t.oid = c.conrelid
+                JOIN pg_namespace tn ON tn.oid = t.relnamespace
+                JOIN pg_class r ON r.oid = c.confrelid
+                JOIN pg_namespace rn ON rn.oid = r.relnamespace
+                WHERE c.contype = 'f' AND c.conindid = ?
+                ORDER BY c.conparentid <> 0, tn.nspname, t.relname, c.conname
+                """, List.of(indexOid), rows -> new ForeignKey(rows.getLong(1), rows.getString(2), rows.getLong(3),
+                        QualifiedName.of(rows.getString(4), rows.getString(5)), RelationKind.of(rows.getString(6)),
+                        rows.getLong(7), QualifiedName.of(rows.getString(8), rows.getString(9)), rows.getLong(10),
+                        rows.getString(11), textArray(rows, 12), textArray(rows, 13),
+                        ForeignKey.Action.of(rows.getString(14)), ForeignKey.Action.of(rows.getString(15)),
+                        ForeignKey.Match.of(rows.getString(16)), rows.getBoolean(17), rows.getBoolean(18),
+                        rows.getBoolean(19), rows.getLong(20),
+                        new ForeignKey.Root(rows.getLong(21), rows.getString(22),
+                                QualifiedName.of(rows.getString(23), rows.getString(24)),
+                                RelationKind.of(rows.getString(25)))));
+    }
+
+    private List<Constraint> constraints(String condition, long oid) {
+        return query("""
+                SELECT c.oid, c.conname, t.oid, n.nspname, t.relname, c.contype, pg_get_constraintdef(c.oid),
+                       c.condeferrable, c.condeferred, c.convalidated, c.conindid, c.conparentid,
+                       obj_description(c.oid, 'pg_constraint')
+                FROM pg_constraint c
+                JOIN pg_class t ON t.oid = c.conrelid
+                JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE %s
+                ORDER BY c.conname
+                """.formatted(condition), List.of(oid), rows -> new Constraint(rows.getLong(1), rows.getString(2),
+                        rows.getLong(3), QualifiedName.of(rows.getString(4), rows.getString(5)),
+                        ConstraintType.of(rows.getString(6)), rows.getString(7), rows.getBoolean(8),
+                        rows.getBoolean(9), rows.getBoolean(10), rows.getLong(11), rows.getLong(12),
+                        rows.getString(13)));
+    }
+
+    private Map<Long, List<IndexColumn>> indexColumns(String oidArray) {
+        Map<Long, List<IndexColumn>> columns = new HashMap<>();
+        query("""
+                SELECT x.indexrelid, a.attnum, a.attname, pg_get_indexdef(x.indexrelid, a.attnum::int, true),
+                       a.attnum <= x.indnkeyatts, x.indkey[a.attnum - 1] = 0,
+                       (SELECT opcname FROM pg_opclass WHERE oid = x.indclass[a.attnum - 1]),
+                       (SELECT collname FROM pg_collation WHERE oid = x.indcollation[a.attnum - 1]),
+                       coalesce(x.indoption[a.attnum - 1] & 1 = 1, false),
+                       coalesce(x.indoption[a.attnum - 1] & 2 = 2, false),
+                       NULLIF(a.attstattarget, -1)
+                FROM pg_index x
+                JOIN pg_attribute a ON a.attrelid = x.indexrelid
+                WHERE x.indexrelid = ANY(?::oid[]) AND a.attnum > 0
+                ORDER BY x.indexrelid, a.attnum
+                """, List.of(oidArray), rows -> {
+                    Integer target = rows.getObject(11) == null ? null : rows.getInt(11);
+                    columns.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new IndexColumn(
+                            rows.getInt(2), rows.getString(3), rows.getString(4), rows.getBoolean(5),
+                            rows.getBoolean(6), rows.getString(7), rows.getString(8), rows.getBoolean(9),
+                            rows.getBoolean(10), target));
+                    return null;
+                });
+        return columns;
+    }
+
+    private Map<Long, List<Long>> leafIndexes(String oidArray) {
+        Map<Long, List<Long>> leaves = new LinkedHashMap<>();
+        query("""
+                WITH RECURSIVE tree(root, child) AS (
+                    SELECT inhparent, inhrelid FROM pg_inherits WHERE inhparent = ANY(?::oid[])
+                    UNION ALL
+                    SELECT tree.root, i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.child
+                )
+                SELECT tree.root, tree.child FROM tree JOIN pg_class c ON c.oid = tree.child
+                WHERE c.relkind = 'i' ORDER BY tree.root, c.relname
+                """, List.of(oidArray), rows -> {
+                    leaves.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(rows.getLong(2));
+                    return null;
+                });
+        return leaves;
+    }
+
+    private IndexDefinition withLeafSize(IndexDefinition index) {
+        if (index.leafIndexOids().isEmpty()) {
+            return index;
+        }
+        long size = query("SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class WHERE oid = ANY(?::oid[])",
+                List.of(oidArray(index.leafIndexOids())), rows -> rows.getLong(1)).get(0);
+        return new IndexDefinition(index.oid(), index.name(), index.tableOid(), index.table(), index.tableKind(),
+                index.persistence(), index.definition(), index.accessMethod(), index.unique(), index.primary(),
+                index.exclusion(), index.nullsNotDistinct(), index.valid(), index.ready(), index.live(),
+                index.predicate(), index.columns(), index.tablespace(), index.storageParameters(), index.comment(),
+                index.clustered(), index.replicaIdentity(), index.owner(), index.partitioned(),
+                index.parentIndexOid(), index.leafIndexOids(), size, index.systemCatalog());
+    }
+
+    static String oidArray(Collection<Long> oids) {
+        return oids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static List<String> textArray(ResultSet rows, int column) throws SQLException {
+        java.sql.Array array = rows.getArray(column);
+        if (array == null) {
+            return List.of();
+        }
+        return Arrays.asList((String[]) array.getArray());
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rows) throws SQLException;
+    }
+
+    <T> List<T> query(String sql, List<?> parameters, RowMapper<T> mapper) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            List<T> results = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    results.add(mapper.map(rows));
+                }
+            }
+            return results;
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED,
+                    "catalog query failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.zerolock.connect;
+
+import io.zerolock.ConnectionOptions;
+import io.zerolock.ConnectionTarget;
+import io.zerolock.ErrorCode;
+import io.zerolock.Secret;
+import io.zerolock.ZerolockException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies libpq's rules to what the user gave: command-line flags first, then the {@code dbname}
+ * connection string, then the environment ({@code PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD PGSSLMODE
+ * PGAPPNAME PGPASSFILE}), then defaults. The password comes from the options, the connection string,
+ * {@code PGPASSWORD}, or the password file ({@code ~/.pgpass}), in that order.
+ */
+public final class ConnectionResolver {
+
+    public static final String DEFAULT_APPLICATION_NAME = "zerolock";
+    private static final int DEFAULT_PORT = 5432;
+    private static final Set<String> SSL_MODES =
+            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** libpq parameters handed to the driver under the same name. */
+    private static final Map<String, String> DRIVER_PARAMETERS = Map.of(
+            "sslcert", "sslcert", "sslkey", "sslkey", "sslrootcert", "sslrootcert", "sslpassword", "sslpassword",
+            "connect_timeout", "connectTimeout", "options", "options", "target_session_attrs", "targetServerType",
+            "gssencmode", "gssEncMode", "channel_binding", "channelBinding");
+
+    private final Map<String, String> environment;
+    private final Path home;
+    private final String osUser;
+
+    public ConnectionResolver(Map<String, String> environment, Path home, String osUser) {
+        this.environment = Map.copyOf(environment);
+        this.home = home;
+        this.osUser = osUser;
+    }
+
+    /** The resolver for this process: its environment, home directory and OS user. */
+    public static ConnectionResolver forThisProcess() {
+        return new ConnectionResolver(System.getenv(), Path.of(System.getProperty("user.home")),
+                System.getProperty("user.name"));
+    }
+
+    public ConnectionTarget resolve(ConnectionOptions options) {
+        Map<String, String> fromString = ConnInfo.parse(options.dbname());
+        Map<String, String> settings = new LinkedHashMap<>();
+        // lowest precedence first; later puts win
+        putEnv(settings, "host", "PGHOST");
+        putEnv(settings, "port", "PGPORT");
+        putEnv(settings, "dbname", "PGDATABASE");
+        putEnv(settings, "user", "PGUSER");
+        putEnv(settings, "sslmode", "PGSSLMODE");
+        putEnv(settings, "application_name", "PGAPPNAME");
+        putEnv(settings, "passfile", "PGPASSFILE");
+        putEnv(settings, "connect_timeout", "PGCONNECT_TIMEOUT");
+        fromString.forEach((key, value) -> {
+            if (!value.isEmpty() && !key.equals("password")) {
+                settings.put(key.equals("hostaddr") ? "host" : key, value);
+            }
+        });
+        putFlag(settings, "host", options.host());
+        putFlag(settings, "port", options.port());
+        putFlag(settings, "user", options.user());
+
+        List<String> hosts = Arrays.asList(settings.getOrDefault("host", "localhost").split(",", -1));
+        hosts = hosts.stream().map(h -> h.isEmpty() ? "localhost" : h).toList();
+        for (String host : hosts) {
+            if (host.startsWith("/") || host.startsWith("@")) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "host \"" + host + "\" is a Unix-domain socket "
+                        + "directory; zerolock connects over TCP only: use -h localhost (or the server's address)");
+            }
+        }
+        List<Integer> ports = ports(settings.get("port"), hosts.size());
+        String user = settings.getOrDefault("user", osUser);
+        String database = settings.getOrDefault("dbname", user);
+        String sslMode = settings.get("sslmode");
+        if (sslMode != null && !SSL_MODES.contains(sslMode)) {
+            throw new ZerolockException(ErrorCode.BAD_USAGE,
+                    "invalid sslmode value: \"" + sslMode + "\" (expected one of " + SSL_MODES + ")");
+        }
+        String applicationName = settings.getOrDefault("application_name",
+                settings.getOrDefault("fallback_application_name", DEFAULT_APPLICATION_NAME));
+
+        Secret password = options.password();
+        String passwordSource = password != null ? "options" : "none";
+        if (password == null && fromString.get("password") != null && !fromString.get("password").isEmpty()) {
+            password = Secret.of(fromString.get("password"));
+            passwordSource = "dbname";
+        }
+        if (password == null && environment.get("PGPASSWORD") != null && !environment.get("PGPASSWORD").isEmpty()) {
+            password = Secret.of(environment.get("PGPASSWORD"));
+            passwordSource = "PGPASSWORD";
+        }
+        if (password == null) {
+            PgPassFile file = new PgPassFile(passFile(settings.get("passfile")));
+            Optional<String> found = file.lookup(hosts.get(0), ports.get(0), database, user);
+            if (found.isPresent()) {
+                password = Secret.of(found.get());
+                passwordSource = file.path().toString();
+            }
+        }
+
+        Map<String, String> driverParameters = new LinkedHashMap<>();
+        DRIVER_PARAMETERS.forEach((libpq, driver) -> {
+            String value = settings.get(libpq);
+            if (value != null) {
+                driverParameters.put(driver, libpq.equals("target_session_attrs") ? targetServerType(value) : value);
+            }
+        });
+        return new ConnectionTarget(hosts, ports, database, user, password, passwordSource, sslMode, applicationName,
+                driverParameters);
+    }
+
+    private Path passFile(String configured) {
+        if (configured != null && !configured.isEmpty()) {
+            return Path.of(configured.startsWith("~/") ? home + configured.substring(1) : configured);
+        }
+        return home.resolve(".pgpass");
+    }
+
+    private void putEnv(Map<String, String> settings, String key, String variable) {
+        String value = environment.get(variable);
+        if (value != null && !value.isEmpty()) {
+            settings.put(key, value);
+        }
+    }
+
+    private static void putFlag(Map<String, String> settings, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            settings.put(key, value);
+        }
+    }
+
+    private static List<Integer> ports(String text, int hostCount) {
+        if (text == null || text.isEmpty()) {
+            return java.util.Collections.nCopies(hostCount, DEFAULT_PORT);
+        }
+        String[] parts = text.split(",", -1);
+        if (parts.length != 1 && parts.length != hostCount) {
+            throw new ZerolockException(ErrorCode.BAD_USAGE,
+                    "could not match " + parts.length + " port numbers to " + hostCount + " hosts");
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < hostCount; i++) {
+            String part = parts.length == 1 ? parts[0] : parts[i];
+            if (part.isEmpty()) {
+                ports.add(DEFAULT_PORT);
+                continue;
+            }
+            try {
+                int port = Integer.parseInt(part.trim());
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                ports.add(port);
+            } catch (NumberFormatException e) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "invalid port number: \"" + part + "\"");
+            }
+        }
+        return ports;
+    }
+
+    private static String targetServerType(String attrs) {
+        return switch (attrs) {
+            case "read-write", "primary" -> "primary";
+            case "read-only", "standby" -> "secondary";
+            case "prefer-standby" -> "preferSecondary";
+            default -> "any";
+        };
+    }
+}

@@ -1,0 +1,156 @@
+package io.zerolock.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server of a chosen major version, started from the bundled binaries, listening on
+ * localhost with trust authentication for the superuser {@code postgres}. Used by the tests, by
+ * {@code zerolock demo} and by the migration trace; never for user data.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    public static final String SUPERUSER = "postgres";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final Map<Integer, EmbeddedPostgresServer> SHARED = new ConcurrentHashMap<>();
+    private static final AtomicInteger DATABASE_COUNTER = new AtomicInteger();
+
+    private final int major;
+    private final EmbeddedPostgres postgres;
+    private final Duration startupTime;
+
+    private EmbeddedPostgresServer(int major, EmbeddedPostgres postgres, Duration startupTime) {
+        this.major = major;
+        this.postgres = postgres;
+        this.startupTime = startupTime;
+    }
+
+    /** Starts a new server; the caller closes it. */
+    public static EmbeddedPostgresServer start(int major) {
+        String release = BundledPostgres.release(major);
+        requireUserNamespacesWhenRoot();
+        long startedAt = System.nanoTime();
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setPgBinaryResolver(new VersionedBinaryResolver(major))
+                    .setLocaleConfig("locale", "C")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "64MB")
+                    .setServerConfig("max_wal_size", "1GB")
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(true)
+                    .start();
+            Duration startupTime = Duration.ofNanos(System.nanoTime() - startedAt);
+            log.atInfo().setMessage("embedded postgres started")
+                    .addKeyValue("version", release)
+                    .addKeyValue("port", postgres.getPort())
+                    .addKeyValue("startup_ms", startupTime.toMillis())
+                    .log();
+            return new EmbeddedPostgresServer(major, postgres, startupTime);
+        } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
+            throw new EmbeddedPostgresException("could not start the embedded PostgreSQL " + release + ": "
+                    + rootCauseMessage(e), e);
+        }
+    }
+
+    /** A server of this major version shared by the whole JVM, started on first use, stopped at exit. */
+    public static EmbeddedPostgresServer shared(int major) {
+        return SHARED.computeIfAbsent(major, EmbeddedPostgresServer::start);
+    }
+
+    public int majorVersion() {
+        return major;
+    }
+
+    public String release() {
+        return BundledPostgres.release(major);
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public String host() {
+        return "localhost";
+    }
+
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + database;
+    }
+
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, "");
+    }
+
+    /** Creates an empty database with a fresh name, and returns the name. */
+    public String createDatabase(String prefix) {
+        String name = prefix + "_" + ProcessHandle.current().pid() + "_" + DATABASE_COUNTER.incrementAndGet();
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE \"" + name + "\" TEMPLATE template0 ENCODING 'UTF8'");
+        } catch (SQLException e) {
+            throw new EmbeddedPostgresException("could not create database " + name + ": " + e.getMessage(), e);
+        }
+        return name;
+    }
+
+    /** Drops a database made by {@link #createDatabase}, disconnecting whoever is still in it. */
+    public void dropDatabase(String name) {
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                    + name.replace("'", "''") + "' AND pid <> pg_backend_pid()");
+            statement.execute("DROP DATABASE IF EXISTS \"" + name.replace("\"", "\"\"") + "\"");
+        } catch (SQLException e) {
+            throw new EmbeddedPostgresException("could not drop database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        SHARED.remove(major, this);
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            log.atWarn().setMessage("could not stop embedded postgres").addKeyValue("error", e.getMessage()).log();
+        }
+    }
+
+    private static void requireUserNamespacesWhenRoot() {
+        if (!isRoot()) {
+            return;
+        }
+        if (!LinuxUtils.isUnshareAvailable()) {
+            throw new EmbeddedPostgresException("PostgreSQL refuses to run as root, and zerolock could not start it in "
+                    + "a user namespace: 'unshare -U' is not available here (the util-linux package, or user "
+                    + "namespaces disabled by sysctl user.max_user_namespaces / kernel.unprivileged_userns_clone). "
+                    + "Run zerolock as a non-root user, or enable user namespaces.");
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static String rootCauseMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}
