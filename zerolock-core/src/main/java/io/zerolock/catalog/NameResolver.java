@@ -67,8 +67,9 @@ public final class NameResolver {
         if (found.size() == 1) {
             Resolved relation = found.get(0);
             if (!kinds.contains(relation.kind())) {
-                throw new ZerolockException(ErrorCode.WRONG_KIND, "\"" + relation.name().display() + "\" is a "
-                        + relation.kind().description() + ", not " + article(wanted) + " " + wanted);
+                String kind = relation.kind().description();
+                throw new ZerolockException(ErrorCode.WRONG_KIND, relation.name().display() + " is " + article(kind)
+                        + " " + kind + ", not " + article(wanted) + " " + wanted);
             }
             return relation;
         }

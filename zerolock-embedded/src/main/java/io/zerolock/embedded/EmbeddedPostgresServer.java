@@ -2,7 +2,10 @@ package io.zerolock.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.util.LinuxUtils;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -50,6 +53,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("shared_buffers", "64MB")
                     .setServerConfig("max_wal_size", "1GB")
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setDataDirectoryCustomizer(EmbeddedPostgresServer::requirePasswordsExceptForSuperuser)
                     .setRegisterShutdownHook(true)
                     .start();
             Duration startupTime = Duration.ofNanos(System.nanoTime() - startedAt);
@@ -127,6 +131,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             log.atWarn().setMessage("could not stop embedded postgres").addKeyValue("error", e.getMessage()).log();
+        }
+    }
+
+    /**
+     * The superuser logs in without a password (the server is local and throwaway); every other role needs
+     * one, so that password handling is exercised as on a real server.
+     */
+    private static void requirePasswordsExceptForSuperuser(File dataDirectory) {
+        String hba = String.join("\n",
+                "# written by zerolock: trust the superuser only; md5 also accepts SCRAM-stored passwords",
+                "local all all trust",
+                "host all " + SUPERUSER + " 127.0.0.1/32 trust",
+                "host all " + SUPERUSER + " ::1/128 trust",
+                "host all all 127.0.0.1/32 md5",
+                "host all all ::1/128 md5",
+                "");
+        try {
+            Files.writeString(dataDirectory.toPath().resolve("pg_hba.conf"), hba);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
