@@ -32,7 +32,8 @@ public final class Rebuildability {
         if (index.exclusion()) {
             return RebuildVerdict.refused("index of an exclusion constraint: PostgreSQL cannot rebuild it "
                     + "concurrently, and a twin cannot be attached to the constraint",
-                    "REINDEX INDEX in a maintenance window (it blocks writes to the table while it runs)");
+                    "REINDEX INDEX in a maintenance window (it blocks writes to the table, and queries that would "
+                            + "use the index, while it runs)");
         }
         if (server.major() == 14 && server.minor() < 4) {
             return RebuildVerdict.refused("PostgreSQL " + server.version() + " can corrupt indexes built "

@@ -1,0 +1,177 @@
+package io.zerolock.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.zerolock.IndexStatus;
+import io.zerolock.Sizes;
+import io.zerolock.catalog.Constraint;
+import io.zerolock.catalog.ForeignKey;
+import io.zerolock.catalog.IndexDefinition;
+import io.zerolock.reindex.RebuildVerdict;
+import io.zerolock.reindex.Strategy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders the maintenance view of indexes as a text table or JSON. */
+final class IndexReport {
+
+    private IndexReport() {}
+
+    static String table(List<IndexStatus> statuses) {
+        if (statuses.isEmpty()) {
+            return "(no indexes)\n";
+        }
+        List<String> headers = List.of("INDEX", "TABLE", "SIZE", "STATE", "CONSTRAINT", "REFERENCED BY",
+                "ONLINE REBUILD");
+        List<List<String>> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (IndexStatus status : statuses) {
+            IndexDefinition index = status.index();
+            RebuildVerdict verdict = status.verdict();
+            String online;
+            if (verdict.online()) {
+                online = verdict.strategies().stream().map(Strategy::id).collect(Collectors.joining(", "));
+                if (verdict.reason() != null) {
+                    notes.add(verdict.reason());
+                    online += " [" + notes.size() + "]";
+                }
+            } else {
+                notes.add(verdict.reason() + "; instead: " + verdict.alternative());
+                online = "no [" + notes.size() + "]";
+            }
+            rows.add(List.of(index.name().display(), index.table().display(), Sizes.pretty(index.sizeBytes()),
+                    state(index), status.constraint().map(IndexReport::constraint).orElse("-"),
+                    referencedBy(status), online));
+        }
+        int[] widths = new int[headers.size()];
+        for (int c = 0; c < headers.size(); c++) {
+            widths[c] = headers.get(c).length();
+            for (List<String> row : rows) {
+                widths[c] = Math.max(widths[c], row.get(c).length());
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        appendRow(text, headers, widths);
+        for (List<String> row : rows) {
+            appendRow(text, row, widths);
+        }
+        if (!notes.isEmpty()) {
+            text.append('\n');
+            for (int i = 0; i < notes.size(); i++) {
+                text.append('[').append(i + 1).append("] ").append(notes.get(i)).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    static String json(List<IndexStatus> statuses) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (IndexStatus status : statuses) {
+            IndexDefinition index = status.index();
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("schema", index.name().schema());
+            item.put("index", index.name().name());
+            item.put("table_schema", index.table().schema());
+            item.put("table", index.table().name());
+            item.put("oid", index.oid());
+            item.put("size_bytes", index.sizeBytes());
+            item.put("size", Sizes.pretty(index.sizeBytes()));
+            item.put("valid", index.valid());
+            item.put("ready", index.ready());
+            item.put("access_method", index.accessMethod());
+            item.put("unique", index.unique());
+            item.put("partitioned", index.partitioned());
+            item.put("definition", index.definition());
+            item.put("constraint", status.constraint().map(c -> {
+                Map<String, Object> constraint = new LinkedHashMap<>();
+                constraint.put("name", c.name());
+                constraint.put("type", c.type().sql());
+                constraint.put("deferrable", c.deferrable());
+                constraint.put("initially_deferred", c.initiallyDeferred());
+                return constraint;
+            }).orElse(null));
+            List<Map<String, Object>> keys = new ArrayList<>();
+            for (ForeignKey fk : status.referencingKeys()) {
+                Map<String, Object> key = new LinkedHashMap<>();
+                key.put("name", fk.name());
+                key.put("table_schema", fk.table().schema());
+                key.put("table", fk.table().name());
+                key.put("definition", fk.definition());
+                key.put("validated", fk.validated());
+                key.put("deferrable", fk.deferrable());
+                key.put("partition_clone_of", fk.isInherited() ? fk.root().table().display() + "." + fk.root().name()
+                        : null);
+                keys.add(key);
+            }
+            item.put("referenced_by", keys);
+            Map<String, Object> online = new LinkedHashMap<>();
+            online.put("possible", status.verdict().online());
+            online.put("strategies", status.verdict().strategies().stream().map(Strategy::id).toList());
+            online.put("reason", status.verdict().reason());
+            online.put("alternative", status.verdict().alternative());
+            item.put("online_rebuild", online);
+            list.add(item);
+        }
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String state(IndexDefinition index) {
+        if (!index.ready()) {
+            return "INVALID (not ready)";
+        }
+        return index.valid() ? "valid" : "INVALID";
+    }
+
+    private static String constraint(Constraint constraint) {
+        String text = constraint.type().sql() + " " + io.zerolock.catalog.Identifiers.display(constraint.name());
+        if (constraint.deferrable()) {
+            text += constraint.initiallyDeferred() ? " (deferrable, deferred)" : " (deferrable)";
+        }
+        return text;
+    }
+
+    /** Declared foreign keys by table.name; clones of keys on partitioned tables counted, not listed. */
+    private static String referencedBy(IndexStatus status) {
+        List<String> shown = new ArrayList<>();
+        for (ForeignKey fk : status.declaredForeignKeys()) {
+            long partitions = status.referencingKeys().stream()
+                    .filter(k -> k.isInherited() && k.root().oid() == fk.oid()).count();
+            String name = fk.table().display() + "." + io.zerolock.catalog.Identifiers.display(fk.name());
+            if (!fk.validated()) {
+                name += " (not valid)";
+            }
+            if (partitions > 0) {
+                name += " (+" + partitions + " partitions)";
+            }
+            shown.add(name);
+        }
+        long orphanClones = status.referencingKeys().stream().filter(ForeignKey::isInherited)
+                .filter(k -> status.declaredForeignKeys().stream().noneMatch(d -> d.oid() == k.root().oid())).count();
+        if (orphanClones > 0) {
+            status.referencingKeys().stream().filter(ForeignKey::isInherited)
+                    .map(k -> k.root().table().display() + "." + io.zerolock.catalog.Identifiers.display(k.root().name())
+                            + " (partition)")
+                    .distinct().forEach(shown::add);
+        }
+        return shown.isEmpty() ? "-" : String.join(", ", shown);
+    }
+
+    private static void appendRow(StringBuilder text, List<String> cells, int[] widths) {
+        for (int c = 0; c < cells.size(); c++) {
+            String cell = cells.get(c);
+            text.append(cell);
+            if (c < cells.size() - 1) {
+                text.append(" ".repeat(widths[c] - cell.length() + 2));
+            }
+        }
+        text.append('\n');
+    }
+}

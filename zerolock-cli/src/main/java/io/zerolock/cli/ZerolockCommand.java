@@ -1,0 +1,58 @@
+package io.zerolock.cli;
+
+import io.zerolock.Version;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(name = "zerolock",
+        description = "Keeps PostgreSQL indexes and schemas healthy without downtime.",
+        subcommands = {IndexesCommand.class, VersionCommand.class, DemoCommand.class},
+        versionProvider = ZerolockCommand.VersionProvider.class,
+        usageHelpAutoWidth = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ./zerolock demo",
+            "  zerolock indexes -d postgresql://app@db.internal/app --schema sales",
+            "  PGHOST=db PGUSER=app zerolock indexes --table orders --format json",
+            "  zerolock version -d app",
+            "",
+            "Exit codes: 0 success, 1 operation failed (database unchanged or repaired),",
+            "2 bad usage or refused target, 3 check findings at or above the failing severity.",
+            "Connection: libpq conventions (-d/-h/-p/-U, PG* environment, ~/.pgpass)."})
+public final class ZerolockCommand {
+
+    @Option(names = "--help", usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--log-format", paramLabel = "logfmt|json", defaultValue = "logfmt", scope = ScopeType.INHERIT,
+            converter = LogFormatConverter.class,
+            description = "Log lines as key=value (default) or JSON objects, on standard error.")
+    LogSetup.Format logFormat;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Log warnings and errors only.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log debug events and stack traces.")
+    boolean verbose;
+
+    static final class VersionProvider implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"zerolock " + Version.current()};
+        }
+    }
+
+    static final class LogFormatConverter implements picocli.CommandLine.ITypeConverter<LogSetup.Format> {
+        @Override
+        public LogSetup.Format convert(String value) {
+            return switch (value) {
+                case "logfmt", "text" -> LogSetup.Format.LOGFMT;
+                case "json" -> LogSetup.Format.JSON;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "expected logfmt or json, got '" + value + "'");
+            };
+        }
+    }
+}
