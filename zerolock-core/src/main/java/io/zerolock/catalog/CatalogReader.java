@@ -160,6 +160,13 @@ public final class CatalogReader {
                 .stream().findFirst();
     }
 
+    /** The OID of the relation with exactly this name, if there is one. */
+    public Optional<Long> relationOid(QualifiedName name) {
+        return query("SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ?", List.of(name.schema(), name.name()), rows -> rows.getLong(1))
+                .stream().findFirst();
+    }
+
     /** The constraints declared on a table, by name. */
     public List<Constraint> constraintsOf(long tableOid) {
         return constraints("c.conrelid = ?", tableOid);
@@ -190,7 +197,8 @@ public final class CatalogReader {
                        ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(attnum, n)
                              JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.n),
                        c.confupdtype, c.confdeltype, c.confmatchtype, c.condeferrable, c.condeferred,
-                       c.convalidated, c.conparentid, root.oid, root.conname, rtn.nspname, rt.relname, rt.relkind
+                       c.convalidated, c.conparentid, root.oid, root.conname, rtn.nspname, rt.relname, rt.relkind,
+                       obj_description(c.oid, 'pg_constraint')
                 FROM pg_constraint c
                 JOIN chain ON chain.oid = c.oid
                 JOIN pg_constraint root ON root.oid = chain.root
@@ -211,7 +219,7 @@ public final class CatalogReader {
                         rows.getBoolean(19), rows.getLong(20),
                         new ForeignKey.Root(rows.getLong(21), rows.getString(22),
                                 QualifiedName.of(rows.getString(23), rows.getString(24)),
-                                RelationKind.of(rows.getString(25)))));
+                                RelationKind.of(rows.getString(25))), rows.getString(26)));
     }
 
     private List<Constraint> constraints(String condition, long oid) {

@@ -12,11 +12,13 @@ import java.util.Objects;
  * @param definition {@code pg_get_constraintdef(oid)}: columns, referenced table, MATCH, actions, deferrability
  * @param parentOid the constraint this row was cloned from, or 0 for a declared foreign key
  * @param root the declared foreign key this row belongs to (itself when declared)
+ * @param comment null when none
  */
 public record ForeignKey(long oid, String name, long tableOid, QualifiedName table, RelationKind tableKind,
         long referencedTableOid, QualifiedName referencedTable, long referencedIndexOid, String definition,
         List<String> columns, List<String> referencedColumns, Action onUpdate, Action onDelete, Match match,
-        boolean deferrable, boolean initiallyDeferred, boolean validated, long parentOid, Root root) {
+        boolean deferrable, boolean initiallyDeferred, boolean validated, long parentOid, Root root,
+        String comment) {
 
     public ForeignKey {
         Objects.requireNonNull(name, "name");

@@ -1,0 +1,222 @@
+package io.zerolock.execute;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.SqlState;
+import io.zerolock.ZerolockException;
+import io.zerolock.plan.LockPolicy;
+import io.zerolock.plan.Plan;
+import io.zerolock.plan.Step;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs plans: the only place that changes the database. Every step that takes a lock stronger than
+ * SHARE UPDATE EXCLUSIVE runs under {@code lock_timeout} and is retried with exponential backoff and
+ * jitter, never with a final untimed attempt. Concurrent builds run with {@code statement_timeout = 0}
+ * and no {@code lock_timeout}. The connection is autocommit between steps, so it never holds a
+ * transaction or snapshot while a build runs.
+ */
+public final class Executor {
+
+    private static final Logger log = LoggerFactory.getLogger(Executor.class);
+
+    private final Connection connection;
+    private final Random jitter;
+    private final Sleeper sleeper;
+
+    /** Waits between attempts; a seam so tests need not sleep for real. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    public Executor(Connection connection) {
+        this(connection, new Random(), duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    public Executor(Connection connection, Random jitter, Sleeper sleeper) {
+        this.connection = connection;
+        this.jitter = jitter;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Runs the plan's steps in order. If a step fails before a finalizing step completed, the undo SQL of
+     * the failed and completed steps runs in reverse order, and the failure is rethrown.
+     */
+    public List<StepResult> run(Plan plan) {
+        List<StepResult> results = new ArrayList<>();
+        List<Step> done = new ArrayList<>();
+        boolean finalized = false;
+        applySettings(plan);
+        try {
+            for (Step step : plan.steps()) {
+                try {
+                    results.add(runStep(step));
+                } catch (ZerolockException failure) {
+                    if (finalized) {
+                        throw failure;
+                    }
+                    List<Step> toUndo = new ArrayList<>(done);
+                    toUndo.add(step);
+                    undo(toUndo, failure);
+                    throw new ZerolockException(failure.code(), failure.getMessage()
+                            + "; the database is as before (" + undoSummary(toUndo) + ")", failure.getCause());
+                }
+                done.add(step);
+                finalized |= step.finalizes();
+            }
+            return results;
+        } finally {
+            resetSettings(plan);
+        }
+    }
+
+    private StepResult runStep(Step step) {
+        long started = System.nanoTime();
+        LockPolicy policy = step.policy();
+        log.atInfo().setMessage("step started").addKeyValue("step", step.name())
+                .addKeyValue("lock", step.lock().sql()).addKeyValue("on", describe(step)).log();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                attempt(step);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                log.atInfo().setMessage("step done").addKeyValue("step", step.name())
+                        .addKeyValue("attempts", attempt).addKeyValue("duration_ms", took.toMillis()).log();
+                return new StepResult(step.name(), attempt, took);
+            } catch (SQLException e) {
+                boolean lockTrouble = SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())
+                        || SqlState.DEADLOCK_DETECTED.equals(e.getSQLState());
+                if (!lockTrouble || !policy.bounded()) {
+                    throw new ZerolockException(ErrorCode.OPERATION_FAILED, "step " + step.name() + " failed: "
+                            + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
+                }
+                if (attempt >= policy.attempts()) {
+                    throw new ZerolockException(ErrorCode.OPERATION_FAILED, "step " + step.name()
+                            + " could not take " + step.lock().sql() + " on " + describe(step) + " within lock_timeout="
+                            + policy.lockTimeout().toMillis() + "ms in " + attempt + " attempts: another session "
+                            + "holds a conflicting lock (see pg_locks / pg_blocking_pids)", e);
+                }
+                Duration wait = withJitter(policy.backoffBefore(attempt + 1));
+                log.atWarn().setMessage("lock not available, retrying").addKeyValue("event", "lock_retry")
+                        .addKeyValue("step", step.name()).addKeyValue("attempt", attempt)
+                        .addKeyValue("of", policy.attempts()).addKeyValue("sqlstate", e.getSQLState())
+                        .addKeyValue("backoff_ms", wait.toMillis()).log();
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ZerolockException(ErrorCode.OPERATION_FAILED, "interrupted while retrying step "
+                            + step.name(), interrupted);
+                }
+            }
+        }
+    }
+
+    private void attempt(Step step) throws SQLException {
+        LockPolicy policy = step.policy();
+        try (Statement statement = connection.createStatement()) {
+            if (step.transactional()) {
+                statement.execute("BEGIN");
+                try {
+                    statement.execute("SET LOCAL lock_timeout = '" + policy.lockTimeout().toMillis() + "ms'");
+                    for (String sql : step.statements()) {
+                        logStatement(step, sql);
+                        statement.execute(sql);
+                    }
+                    statement.execute("COMMIT");
+                } catch (SQLException e) {
+                    rollbackQuietly(statement);
+                    throw e;
+                }
+            } else {
+                statement.execute("SET statement_timeout = 0");
+                statement.execute("SET lock_timeout = '" + policy.lockTimeout().toMillis() + "ms'");
+                try {
+                    for (String sql : step.statements()) {
+                        logStatement(step, sql);
+                        statement.execute(sql);
+                    }
+                } finally {
+                    statement.execute("SET lock_timeout = 0");
+                }
+            }
+        }
+    }
+
+    private void undo(List<Step> steps, ZerolockException failure) {
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            Step step = steps.get(i);
+            for (String sql : step.undo()) {
+                log.atWarn().setMessage("undoing").addKeyValue("step", step.name()).addKeyValue("sql", sql)
+                        .addKeyValue("because", failure.getMessage()).log();
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET lock_timeout = 0");
+                    statement.execute(sql);
+                } catch (SQLException e) {
+                    log.atError().setMessage("undo failed; run it by hand, or run zerolock again")
+                            .addKeyValue("sql", sql).addKeyValue("error", e.getMessage()).log();
+                }
+            }
+        }
+    }
+
+    private static String undoSummary(List<Step> steps) {
+        List<String> undone = new ArrayList<>();
+        steps.forEach(step -> undone.addAll(step.undo()));
+        return undone.isEmpty() ? "nothing was changed" : "undone: " + String.join("; ", undone);
+    }
+
+    private void applySettings(Plan plan) {
+        for (Plan.SessionSetting setting : plan.settings()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT set_config('" + setting.name().replace("'", "''") + "', '"
+                        + setting.value().replace("'", "''") + "', false)");
+                log.atInfo().addKeyValue("event", "pg_setting").addKeyValue("setting", setting.name())
+                        .addKeyValue("value", setting.value()).log();
+            } catch (SQLException e) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot set " + setting.name() + " = "
+                        + setting.value() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void resetSettings(Plan plan) {
+        for (Plan.SessionSetting setting : plan.settings()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("RESET " + setting.name());
+            } catch (SQLException e) {
+                log.atDebug().setMessage("cannot reset setting").addKeyValue("setting", setting.name()).log();
+            }
+        }
+    }
+
+    private static void logStatement(Step step, String sql) {
+        log.atInfo().setMessage("running statement").addKeyValue("step", step.name()).addKeyValue("sql", sql).log();
+    }
+
+    private static void rollbackQuietly(Statement statement) {
+        try {
+            statement.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // the connection is gone; the server rolled back for us
+        }
+    }
+
+    private Duration withJitter(Duration backoff) {
+        // "full jitter": anywhere between half and the whole backoff, so retrying sessions spread out
+        long millis = backoff.toMillis();
+        return Duration.ofMillis(millis / 2 + (millis <= 1 ? 0 : (long) (jitter.nextDouble() * (millis / 2.0))));
+    }
+
+    private static String describe(Step step) {
+        return step.relations().stream().map(Object::toString).reduce((a, b) -> a + ", " + b).orElse("-");
+    }
+}

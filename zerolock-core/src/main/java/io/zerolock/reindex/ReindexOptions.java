@@ -1,0 +1,34 @@
+package io.zerolock.reindex;
+
+import java.time.Duration;
+
+/**
+ * How to rebuild.
+ *
+ * @param strategy null: the default for the server (native on 12+, swap before)
+ * @param lockTimeout {@code lock_timeout} of every step that takes a lock stronger than SHARE UPDATE EXCLUSIVE
+ * @param lockAttempts attempts of each such step (the first try plus retries)
+ * @param maintenanceWorkMem {@code maintenance_work_mem} for builds, or null to keep the server's
+ * @param parallelWorkers {@code max_parallel_maintenance_workers} for builds, or null
+ * @param tempFileLimit {@code temp_file_limit} for builds (superuser-only setting), or null
+ */
+public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAttempts, String maintenanceWorkMem,
+        Integer parallelWorkers, String tempFileLimit) {
+
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
+    public static final int DEFAULT_LOCK_RETRIES = 10;
+
+    public static ReindexOptions defaults() {
+        return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null);
+    }
+
+    public ReindexOptions withStrategy(Strategy newStrategy) {
+        return new ReindexOptions(newStrategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
+                tempFileLimit);
+    }
+
+    public ReindexOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
+        return new ReindexOptions(strategy, newLockTimeout, newLockAttempts, maintenanceWorkMem, parallelWorkers,
+                tempFileLimit);
+    }
+}

@@ -1,0 +1,196 @@
+package io.zerolock.reindex;
+
+import io.zerolock.catalog.Constraint;
+import io.zerolock.catalog.ConstraintType;
+import io.zerolock.catalog.ForeignKey;
+import io.zerolock.catalog.IndexColumn;
+import io.zerolock.catalog.IndexDefinition;
+import io.zerolock.catalog.QualifiedName;
+import io.zerolock.catalog.ServerInfo;
+import io.zerolock.plan.LockMode;
+import io.zerolock.plan.LockPolicy;
+import io.zerolock.plan.Plan;
+import io.zerolock.plan.Sql;
+import io.zerolock.plan.Step;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Turns one index into a plan: pure, no database access; the SQL is fully schema-qualified. */
+public final class ReindexPlanner {
+
+    private final ReindexOptions options;
+    private final ServerInfo server;
+
+    public ReindexPlanner(ReindexOptions options, ServerInfo server) {
+        this.options = options;
+        this.server = server;
+    }
+
+    public Plan plan(ReindexTarget target, Strategy strategy) {
+        List<Step> steps = strategy == Strategy.NATIVE ? nativeSteps(target) : swapSteps(target);
+        return new Plan(target.index().name().display(), strategy.id(), steps, settings());
+    }
+
+    private List<Plan.SessionSetting> settings() {
+        List<Plan.SessionSetting> settings = new ArrayList<>();
+        // plans were read with this search_path, so every name in them is schema-qualified the same way
+        settings.add(new Plan.SessionSetting("search_path", "pg_catalog, pg_temp"));
+        if (options.maintenanceWorkMem() != null) {
+            settings.add(new Plan.SessionSetting("maintenance_work_mem", options.maintenanceWorkMem()));
+        }
+        if (options.parallelWorkers() != null) {
+            settings.add(new Plan.SessionSetting("max_parallel_maintenance_workers",
+                    String.valueOf(options.parallelWorkers())));
+        }
+        if (options.tempFileLimit() != null) {
+            settings.add(new Plan.SessionSetting("temp_file_limit", options.tempFileLimit()));
+        }
+        return settings;
+    }
+
+    private LockPolicy bounded() {
+        return LockPolicy.bounded(options.lockTimeout(), options.lockAttempts());
+    }
+
+    private List<Step> nativeSteps(ReindexTarget target) {
+        IndexDefinition index = target.index();
+        List<IndexDefinition> indexes = index.partitioned() ? target.leaves() : List.of(index);
+        List<Step> steps = new ArrayList<>();
+        for (IndexDefinition leaf : indexes) {
+            steps.add(new Step(indexes.size() == 1 ? "reindex" : "reindex:" + leaf.name().name(),
+                    "rebuild " + leaf.name().display() + " with REINDEX CONCURRENTLY",
+                    List.of("REINDEX INDEX CONCURRENTLY " + leaf.name().sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
+                    List.of(leaf.table(), leaf.name()), false, LockPolicy.concurrentBuild(), List.of(), false));
+        }
+        return steps;
+    }
+
+    private List<Step> swapSteps(ReindexTarget target) {
+        IndexDefinition index = target.index();
+        QualifiedName working = QualifiedName.of(index.name().schema(), target.workingIndexName());
+        List<Step> steps = new ArrayList<>();
+        target.leftoverWorkingIndex().ifPresent(leftover -> steps.add(new Step("drop-leftover",
+                "drop the working index an earlier zerolock run left behind",
+                List.of("DROP INDEX CONCURRENTLY IF EXISTS " + working.sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
+                List.of(index.table(), working), false, bounded(), List.of(), false)));
+        steps.add(buildStep(index, working));
+        if (target.needsLockedSwap()) {
+            steps.add(lockedSwapStep(target, working));
+            for (ForeignKey fk : target.referencingKeys()) {
+                if (fk.validated()) {
+                    steps.add(new Step("validate:" + fk.name(), "check the existing rows of " + fk.table().display()
+                            + " against the re-created foreign key " + fk.name(),
+                            List.of("ALTER TABLE " + fk.table().sql() + " VALIDATE CONSTRAINT " + Sql.ident(fk.name())),
+                            LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(fk.table()), true, bounded(), List.of(), false));
+                }
+            }
+        } else {
+            steps.add(renameSwapStep(target, working));
+            QualifiedName retired = QualifiedName.of(index.name().schema(), target.retiredIndexName());
+            steps.add(new Step("drop-old", "drop the original index, now renamed " + retired.display(),
+                    List.of("DROP INDEX CONCURRENTLY IF EXISTS " + retired.sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
+                    List.of(index.table(), retired), false, bounded(), List.of(), false));
+        }
+        return steps;
+    }
+
+    private Step buildStep(IndexDefinition index, QualifiedName working) {
+        String tablespace = index.tablespace() == null ? "" : index.tablespace();
+        return new Step("build", "build a twin of " + index.name().display() + " concurrently",
+                List.of("SET default_tablespace = " + Sql.literal(tablespace),
+                        Sql.concurrentTwin(index.definition(), working.name()),
+                        "RESET default_tablespace"),
+                LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(index.table()), false, LockPolicy.concurrentBuild(),
+                List.of("DROP INDEX CONCURRENTLY IF EXISTS " + working.sql()), false);
+    }
+
+    /**
+     * Plain index: in one short transaction, move the original aside and give the twin its name and
+     * properties; the original is dropped concurrently afterwards. The table always has the index.
+     */
+    private Step renameSwapStep(ReindexTarget target, QualifiedName working) {
+        IndexDefinition index = target.index();
+        List<String> sql = new ArrayList<>();
+        sql.add("ALTER INDEX " + index.name().sql() + " RENAME TO " + Sql.ident(target.retiredIndexName()));
+        sql.add("ALTER INDEX " + working.sql() + " RENAME TO " + Sql.ident(index.name().name()));
+        sql.addAll(restoreProperties(target, index.name()));
+        LockMode lock = index.replicaIdentity() || server.major() < 12 ? LockMode.ACCESS_EXCLUSIVE
+                : LockMode.SHARE_UPDATE_EXCLUSIVE;
+        return new Step("swap", "give the twin the original's name and properties", sql, lock,
+                List.of(index.table(), index.name()), true, bounded(), List.of(), true);
+    }
+
+    /**
+     * Constraint or foreign keys: lock every affected table up front, referenced table first (the
+     * original tool's order - drop the FK, then touch the parent - deadlocks with application
+     * transactions), then replace the constraint and re-create the foreign keys NOT VALID.
+     */
+    private Step lockedSwapStep(ReindexTarget target, QualifiedName working) {
+        IndexDefinition index = target.index();
+        Set<QualifiedName> tables = new LinkedHashSet<>();
+        tables.add(index.table());
+        target.referencingKeys().forEach(fk -> tables.add(fk.table()));
+
+        List<String> sql = new ArrayList<>();
+        sql.add("LOCK TABLE " + String.join(", ", tables.stream().map(QualifiedName::sql).toList())
+                + " IN ACCESS EXCLUSIVE MODE");
+        for (ForeignKey fk : target.referencingKeys()) {
+            sql.add("ALTER TABLE " + fk.table().sql() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
+        }
+        if (target.constraint().isPresent()) {
+            Constraint constraint = target.constraint().get();
+            sql.add("ALTER TABLE " + index.table().sql() + " DROP CONSTRAINT " + Sql.ident(constraint.name()));
+            String kind = constraint.type() == ConstraintType.PRIMARY_KEY ? "PRIMARY KEY" : "UNIQUE";
+            String deferral = !constraint.deferrable() ? ""
+                    : constraint.initiallyDeferred() ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+            sql.add("ALTER TABLE " + index.table().sql() + " ADD CONSTRAINT " + Sql.ident(constraint.name()) + " "
+                    + kind + " USING INDEX " + Sql.ident(working.name()) + deferral);
+            if (!constraint.name().equals(index.name().name())) {
+                sql.add("ALTER INDEX " + QualifiedName.of(index.name().schema(), constraint.name()).sql()
+                        + " RENAME TO " + Sql.ident(index.name().name()));
+            }
+            if (constraint.comment() != null) {
+                sql.add("COMMENT ON CONSTRAINT " + Sql.ident(constraint.name()) + " ON " + index.table().sql()
+                        + " IS " + Sql.literal(constraint.comment()));
+            }
+        } else {
+            sql.add("DROP INDEX " + index.name().sql());
+            sql.add("ALTER INDEX " + working.sql() + " RENAME TO " + Sql.ident(index.name().name()));
+        }
+        for (ForeignKey fk : target.referencingKeys()) {
+            sql.add("ALTER TABLE " + fk.table().sql() + " ADD CONSTRAINT " + Sql.ident(fk.name()) + " "
+                    + Sql.withoutNotValid(fk.definition()) + " NOT VALID");
+            if (fk.comment() != null) {
+                sql.add("COMMENT ON CONSTRAINT " + Sql.ident(fk.name()) + " ON " + fk.table().sql() + " IS "
+                        + Sql.literal(fk.comment()));
+            }
+        }
+        sql.addAll(restoreProperties(target, index.name()));
+        return new Step("swap", "replace the index in one short locked transaction", sql, LockMode.ACCESS_EXCLUSIVE,
+                List.copyOf(tables), true, bounded(), List.of(), true);
+    }
+
+    /** Statistics targets, comment, replica identity and CLUSTER, now on the twin under the original name. */
+    private static List<String> restoreProperties(ReindexTarget target, QualifiedName name) {
+        IndexDefinition index = target.index();
+        List<String> sql = new ArrayList<>();
+        for (IndexColumn column : index.columns()) {
+            if (column.statisticsTarget() != null) {
+                sql.add("ALTER INDEX " + name.sql() + " ALTER COLUMN " + column.position() + " SET STATISTICS "
+                        + column.statisticsTarget());
+            }
+        }
+        if (index.comment() != null) {
+            sql.add("COMMENT ON INDEX " + name.sql() + " IS " + Sql.literal(index.comment()));
+        }
+        if (index.replicaIdentity()) {
+            sql.add("ALTER TABLE " + index.table().sql() + " REPLICA IDENTITY USING INDEX " + Sql.ident(name.name()));
+        }
+        if (index.clustered()) {
+            sql.add("ALTER TABLE " + index.table().sql() + " CLUSTER ON " + Sql.ident(name.name()));
+        }
+        return sql;
+    }
+}

@@ -1,0 +1,196 @@
+package io.zerolock.reindex;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.Sizes;
+import io.zerolock.ZerolockException;
+import io.zerolock.catalog.CatalogReader;
+import io.zerolock.catalog.Constraint;
+import io.zerolock.catalog.ForeignKey;
+import io.zerolock.catalog.IndexDefinition;
+import io.zerolock.catalog.NameResolver;
+import io.zerolock.catalog.QualifiedName;
+import io.zerolock.catalog.ServerInfo;
+import io.zerolock.connect.Connector;
+import io.zerolock.execute.Executor;
+import io.zerolock.execute.StepResult;
+import io.zerolock.plan.Plan;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds indexes online: resolves the targets to OIDs once, refuses what cannot be rebuilt online
+ * before changing anything, plans each index, then runs the plans one after the other.
+ */
+public final class Reindexer {
+
+    private static final Logger log = LoggerFactory.getLogger(Reindexer.class);
+    /** Indexes that are leftovers of failed builds, never targets themselves. */
+    private static final Pattern LEFTOVER = Pattern.compile("(zerolock_\\d+_(new|old))|(.*_cc(new|old)\\d*)");
+
+    private final Connector connector;
+    private final ReindexOptions options;
+
+    public Reindexer(Connector connector, ReindexOptions options) {
+        this.connector = connector;
+        this.options = options;
+    }
+
+    /** Plans every target and, unless {@code dryRun}, runs the plans. */
+    public List<ReindexOutcome> run(ReindexRequest request, boolean dryRun) {
+        List<Prepared> prepared;
+        ServerInfo server;
+        try (Connection connection = connector.open("catalog")) {
+            CatalogReader catalog = new CatalogReader(connection);
+            server = catalog.server();
+            Set<Long> named = new LinkedHashSet<>();
+            Set<Long> found = new LinkedHashSet<>();
+            resolveTargets(request, catalog, named, found);
+            qualifyEverything(connection);
+            prepared = prepare(catalog, server, named, found);
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog connection failed: " + e.getMessage(), e);
+        }
+
+        List<ReindexOutcome> outcomes = new ArrayList<>();
+        if (dryRun) {
+            for (Prepared item : prepared) {
+                outcomes.add(item.plan == null ? skipped(item) : new ReindexOutcome(item.index.name(),
+                        ReindexOutcome.Status.PLANNED, item.plan.strategy(), item.plan, Duration.ZERO, 0,
+                        item.index.sizeBytes(), 0, null));
+            }
+            return outcomes;
+        }
+        try (Connection work = connector.open("work")) {
+            Executor executor = new Executor(work);
+            for (Prepared item : prepared) {
+                outcomes.add(item.plan == null ? skipped(item) : execute(work, executor, item));
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
+        }
+        return outcomes;
+    }
+
+    private ReindexOutcome execute(Connection work, Executor executor, Prepared item) {
+        long started = System.nanoTime();
+        log.atInfo().setMessage("rebuilding index").addKeyValue("index", item.index.name().display())
+                .addKeyValue("strategy", item.plan.strategy())
+                .addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes())).log();
+        List<StepResult> results = executor.run(item.plan);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        int retries = results.stream().mapToInt(StepResult::retries).sum();
+        long newSize = sizeOf(work, item.index);
+        log.atInfo().setMessage("done").addKeyValue("index", item.index.name().display())
+                .addKeyValue("strategy", item.plan.strategy()).addKeyValue("duration_ms", took.toMillis())
+                .addKeyValue("retries", retries).addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes()))
+                .addKeyValue("new_size", Sizes.pretty(newSize)).log();
+        return new ReindexOutcome(item.index.name(), ReindexOutcome.Status.DONE, item.plan.strategy(), item.plan, took,
+                retries, item.index.sizeBytes(), newSize, null);
+    }
+
+    private void resolveTargets(ReindexRequest request, CatalogReader catalog, Set<Long> named, Set<Long> found) {
+        NameResolver names = new NameResolver(catalog);
+        for (String name : request.indexes()) {
+            named.add(names.index(name).oid());
+        }
+        if (request.table() != null) {
+            String table = request.schema() != null && !request.table().contains(".")
+                    ? request.schema() + "." + request.table() : request.table();
+            found.addAll(catalog.indexOidsOfTable(names.table(table).oid()));
+        } else if (request.schema() != null) {
+            found.addAll(catalog.indexOids(names.schema(request.schema()), null));
+        }
+        found.removeAll(named);
+    }
+
+    /** From here on, every name the catalog prints is schema-qualified, as in the plans' session. */
+    private static void qualifyEverything(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET search_path = pg_catalog, pg_temp");
+        }
+    }
+
+    private List<Prepared> prepare(CatalogReader catalog, ServerInfo server, Set<Long> named, Set<Long> found) {
+        ReindexPlanner planner = new ReindexPlanner(options, server);
+        List<Prepared> prepared = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        List<Long> all = new ArrayList<>(named);
+        all.addAll(found);
+        for (IndexDefinition index : catalog.indexes(all)) {
+            boolean explicit = named.contains(index.oid());
+            if (!explicit && !index.valid() && LEFTOVER.matcher(index.name().name()).matches()) {
+                continue; // a leftover of a failed build: zerolock cleanup's business, not a target
+            }
+            Optional<Constraint> constraint = catalog.constraintUsingIndex(index.oid());
+            List<ForeignKey> keys = catalog.foreignKeysReferencing(index.oid());
+            RebuildVerdict verdict = Rebuildability.assess(index, constraint, keys, server);
+            String refusal = null;
+            Strategy strategy = null;
+            if (!verdict.online()) {
+                refusal = verdict.reason() + "; instead: " + verdict.alternative();
+            } else if (options.strategy() != null && !verdict.strategies().contains(options.strategy())) {
+                refusal = "strategy " + options.strategy().id() + " cannot rebuild it: " + verdict.reason();
+            } else {
+                strategy = options.strategy() != null ? options.strategy() : verdict.strategies().get(0);
+            }
+            if (refusal != null) {
+                if (explicit) {
+                    refusals.add(index.name().display() + ": " + refusal);
+                } else {
+                    log.atWarn().setMessage("skipping index").addKeyValue("index", index.name().display())
+                            .addKeyValue("reason", refusal).log();
+                    prepared.add(new Prepared(index, null, refusal));
+                }
+                continue;
+            }
+            List<IndexDefinition> leaves = index.partitioned() ? catalog.indexes(index.leafIndexOids()) : List.of();
+            ReindexTarget target = new ReindexTarget(index, constraint, keys, leaves, leftover(catalog, index));
+            prepared.add(new Prepared(index, planner.plan(target, strategy), null));
+        }
+        if (!refusals.isEmpty()) {
+            throw new ZerolockException(ErrorCode.REFUSED, "refused, nothing was changed: " + String.join("; ",
+                    refusals));
+        }
+        return prepared;
+    }
+
+    private static Optional<String> leftover(CatalogReader catalog, IndexDefinition index) {
+        QualifiedName working = QualifiedName.of(index.name().schema(), ReindexTarget.workingIndexName(index.oid()));
+        Optional<Long> found = catalog.relationOid(working);
+        found.ifPresent(oid -> log.atWarn().setMessage("found a working index of an earlier zerolock run; dropping it "
+                + "before building again").addKeyValue("index", working.display()).log());
+        return found.map(oid -> working.name());
+    }
+
+    private static long sizeOf(Connection connection, IndexDefinition index) {
+        String sql = index.partitioned()
+                ? "SELECT coalesce(sum(pg_relation_size(inhrelid)), 0) FROM pg_partition_tree(to_regclass(?)) t "
+                        + "JOIN pg_inherits i ON i.inhrelid = t.relid WHERE t.isleaf"
+                : "SELECT pg_relation_size(to_regclass(?))";
+        try (var statement = connection.prepareStatement(sql)) {
+            statement.setString(1, index.name().sql());
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    private static ReindexOutcome skipped(Prepared item) {
+        return new ReindexOutcome(item.index.name(), ReindexOutcome.Status.SKIPPED, null, null, Duration.ZERO, 0,
+                item.index.sizeBytes(), 0, item.reason);
+    }
+
+    private record Prepared(IndexDefinition index, Plan plan, String reason) {}
+}
