@@ -7,6 +7,10 @@ import io.zerolock.catalog.ServerInfo;
 import io.zerolock.connect.ConnectionResolver;
 import io.zerolock.connect.Connector;
 import io.zerolock.reindex.Rebuildability;
+import io.zerolock.reindex.ReindexOptions;
+import io.zerolock.reindex.ReindexOutcome;
+import io.zerolock.reindex.ReindexRequest;
+import io.zerolock.reindex.Reindexer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -71,6 +75,14 @@ public final class Zerolock implements AutoCloseable {
             statuses.add(status(index));
         }
         return statuses;
+    }
+
+    /**
+     * Rebuilds indexes online (or, with {@code dryRun}, only plans it). Refuses, before changing anything,
+     * named indexes that cannot be rebuilt online.
+     */
+    public List<ReindexOutcome> reindex(ReindexRequest request, ReindexOptions options, boolean dryRun) {
+        return new Reindexer(connector, options).run(request, dryRun);
     }
 
     /** The maintenance view of one index, by user-typed name. */

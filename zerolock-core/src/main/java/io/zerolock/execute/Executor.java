@@ -66,9 +66,12 @@ public final class Executor {
                     }
                     List<Step> toUndo = new ArrayList<>(done);
                     toUndo.add(step);
-                    undo(toUndo, failure);
-                    throw new ZerolockException(failure.code(), failure.getMessage()
-                            + "; the database is as before (" + undoSummary(toUndo) + ")", failure.getCause());
+                    List<String> leftOver = undo(toUndo, failure, plan.undoPolicy());
+                    String state = leftOver.isEmpty() ? "the database is as before (" + undoSummary(toUndo) + ")"
+                            : "could not finish undoing (" + String.join("; ", leftOver) + "): another session still "
+                                    + "blocks it; the next zerolock run on this index drops what is left";
+                    throw new ZerolockException(failure.code(), failure.getMessage() + "; " + state,
+                            failure.getCause());
                 }
                 done.add(step);
                 finalized |= step.finalizes();
@@ -151,21 +154,27 @@ public final class Executor {
         }
     }
 
-    private void undo(List<Step> steps, ZerolockException failure) {
+    /** Runs the undo SQL of these steps in reverse order; returns what could not be undone. */
+    private List<String> undo(List<Step> steps, ZerolockException failure, LockPolicy policy) {
+        List<String> leftOver = new ArrayList<>();
         for (int i = steps.size() - 1; i >= 0; i--) {
             Step step = steps.get(i);
             for (String sql : step.undo()) {
                 log.atWarn().setMessage("undoing").addKeyValue("step", step.name()).addKeyValue("sql", sql)
                         .addKeyValue("because", failure.getMessage()).log();
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("SET lock_timeout = 0");
-                    statement.execute(sql);
-                } catch (SQLException e) {
-                    log.atError().setMessage("undo failed; run it by hand, or run zerolock again")
+                Step undoStep = new Step("undo:" + step.name(), "undo " + step.name(), List.of(sql),
+                        io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, step.relations(), false, policy, List.of(),
+                        false);
+                try {
+                    runStep(undoStep);
+                } catch (ZerolockException e) {
+                    log.atError().setMessage("could not undo; the next zerolock run on this index finishes it")
                             .addKeyValue("sql", sql).addKeyValue("error", e.getMessage()).log();
+                    leftOver.add(sql);
                 }
             }
         }
+        return leftOver;
     }
 
     private static String undoSummary(List<Step> steps) {

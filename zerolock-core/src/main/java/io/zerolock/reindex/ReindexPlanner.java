@@ -30,7 +30,7 @@ public final class ReindexPlanner {
 
     public Plan plan(ReindexTarget target, Strategy strategy) {
         List<Step> steps = strategy == Strategy.NATIVE ? nativeSteps(target) : swapSteps(target);
-        return new Plan(target.index().name().display(), strategy.id(), steps, settings());
+        return new Plan(target.index().name().display(), strategy.id(), steps, settings(), bounded());
     }
 
     private List<Plan.SessionSetting> settings() {
@@ -71,10 +71,13 @@ public final class ReindexPlanner {
         IndexDefinition index = target.index();
         QualifiedName working = QualifiedName.of(index.name().schema(), target.workingIndexName());
         List<Step> steps = new ArrayList<>();
-        target.leftoverWorkingIndex().ifPresent(leftover -> steps.add(new Step("drop-leftover",
-                "drop the working index an earlier zerolock run left behind",
-                List.of("DROP INDEX CONCURRENTLY IF EXISTS " + working.sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
-                List.of(index.table(), working), false, bounded(), List.of(), false)));
+        if (!target.leftovers().isEmpty()) {
+            List<QualifiedName> relations = new ArrayList<>(List.of(index.table()));
+            relations.addAll(target.leftovers());
+            steps.add(new Step("drop-leftover", "drop what an earlier zerolock run left behind",
+                    target.leftovers().stream().map(l -> "DROP INDEX CONCURRENTLY IF EXISTS " + l.sql()).toList(),
+                    LockMode.SHARE_UPDATE_EXCLUSIVE, relations, false, bounded(), List.of(), false));
+        }
         steps.add(buildStep(index, working));
         if (target.needsLockedSwap()) {
             steps.add(lockedSwapStep(target, working));

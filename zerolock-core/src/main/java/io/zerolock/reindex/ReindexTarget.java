@@ -5,19 +5,35 @@ import io.zerolock.catalog.ForeignKey;
 import io.zerolock.catalog.IndexDefinition;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.zerolock.catalog.QualifiedName;
 
 /**
  * Everything the planner needs about one index, read once by OID.
  *
  * @param leaves for a partitioned index, its leaf indexes (empty otherwise)
- * @param leftoverWorkingIndex a working index of an earlier zerolock run on this index, if one exists
+ * @param leftovers indexes of earlier zerolock runs on this table to drop first: this index's working
+ *     index, and retired originals ({@code zerolock_<their own oid>_old}) whose final drop was interrupted
  */
 public record ReindexTarget(IndexDefinition index, Optional<Constraint> constraint, List<ForeignKey> referencingKeys,
-        List<IndexDefinition> leaves, Optional<String> leftoverWorkingIndex) {
+        List<IndexDefinition> leaves, List<QualifiedName> leftovers) {
+
+    private static final Pattern RETIRED = Pattern.compile("zerolock_(\\d+)_old");
 
     public ReindexTarget {
         referencingKeys = List.copyOf(referencingKeys);
         leaves = List.copyOf(leaves);
+        leftovers = List.copyOf(leftovers);
+    }
+
+    /** Whether {@code other}, an index of the same table, is a leftover of an earlier zerolock run on it. */
+    public static boolean isLeftover(IndexDefinition other, IndexDefinition target) {
+        if (other.name().name().equals(workingIndexName(target.oid()))) {
+            return true;
+        }
+        Matcher retired = RETIRED.matcher(other.name().name());
+        return retired.matches() && retired.group(1).equals(String.valueOf(other.oid()));
     }
 
     /** The name of zerolock's working index for this index: unique per index OID, far below 63 bytes. */

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class Reindexer {
 
     private static final Logger log = LoggerFactory.getLogger(Reindexer.class);
-    /** Indexes that are leftovers of failed builds, never targets themselves. */
-    private static final Pattern LEFTOVER = Pattern.compile("(zerolock_\\d+_(new|old))|(.*_cc(new|old)\\d*)");
+    /** zerolock's own working and retired indexes, and (when invalid) REINDEX CONCURRENTLY's: never targets. */
+    private static final Pattern OWN = Pattern.compile("zerolock_\\d+_(new|old)");
+    private static final Pattern CONCURRENT_LEFTOVER = Pattern.compile(".*_cc(new|old)\\d*");
 
     private final Connector connector;
     private final ReindexOptions options;
@@ -56,7 +57,7 @@ public final class Reindexer {
             Set<Long> found = new LinkedHashSet<>();
             resolveTargets(request, catalog, named, found);
             qualifyEverything(connection);
-            prepared = prepare(catalog, server, named, found);
+            prepared = prepare(catalog, server, named, found, permittedOptions(connection));
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog connection failed: " + e.getMessage(), e);
         }
@@ -120,16 +121,38 @@ public final class Reindexer {
         }
     }
 
-    private List<Prepared> prepare(CatalogReader catalog, ServerInfo server, Set<Long> named, Set<Long> found) {
-        ReindexPlanner planner = new ReindexPlanner(options, server);
+    /** {@code temp_file_limit} is a superuser setting (or granted, 15+): use it only when the role may set it. */
+    private ReindexOptions permittedOptions(Connection connection) {
+        if (options.tempFileLimit() == null) {
+            return options;
+        }
+        try (var statement = connection.prepareStatement("SELECT set_config('temp_file_limit', ?, false)")) {
+            statement.setString(1, options.tempFileLimit());
+            statement.execute();
+            try (Statement reset = connection.createStatement()) {
+                reset.execute("RESET temp_file_limit");
+            }
+            return options;
+        } catch (SQLException e) {
+            log.atWarn().setMessage("not applying temp_file_limit").addKeyValue("reason", e.getMessage()).log();
+            return new ReindexOptions(options.strategy(), options.lockTimeout(), options.lockAttempts(),
+                    options.maintenanceWorkMem(), options.parallelWorkers(), null);
+        }
+    }
+
+    private List<Prepared> prepare(CatalogReader catalog, ServerInfo server, Set<Long> named, Set<Long> found,
+            ReindexOptions effective) {
+        ReindexPlanner planner = new ReindexPlanner(effective, server);
         List<Prepared> prepared = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         List<Long> all = new ArrayList<>(named);
         all.addAll(found);
         for (IndexDefinition index : catalog.indexes(all)) {
             boolean explicit = named.contains(index.oid());
-            if (!explicit && !index.valid() && LEFTOVER.matcher(index.name().name()).matches()) {
-                continue; // a leftover of a failed build: zerolock cleanup's business, not a target
+            String name = index.name().name();
+            if (!explicit && (OWN.matcher(name).matches()
+                    || (!index.valid() && CONCURRENT_LEFTOVER.matcher(name).matches()))) {
+                continue; // a leftover of a failed run: dropped before a rebuild, or by cleanup; not a target
             }
             Optional<Constraint> constraint = catalog.constraintUsingIndex(index.oid());
             List<ForeignKey> keys = catalog.foreignKeysReferencing(index.oid());
@@ -154,7 +177,7 @@ public final class Reindexer {
                 continue;
             }
             List<IndexDefinition> leaves = index.partitioned() ? catalog.indexes(index.leafIndexOids()) : List.of();
-            ReindexTarget target = new ReindexTarget(index, constraint, keys, leaves, leftover(catalog, index));
+            ReindexTarget target = new ReindexTarget(index, constraint, keys, leaves, leftovers(catalog, index));
             prepared.add(new Prepared(index, planner.plan(target, strategy), null));
         }
         if (!refusals.isEmpty()) {
@@ -164,12 +187,12 @@ public final class Reindexer {
         return prepared;
     }
 
-    private static Optional<String> leftover(CatalogReader catalog, IndexDefinition index) {
-        QualifiedName working = QualifiedName.of(index.name().schema(), ReindexTarget.workingIndexName(index.oid()));
-        Optional<Long> found = catalog.relationOid(working);
-        found.ifPresent(oid -> log.atWarn().setMessage("found a working index of an earlier zerolock run; dropping it "
-                + "before building again").addKeyValue("index", working.display()).log());
-        return found.map(oid -> working.name());
+    private static List<QualifiedName> leftovers(CatalogReader catalog, IndexDefinition index) {
+        List<QualifiedName> found = catalog.indexes(catalog.indexOidsOfTable(index.tableOid())).stream()
+                .filter(other -> ReindexTarget.isLeftover(other, index)).map(IndexDefinition::name).toList();
+        found.forEach(name -> log.atWarn().setMessage("found an index an earlier zerolock run left behind; dropping "
+                + "it before building again").addKeyValue("index", name.display()).log());
+        return found;
     }
 
     private static long sizeOf(Connection connection, IndexDefinition index) {

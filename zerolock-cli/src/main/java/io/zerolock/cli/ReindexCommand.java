@@ -1,0 +1,118 @@
+package io.zerolock.cli;
+
+import io.zerolock.Zerolock;
+import io.zerolock.reindex.ReindexOptions;
+import io.zerolock.reindex.ReindexOutcome;
+import io.zerolock.reindex.ReindexRequest;
+import io.zerolock.reindex.Strategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "reindex", usageHelpAutoWidth = true,
+        description = {"Rebuild indexes online, including primary keys and unique constraints that foreign keys "
+                + "reference, keeping every property of the index. Indexes named on the command line that cannot "
+                + "be rebuilt online are refused before anything changes (exit 2); those found through --table or "
+                + "--schema are skipped with a warning.",
+                "Strategies: native = REINDEX INDEX CONCURRENTLY (default on PostgreSQL 12+; partitioned indexes "
+                        + "leaf by leaf); swap = build a twin concurrently, then swap it in within one short "
+                        + "transaction under lock_timeout (default before 12)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  zerolock reindex -d app public.orders_pkey --dry-run",
+                "  zerolock reindex -d app --table orders --strategy swap --lock-timeout 500ms",
+                "  zerolock reindex -d app --schema sales --maintenance-work-mem 1GB --parallel-workers 2"})
+final class ReindexCommand implements Callable<Integer> {
+
+    @Mixin
+    ConnectionMixin connection;
+
+    @Parameters(paramLabel = "INDEX", arity = "0..*",
+            description = "Indexes to rebuild ([schema.]name; unqualified names follow search_path).")
+    List<String> indexes = new ArrayList<>();
+
+    @Option(names = "--table", paramLabel = "TABLE", description = "Rebuild every index of this table.")
+    String table;
+
+    @Option(names = "--schema", paramLabel = "SCHEMA", description = "Rebuild every index of this schema.")
+    String schema;
+
+    @Option(names = "--strategy", paramLabel = "native|swap", description = "Default: native on 12+, swap before.",
+            converter = StrategyConverter.class)
+    Strategy strategy;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.class,
+            description = "lock_timeout of each step that takes a lock stronger than SHARE UPDATE EXCLUSIVE "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration lockTimeout;
+
+    @Option(names = "--lock-retries", paramLabel = "N", defaultValue = "10",
+            description = "Tries of each such step, with exponential backoff and jitter; never a final untimed "
+                    + "try (default: ${DEFAULT-VALUE}).")
+    int lockRetries;
+
+    @Option(names = "--maintenance-work-mem", paramLabel = "SIZE",
+            description = "maintenance_work_mem for the builds, e.g. 1GB.")
+    String maintenanceWorkMem;
+
+    @Option(names = "--parallel-workers", paramLabel = "N",
+            description = "max_parallel_maintenance_workers for the builds.")
+    Integer parallelWorkers;
+
+    @Option(names = "--temp-file-limit", paramLabel = "SIZE",
+            description = "temp_file_limit for the builds, when the role may set it (a superuser setting).")
+    String tempFileLimit;
+
+    @Option(names = "--dry-run", description = "Print the plan (every step's SQL, lock, transaction and retry "
+            + "policy) and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
+            description = "Report format (default: ${DEFAULT-VALUE}).")
+    ReindexReport.Format format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (indexes.isEmpty() && table == null && schema == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "name at least one INDEX, or give --table or --schema");
+        }
+        if (lockRetries < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lock-retries must be at least 1");
+        }
+        if (lockTimeout.isZero()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--lock-timeout must be more than 0: steps that block the application are always bounded");
+        }
+        ReindexOptions options = new ReindexOptions(strategy, lockTimeout, lockRetries, maintenanceWorkMem,
+                parallelWorkers, tempFileLimit);
+        try (Zerolock zerolock = Zerolock.connect(connection.options())) {
+            List<ReindexOutcome> outcomes = zerolock.reindex(new ReindexRequest(indexes, table, schema), options,
+                    dryRun);
+            spec.commandLine().getOut().print(ReindexReport.render(outcomes, format, dryRun));
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    static final class StrategyConverter implements picocli.CommandLine.ITypeConverter<Strategy> {
+        @Override
+        public Strategy convert(String value) {
+            for (Strategy candidate : Strategy.values()) {
+                if (candidate.id().equals(value)) {
+                    return candidate;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected native or swap, got '" + value + "'");
+        }
+    }
+}

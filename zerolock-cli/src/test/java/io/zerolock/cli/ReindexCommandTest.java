@@ -1,0 +1,115 @@
+package io.zerolock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zerolock.testing.CatalogFingerprint;
+import io.zerolock.testing.PostgresTest;
+import io.zerolock.testing.TestDatabase;
+import java.util.List;
+
+class ReindexCommandTest {
+
+    private static final String SHOP = """
+            CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL);
+            CREATE INDEX customers_email ON customers (email);
+            INSERT INTO customers SELECT g, 'c' || g || '@example.com' FROM generate_series(1, 5000) g;
+            CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers);
+            INSERT INTO orders SELECT g, 1 + g % 5000 FROM generate_series(1, 5000) g;
+            CREATE TABLE slots (r int4range, EXCLUDE USING gist (r WITH &&));
+            """;
+
+    @PostgresTest
+    void dry_run_prints_the_plan_and_changes_nothing(TestDatabase db) {
+        db.execute(SHOP);
+        List<String> before = CatalogFingerprint.of(db, "public");
+        List<Long> files = CatalogFingerprint.files(db, "customers_pkey");
+        Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "customers_pkey", "--strategy", "swap",
+                "--dry-run", "--lock-timeout", "750ms", "--lock-retries", "4");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("Plan for public.customers_pkey (strategy swap")
+                .contains("1. build: build a twin of public.customers_pkey concurrently")
+                .contains("lock: SHARE UPDATE EXCLUSIVE on public.customers; outside a transaction; no lock_timeout")
+                .contains("CREATE UNIQUE INDEX CONCURRENTLY \"zerolock_")
+                .contains("2. swap:")
+                .contains("lock: ACCESS EXCLUSIVE on public.customers, public.orders; in one transaction; "
+                        + "lock_timeout=750ms, 4 attempts")
+                .contains("LOCK TABLE \"public\".\"customers\", \"public\".\"orders\" IN ACCESS EXCLUSIVE MODE;")
+                .contains("ALTER TABLE \"public\".\"customers\" ADD CONSTRAINT \"customers_pkey\" PRIMARY KEY USING INDEX")
+                .contains("NOT VALID;")
+                .contains("3. validate:orders_customer_id_fkey")
+                .contains("undo if a later step fails: DROP INDEX CONCURRENTLY IF EXISTS")
+                .contains("Dry run: nothing was changed.");
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
+        assertThat(CatalogFingerprint.files(db, "customers_pkey")).isEqualTo(files);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock'")).isZero();
+    }
+
+    @PostgresTest
+    void rebuilds_and_reports_sizes_in_the_original_tools_style(TestDatabase db) {
+        db.execute(SHOP);
+        List<String> before = CatalogFingerprint.of(db, "public");
+        Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "--table", "customers");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("INDEX", "STRATEGY", "DURATION", "RETRIES", "OLD SIZE", "NEW SIZE")
+                .contains("public.customers_pkey").contains("public.customers_email").contains("done");
+        assertThat(cli.err()).containsPattern("msg=done index=public.customers_pkey strategy=(native|swap) "
+                + "duration_ms=\\d+ retries=0 old_size=\"\\d+ kB\" new_size=\"\\d+ kB\"");
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
+    }
+
+    @PostgresTest(versions = 18)
+    void reports_as_json(TestDatabase db) throws Exception {
+        db.execute(SHOP);
+        Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "customers_email", "--format", "json");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(cli.out()).get(0);
+        assertThat(result.get("index").asText()).isEqualTo("public.customers_email");
+        assertThat(result.get("status").asText()).isEqualTo("done");
+        assertThat(result.get("strategy").asText()).isEqualTo("native");
+        assertThat(result.get("new_size_bytes").asLong()).isPositive();
+        assertThat(result.get("plan").get("steps").get(0).get("sql").get(0).asText())
+                .isEqualTo("REINDEX INDEX CONCURRENTLY \"public\".\"customers_email\"");
+    }
+
+    @PostgresTest
+    void refuses_an_exclusion_constraint_before_changing_anything(TestDatabase db) {
+        db.execute(SHOP);
+        List<String> before = CatalogFingerprint.of(db, "public");
+        Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "customers_email", "slots_r_excl");
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).contains("refused, nothing was changed: public.slots_r_excl: index of an exclusion "
+                + "constraint");
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
+
+        Cli table = Cli.run("reindex", "-d", CommandLineTest.uri(db), "--table", "slots");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.out()).contains("skipped: index of an exclusion constraint");
+    }
+
+    @PostgresTest(versions = 11)
+    void native_is_refused_before_12_with_the_alternative(TestDatabase db) {
+        db.execute(SHOP);
+        Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "customers_email", "--strategy", "native");
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).contains("strategy native cannot rebuild it: native needs PostgreSQL 12+");
+        Cli swap = Cli.run("reindex", "-d", CommandLineTest.uri(db), "customers_email");
+        assertThat(swap.exitCode()).as(swap.err()).isZero();
+        assertThat(swap.out()).contains("swap");
+    }
+
+    @PostgresTest(versions = 18)
+    void bad_options_exit_2(TestDatabase db) {
+        assertThat(Cli.run("reindex", "-d", CommandLineTest.uri(db)).err()).contains("name at least one INDEX");
+        assertThat(Cli.run("reindex", "-d", CommandLineTest.uri(db), "x", "--strategy", "fast").exitCode())
+                .isEqualTo(2);
+        assertThat(Cli.run("reindex", "-d", CommandLineTest.uri(db), "x", "--lock-timeout", "soon").exitCode())
+                .isEqualTo(2);
+        assertThat(Cli.run("reindex", "-d", CommandLineTest.uri(db), "x", "--lock-timeout", "0").exitCode())
+                .isEqualTo(2);
+        Cli missing = Cli.run("reindex", "-d", CommandLineTest.uri(db), "no_such_index");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("index no_such_index does not exist");
+    }
+}
