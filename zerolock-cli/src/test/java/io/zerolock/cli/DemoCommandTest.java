@@ -16,8 +16,12 @@ class DemoCommandTest {
                 .contains("shop.invoices.invoices_customer_fk")
                 .contains("shop.orders.orders_customer_id_fkey")
                 .contains("EXCLUDE delivery_slots_no_overlap")
-                .contains("index of an exclusion constraint");
-        assertThat(cli.err()).contains("msg=\"embedded postgres started\"");
+                .contains("index of an exclusion constraint")
+                .contains("$ zerolock reindex shop.customers_pkey shop.customers_email_key");
+        assertThat(cli.out().lines().filter(l -> l.startsWith("shop.customers_pkey ") && l.endsWith("done")))
+                .singleElement().asString().contains("native");
+        assertThat(cli.err()).contains("msg=\"embedded postgres started\"")
+                .containsPattern("msg=done index=shop.customers_pkey strategy=native");
     }
 
     @Test
@@ -27,6 +31,8 @@ class DemoCommandTest {
         assertThat(cli.out()).contains("zerolock demo: PostgreSQL 11.");
         // PostgreSQL 11 has no REINDEX CONCURRENTLY: swap is the only online strategy
         assertThat(cli.out()).contains("native needs PostgreSQL 12+");
+        assertThat(cli.err()).contains("msg=done index=shop.customers_pkey strategy=swap")
+                .contains("msg=done index=shop.customers_email_key strategy=swap");
     }
 
     @Test

@@ -99,6 +99,25 @@ class ReindexCommandTest {
         assertThat(swap.out()).contains("swap");
     }
 
+    @PostgresTest
+    void applies_logs_and_resets_build_settings_and_skips_temp_file_limit_when_not_permitted(TestDatabase db) {
+        String role = "owner_" + db.name();
+        db.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO " + role);
+        db.execute(SHOP, "ALTER TABLE customers OWNER TO " + role, "ALTER TABLE orders OWNER TO " + role);
+        String uri = "postgresql://" + role + ":pw@localhost:" + db.port() + "/" + db.name();
+        Cli cli = Cli.run("reindex", "-d", uri, "customers_email", "--strategy", "swap",
+                "--maintenance-work-mem", "96MB", "--parallel-workers", "1", "--temp-file-limit", "1GB");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.err()).contains("event=pg_setting setting=maintenance_work_mem value=96MB")
+                .contains("event=pg_setting setting=max_parallel_maintenance_workers value=1")
+                .contains("msg=\"not applying temp_file_limit\"")
+                .doesNotContain("setting=temp_file_limit");
+
+        Cli superuser = Cli.run("reindex", "-d", CommandLineTest.uri(db), "customers_email", "--temp-file-limit",
+                "1GB");
+        assertThat(superuser.err()).contains("event=pg_setting setting=temp_file_limit value=1GB");
+    }
+
     @PostgresTest(versions = 18)
     void bad_options_exit_2(TestDatabase db) {
         assertThat(Cli.run("reindex", "-d", CommandLineTest.uri(db)).err()).contains("name at least one INDEX");
