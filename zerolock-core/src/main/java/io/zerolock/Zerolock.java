@@ -82,7 +82,7 @@ public final class Zerolock implements AutoCloseable {
      * named indexes that cannot be rebuilt online.
      */
     public List<ReindexOutcome> reindex(ReindexRequest request, ReindexOptions options, boolean dryRun) {
-        return new Reindexer(connector, options).run(request, dryRun);
+        return new Reindexer(connector, options).run(request, dryRun, connection);
     }
 
     /** The maintenance view of one index, by user-typed name. */

@@ -1,8 +1,5 @@
 package io.zerolock.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.zerolock.IndexStatus;
 import io.zerolock.Sizes;
 import io.zerolock.catalog.Constraint;
@@ -47,18 +44,7 @@ final class IndexReport {
                     state(index), status.constraint().map(IndexReport::constraint).orElse("-"),
                     referencedBy(status), online));
         }
-        int[] widths = new int[headers.size()];
-        for (int c = 0; c < headers.size(); c++) {
-            widths[c] = headers.get(c).length();
-            for (List<String> row : rows) {
-                widths[c] = Math.max(widths[c], row.get(c).length());
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        appendRow(text, headers, widths);
-        for (List<String> row : rows) {
-            appendRow(text, row, widths);
-        }
+        StringBuilder text = new StringBuilder(TextTable.render(headers, rows));
         if (!notes.isEmpty()) {
             text.append('\n');
             for (int i = 0; i < notes.size(); i++) {
@@ -116,11 +102,7 @@ final class IndexReport {
             item.put("online_rebuild", online);
             list.add(item);
         }
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return TextTable.json(list);
     }
 
     private static String state(IndexDefinition index) {
@@ -162,16 +144,5 @@ final class IndexReport {
                     .distinct().forEach(shown::add);
         }
         return shown.isEmpty() ? "-" : String.join(", ", shown);
-    }
-
-    private static void appendRow(StringBuilder text, List<String> cells, int[] widths) {
-        for (int c = 0; c < cells.size(); c++) {
-            String cell = cells.get(c);
-            text.append(cell);
-            if (c < cells.size() - 1) {
-                text.append(" ".repeat(widths[c] - cell.length() + 2));
-            }
-        }
-        text.append('\n');
     }
 }

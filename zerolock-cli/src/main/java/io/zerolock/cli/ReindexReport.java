@@ -1,8 +1,5 @@
 package io.zerolock.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.zerolock.Sizes;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Step;
@@ -63,7 +60,6 @@ final class ReindexReport {
     }
 
     private static String summary(List<ReindexOutcome> outcomes) {
-        StringBuilder text = new StringBuilder();
         List<String> headers = List.of("INDEX", "STRATEGY", "DURATION", "RETRIES", "OLD SIZE", "NEW SIZE", "STATUS");
         List<List<String>> rows = new ArrayList<>();
         for (ReindexOutcome outcome : outcomes) {
@@ -75,16 +71,7 @@ final class ReindexReport {
                     done ? "done" : outcome.status().name().toLowerCase(java.util.Locale.ROOT) + ": "
                             + outcome.message()));
         }
-        int[] widths = new int[headers.size()];
-        for (int c = 0; c < headers.size(); c++) {
-            widths[c] = headers.get(c).length();
-            for (List<String> row : rows) {
-                widths[c] = Math.max(widths[c], row.get(c).length());
-            }
-        }
-        appendRow(text, headers, widths);
-        rows.forEach(row -> appendRow(text, row, widths));
-        return text.toString();
+        return TextTable.render(headers, rows);
     }
 
     private static String json(List<ReindexOutcome> outcomes) {
@@ -124,20 +111,6 @@ final class ReindexReport {
             }
             list.add(item);
         }
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void appendRow(StringBuilder text, List<String> cells, int[] widths) {
-        for (int c = 0; c < cells.size(); c++) {
-            text.append(cells.get(c));
-            if (c < cells.size() - 1) {
-                text.append(" ".repeat(widths[c] - cells.get(c).length() + 2));
-            }
-        }
-        text.append('\n');
+        return TextTable.json(list);
     }
 }

@@ -46,20 +46,38 @@ public final class Reindexer {
         this.options = options;
     }
 
-    /** Plans every target and, unless {@code dryRun}, runs the plans. */
+    /** Plans every target and, unless {@code dryRun}, runs the plans; catalog reads on a connection of its own. */
     public List<ReindexOutcome> run(ReindexRequest request, boolean dryRun) {
+        try (Connection connection = connector.open("catalog")) {
+            return run(request, dryRun, connection);
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Plans every target and, unless {@code dryRun}, runs the plans, reading the catalog on the given
+     * autocommit connection (its search_path is restored afterwards).
+     */
+    public List<ReindexOutcome> run(ReindexRequest request, boolean dryRun, Connection catalogConnection) {
         List<Prepared> prepared;
         ServerInfo server;
-        try (Connection connection = connector.open("catalog")) {
-            CatalogReader catalog = new CatalogReader(connection);
+        try {
+            CatalogReader catalog = new CatalogReader(catalogConnection);
             server = catalog.server();
             Set<Long> named = new LinkedHashSet<>();
             Set<Long> found = new LinkedHashSet<>();
             resolveTargets(request, catalog, named, found);
-            qualifyEverything(connection);
-            prepared = prepare(catalog, server, named, found, permittedOptions(connection));
+            try {
+                qualifyEverything(catalogConnection);
+                prepared = prepare(catalog, server, named, found, permittedOptions(catalogConnection));
+            } finally {
+                try (Statement statement = catalogConnection.createStatement()) {
+                    statement.execute("RESET search_path");
+                }
+            }
         } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog connection failed: " + e.getMessage(), e);
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog query failed: " + e.getMessage(), e);
         }
 
         List<ReindexOutcome> outcomes = new ArrayList<>();
