@@ -1,6 +1,12 @@
 package io.zerolock;
 
 import io.zerolock.catalog.CatalogReader;
+import io.zerolock.cleanup.Cleanup;
+import io.zerolock.cleanup.CleanupOutcome;
+import io.zerolock.cleanup.InvalidIndex;
+import io.zerolock.execute.Executor;
+import io.zerolock.plan.Plan;
+import java.time.Duration;
 import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.NameResolver;
 import io.zerolock.catalog.ServerInfo;
@@ -83,6 +89,40 @@ public final class Zerolock implements AutoCloseable {
      */
     public List<ReindexOutcome> reindex(ReindexRequest request, ReindexOptions options, boolean dryRun) {
         return new Reindexer(connector, options).run(request, dryRun, connection);
+    }
+
+    /**
+     * Finds every invalid index, drops the leftovers of REINDEX CONCURRENTLY and of zerolock, reports
+     * (or, with {@code rebuildInvalid}, rebuilds) users' failed builds, and never touches a valid index
+     * or one a constraint uses. Each drop runs concurrently under lock_timeout with retries; one failure
+     * does not stop the others.
+     */
+    public List<CleanupOutcome> cleanup(boolean rebuildInvalid, boolean dryRun, Duration lockTimeout, int attempts) {
+        List<InvalidIndex> found = Cleanup.find(catalog, rebuildInvalid);
+        List<CleanupOutcome> outcomes = new ArrayList<>();
+        if (dryRun) {
+            found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null)));
+            return outcomes;
+        }
+        try (Connection work = connector.open("work")) {
+            Executor executor = new Executor(work);
+            for (InvalidIndex invalid : found) {
+                Plan plan = Cleanup.plan(List.of(invalid), server(), lockTimeout, attempts);
+                if (plan.steps().isEmpty()) {
+                    outcomes.add(new CleanupOutcome(invalid, false, null));
+                    continue;
+                }
+                try {
+                    executor.run(plan);
+                    outcomes.add(new CleanupOutcome(invalid, true, null));
+                } catch (ZerolockException e) {
+                    outcomes.add(new CleanupOutcome(invalid, false, e.getMessage()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
+        }
+        return outcomes;
     }
 
     /** The maintenance view of one index, by user-typed name. */

@@ -160,6 +160,18 @@ public final class CatalogReader {
                 .stream().findFirst();
     }
 
+    /** OIDs of the invalid indexes of user relations, by schema, table and name. */
+    public List<Long> invalidIndexOids() {
+        return query("""
+                SELECT c.oid FROM pg_index x
+                JOIN pg_class c ON c.oid = x.indexrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_class t ON t.oid = x.indrelid
+                WHERE NOT x.indisvalid AND NOT %s AND n.nspname !~ '^pg_(temp_|toast_temp_)'
+                ORDER BY n.nspname, t.relname, c.relname
+                """.formatted(SYSTEM.formatted("n", "c")), List.of(), rows -> rows.getLong(1));
+    }
+
     /** The OID of the relation with exactly this name, if there is one. */
     public Optional<Long> relationOid(QualifiedName name) {
         return query("SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

@@ -1,0 +1,112 @@
+package io.zerolock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerolock.testing.PostgresTest;
+import io.zerolock.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+
+class CleanupCommandTest {
+
+    /** 57 bytes of base name + "_ccnew": PostgreSQL truncates the base so the whole fits in 63 bytes. */
+    private static final String TRUNCATED = "a_very_long_index_name_that_postgresql_had_to_truncate_xx".substring(0, 57)
+            + "_ccnew";
+
+    @PostgresTest
+    void classifies_every_kind_of_leftover_and_drops_only_the_safe_ones(TestDatabase db) throws Exception {
+        db.execute("""
+                CREATE TABLE t (id int PRIMARY KEY, v int, email text);
+                INSERT INTO t SELECT g, g % 10, 'dup@example.com' FROM generate_series(1, 1000) g;
+                CREATE INDEX t_v ON t (v);
+                CREATE INDEX t_id_v ON t (id, v);
+                CREATE INDEX t_v_ccnew1 ON t (v);
+                CREATE INDEX t_v_ccold ON t (v);
+                CREATE TABLE k (id int);
+                ALTER TABLE k ADD CONSTRAINT k_id_ccnew UNIQUE (id);
+                """);
+        db.execute("CREATE INDEX \"" + TRUNCATED + "\" ON t (v)");
+        long oid = db.queryLong("SELECT 't_v'::regclass::oid");
+        db.execute("CREATE INDEX zerolock_" + oid + "_new ON t (v)");
+        // the catalog state a killed run leaves: same index, marked invalid
+        db.execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid IN ('t_v_ccnew1'::regclass, "
+                + "'t_v_ccold'::regclass, '\"" + TRUNCATED + "\"'::regclass, 'zerolock_" + oid + "_new'::regclass, "
+                + "'k_id_ccnew'::regclass)");
+        // a user's failed CREATE UNIQUE INDEX CONCURRENTLY (duplicates), for real
+        try {
+            db.execute("CREATE UNIQUE INDEX CONCURRENTLY t_email_unique ON t (email)");
+        } catch (IllegalStateException expected) {
+            // could not create unique index: the index stays, invalid
+        }
+        if (db.majorVersion() >= 12) {
+            killReindexConcurrentlyWhileItWaitsForAnOldSnapshot(db);
+        }
+        List<String> invalidBefore = invalid(db);
+        assertThat(invalidBefore).contains("t_email_unique", "t_v_ccnew1", "t_v_ccold", TRUNCATED,
+                "zerolock_" + oid + "_new", "k_id_ccnew");
+
+        Cli dryRun = Cli.run("cleanup", "-d", CommandLineTest.uri(db), "--dry-run");
+        assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
+        assertThat(line(dryRun.out(), "t_v_ccnew1")).contains("REINDEX CONCURRENTLY leftover (_ccnew)")
+                .contains("would drop concurrently");
+        assertThat(line(dryRun.out(), "t_v_ccold")).contains("the rebuild itself succeeded");
+        assertThat(line(dryRun.out(), TRUNCATED)).contains("_ccnew");
+        assertThat(line(dryRun.out(), "zerolock_" + oid + "_new")).contains("zerolock working index");
+        assertThat(line(dryRun.out(), "t_email_unique")).contains("failed CREATE INDEX CONCURRENTLY")
+                .contains("reported");
+        assertThat(line(dryRun.out(), "k_id_ccnew")).contains("kept: a constraint uses it");
+        assertThat(dryRun.out()).contains("Dry run: nothing was changed.");
+        assertThat(invalid(db)).containsExactlyElementsOf(invalidBefore);
+
+        Cli cleanup = Cli.run("cleanup", "-d", CommandLineTest.uri(db));
+        assertThat(cleanup.exitCode()).as(cleanup.err()).isZero();
+        assertThat(invalid(db)).containsExactlyInAnyOrder("t_email_unique", "k_id_ccnew");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+                + "WHERE c.relname IN ('t_v', 't_id_v', 't_pkey') AND x.indisvalid")).isEqualTo(3);
+
+        if (db.majorVersion() >= 12) {
+            db.execute("UPDATE t SET email = id || '@example.com'");
+            Cli rebuild = Cli.run("cleanup", "-d", CommandLineTest.uri(db), "--rebuild-invalid");
+            assertThat(rebuild.exitCode()).as(rebuild.err()).isZero();
+            assertThat(line(rebuild.out(), "t_email_unique")).contains("rebuilt");
+            assertThat(invalid(db)).containsExactly("k_id_ccnew");
+        }
+    }
+
+    @PostgresTest(versions = 18)
+    void says_so_when_there_is_nothing_to_clean(TestDatabase db) {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY)");
+        Cli cli = Cli.run("cleanup", "-d", CommandLineTest.uri(db));
+        assertThat(cli.exitCode()).isZero();
+        assertThat(cli.out()).isEqualTo("No invalid indexes.\n");
+    }
+
+    /** REINDEX CONCURRENTLY waits for transactions older than its build; cancelling it there leaves _ccnew. */
+    private static void killReindexConcurrentlyWhileItWaitsForAnOldSnapshot(TestDatabase db) throws Exception {
+        try (Connection old = db.connect(); Statement reader = old.createStatement();
+                Connection rebuild = db.connect(); Statement reindex = rebuild.createStatement()) {
+            reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
+            reader.execute("SELECT count(*) FROM k");
+            reindex.execute("SET statement_timeout = '1s'");
+            try {
+                reindex.execute("REINDEX INDEX CONCURRENTLY t_id_v");
+            } catch (java.sql.SQLException expected) {
+                // canceling statement due to statement timeout
+            }
+            reader.execute("ROLLBACK");
+        }
+        assertThat(invalid(db)).contains("t_id_v_ccnew");
+    }
+
+    private static List<String> invalid(TestDatabase db) {
+        String names = db.queryString("SELECT string_agg(c.relname, '|' ORDER BY c.relname) FROM pg_index x "
+                + "JOIN pg_class c ON c.oid = x.indexrelid WHERE NOT x.indisvalid");
+        return names == null ? List.of() : List.of(names.split("\\|"));
+    }
+
+    private static String line(String text, String containing) {
+        return text.lines().filter(l -> l.contains(containing + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with " + containing + " in\n" + text));
+    }
+}

@@ -1,0 +1,9 @@
+package io.zerolock.cleanup;
+
+/**
+ * What happened to one invalid index.
+ *
+ * @param done the drop or rebuild ran (false in a dry run, for kept and reported indexes, and on failure)
+ * @param error why the drop or rebuild failed, else null
+ */
+public record CleanupOutcome(InvalidIndex invalid, boolean done, String error) {}
