@@ -5,6 +5,7 @@ import io.zerolock.cleanup.Cleanup;
 import io.zerolock.cleanup.CleanupOutcome;
 import io.zerolock.cleanup.InvalidIndex;
 import io.zerolock.execute.Executor;
+import io.zerolock.execute.TableLock;
 import io.zerolock.plan.Plan;
 import java.time.Duration;
 import io.zerolock.catalog.IndexDefinition;
@@ -101,7 +102,7 @@ public final class Zerolock implements AutoCloseable {
         List<InvalidIndex> found = Cleanup.find(catalog, rebuildInvalid);
         List<CleanupOutcome> outcomes = new ArrayList<>();
         if (dryRun) {
-            found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null)));
+            found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null, null)));
             return outcomes;
         }
         try (Connection work = connector.open("work")) {
@@ -109,14 +110,23 @@ public final class Zerolock implements AutoCloseable {
             for (InvalidIndex invalid : found) {
                 Plan plan = Cleanup.plan(List.of(invalid), server(), lockTimeout, attempts);
                 if (plan.steps().isEmpty()) {
-                    outcomes.add(new CleanupOutcome(invalid, false, null));
+                    outcomes.add(new CleanupOutcome(invalid, false, null, null));
                     continue;
                 }
+                TableLock lock;
                 try {
+                    // a running zerolock's working index is invalid while it is built: never drop it under it
+                    lock = TableLock.acquire(connection, invalid.index().tableOid(), invalid.index().table(),
+                            Duration.ZERO);
+                } catch (ZerolockException busy) {
+                    outcomes.add(new CleanupOutcome(invalid, false, null, busy.getMessage()));
+                    continue;
+                }
+                try (lock) {
                     executor.run(plan);
-                    outcomes.add(new CleanupOutcome(invalid, true, null));
+                    outcomes.add(new CleanupOutcome(invalid, true, null, null));
                 } catch (ZerolockException e) {
-                    outcomes.add(new CleanupOutcome(invalid, false, e.getMessage()));
+                    outcomes.add(new CleanupOutcome(invalid, false, e.getMessage(), null));
                 }
             }
         } catch (SQLException e) {

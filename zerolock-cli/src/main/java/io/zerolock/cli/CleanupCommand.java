@@ -88,6 +88,9 @@ final class CleanupCommand implements Callable<Integer> {
         if (outcome.error() != null) {
             return "FAILED: " + outcome.error();
         }
+        if (outcome.skipped() != null) {
+            return "skipped for now: " + outcome.skipped();
+        }
         return switch (invalid.action()) {
             case DROP -> dryRun ? "would drop concurrently" : "dropped";
             case REBUILD -> dryRun ? "would rebuild concurrently" : outcome.done() ? "rebuilt"
@@ -108,6 +111,7 @@ final class CleanupCommand implements Callable<Integer> {
             item.put("action", outcome.invalid().action().name().toLowerCase(Locale.ROOT));
             item.put("done", outcome.done());
             item.put("error", outcome.error());
+            item.put("skipped", outcome.skipped());
             list.add(item);
         }
         return TextTable.json(list);

@@ -69,6 +69,12 @@ final class ReindexCommand implements Callable<Integer> {
             description = "temp_file_limit for the builds, when the role may set it (a superuser setting).")
     String tempFileLimit;
 
+    @Option(names = "--wait", paramLabel = "DURATION", arity = "0..1", fallbackValue = "24h",
+            converter = Durations.class,
+            description = "When another zerolock is working on the same table, wait for it (up to DURATION, "
+                    + "default 24h) instead of exiting.")
+    Duration waitForOthers;
+
     @Option(names = "--dry-run", description = "Print the plan (every step's SQL, lock, transaction and retry "
             + "policy) and change nothing.")
     boolean dryRun;
@@ -94,7 +100,7 @@ final class ReindexCommand implements Callable<Integer> {
                     "--lock-timeout must be more than 0: steps that block the application are always bounded");
         }
         ReindexOptions options = new ReindexOptions(strategy, lockTimeout, lockRetries, maintenanceWorkMem,
-                parallelWorkers, tempFileLimit);
+                parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers);
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             List<ReindexOutcome> outcomes = zerolock.reindex(new ReindexRequest(indexes, table, schema), options,
                     dryRun);

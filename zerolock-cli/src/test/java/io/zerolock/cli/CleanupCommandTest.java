@@ -75,6 +75,23 @@ class CleanupCommandTest {
     }
 
     @PostgresTest(versions = 18)
+    void leaves_alone_the_tables_another_zerolock_is_working_on(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE INDEX t_v_ccnew ON t (v)",
+                "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 't_v_ccnew'::regclass");
+        long oid = db.queryLong("SELECT 't'::regclass::oid");
+        try (Connection other = db.connect(); Statement lock = other.createStatement()) {
+            lock.execute("SELECT pg_advisory_lock(" + ((0x7A65726FL << 32) | oid) + ")"); // what a running zerolock holds
+            Cli busy = Cli.run("cleanup", "-d", CommandLineTest.uri(db));
+            assertThat(busy.exitCode()).as(busy.err()).isZero();
+            assertThat(line(busy.out(), "t_v_ccnew")).contains("skipped for now: another zerolock is working on "
+                    + "table public.t");
+            assertThat(invalid(db)).containsExactly("t_v_ccnew");
+        }
+        assertThat(Cli.run("cleanup", "-d", CommandLineTest.uri(db)).exitCode()).isZero();
+        assertThat(invalid(db)).isEmpty();
+    }
+
+    @PostgresTest(versions = 18)
     void says_so_when_there_is_nothing_to_clean(TestDatabase db) {
         db.execute("CREATE TABLE t (id int PRIMARY KEY)");
         Cli cli = Cli.run("cleanup", "-d", CommandLineTest.uri(db));

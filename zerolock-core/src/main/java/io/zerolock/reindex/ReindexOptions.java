@@ -11,24 +11,30 @@ import java.time.Duration;
  * @param maintenanceWorkMem {@code maintenance_work_mem} for builds, or null to keep the server's
  * @param parallelWorkers {@code max_parallel_maintenance_workers} for builds, or null
  * @param tempFileLimit {@code temp_file_limit} for builds (superuser-only setting), or null
+ * @param waitForOthers how long to wait for another zerolock working on the same table (zero: fail at once)
  */
 public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAttempts, String maintenanceWorkMem,
-        Integer parallelWorkers, String tempFileLimit) {
+        Integer parallelWorkers, String tempFileLimit, Duration waitForOthers) {
 
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final int DEFAULT_LOCK_RETRIES = 10;
 
     public static ReindexOptions defaults() {
-        return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null);
+        return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null, Duration.ZERO);
     }
 
     public ReindexOptions withStrategy(Strategy newStrategy) {
         return new ReindexOptions(newStrategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit);
+                tempFileLimit, waitForOthers);
     }
 
     public ReindexOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
         return new ReindexOptions(strategy, newLockTimeout, newLockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit);
+                tempFileLimit, waitForOthers);
+    }
+
+    public ReindexOptions withWait(Duration wait) {
+        return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
+                tempFileLimit, wait);
     }
 }

@@ -13,6 +13,7 @@ import io.zerolock.catalog.ServerInfo;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
 import io.zerolock.execute.StepResult;
+import io.zerolock.execute.TableLock;
 import io.zerolock.plan.Plan;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -60,17 +61,18 @@ public final class Reindexer {
      * autocommit connection (its search_path is restored afterwards).
      */
     public List<ReindexOutcome> run(ReindexRequest request, boolean dryRun, Connection catalogConnection) {
-        List<Prepared> prepared;
-        ServerInfo server;
         try {
             CatalogReader catalog = new CatalogReader(catalogConnection);
-            server = catalog.server();
+            ServerInfo server = catalog.server();
             Set<Long> named = new LinkedHashSet<>();
             Set<Long> found = new LinkedHashSet<>();
             resolveTargets(request, catalog, named, found);
+            qualifyEverything(catalogConnection);
             try {
-                qualifyEverything(catalogConnection);
-                prepared = prepare(catalog, server, named, found, permittedOptions(catalogConnection));
+                ReindexOptions effective = permittedOptions(catalogConnection);
+                // every refusal happens here, before anything changes
+                List<Prepared> prepared = prepare(catalog, server, named, found, effective);
+                return dryRun ? planned(prepared) : execute(catalog, server, effective, prepared);
             } finally {
                 try (Statement statement = catalogConnection.createStatement()) {
                     statement.execute("RESET search_path");
@@ -79,20 +81,44 @@ public final class Reindexer {
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog query failed: " + e.getMessage(), e);
         }
+    }
 
+    private static List<ReindexOutcome> planned(List<Prepared> prepared) {
         List<ReindexOutcome> outcomes = new ArrayList<>();
-        if (dryRun) {
-            for (Prepared item : prepared) {
-                outcomes.add(item.plan == null ? skipped(item) : new ReindexOutcome(item.index.name(),
-                        ReindexOutcome.Status.PLANNED, item.plan.strategy(), item.plan, Duration.ZERO, 0,
-                        item.index.sizeBytes(), 0, null));
-            }
-            return outcomes;
+        for (Prepared item : prepared) {
+            outcomes.add(item.plan == null ? skipped(item) : new ReindexOutcome(item.index.name(),
+                    ReindexOutcome.Status.PLANNED, item.plan.strategy(), item.plan, Duration.ZERO, 0,
+                    item.index.sizeBytes(), 0, null));
         }
+        return outcomes;
+    }
+
+    private List<ReindexOutcome> execute(CatalogReader catalog, ServerInfo server, ReindexOptions effective,
+            List<Prepared> prepared) {
+        List<ReindexOutcome> outcomes = new ArrayList<>();
         try (Connection work = connector.open("work")) {
             Executor executor = new Executor(work);
             for (Prepared item : prepared) {
-                outcomes.add(item.plan == null ? skipped(item) : execute(work, executor, item));
+                if (item.plan == null) {
+                    outcomes.add(skipped(item));
+                    continue;
+                }
+                // held on the catalog connection, idle during the build: a build never waits for it
+                try (TableLock lock = TableLock.acquire(catalog.connection(), item.index.tableOid(),
+                        item.index.table(), effective.waitForOthers())) {
+                    log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
+                            .addKeyValue("advisory_key", lock.key()).log();
+                    // another zerolock may have rebuilt it while we waited: plan from the catalog as it is now
+                    Optional<Prepared> fresh = catalog.relationOid(item.index.name())
+                            .flatMap(oid -> prepare(catalog, server, Set.of(oid), Set.of(), effective).stream()
+                                    .findFirst());
+                    if (fresh.isEmpty() || fresh.get().plan == null) {
+                        outcomes.add(skipped(new Prepared(item.index, null, "it was dropped or changed while "
+                                + "zerolock waited; nothing was done")));
+                        continue;
+                    }
+                    outcomes.add(execute(work, executor, fresh.get()));
+                }
             }
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
@@ -154,7 +180,7 @@ public final class Reindexer {
         } catch (SQLException e) {
             log.atWarn().setMessage("not applying temp_file_limit").addKeyValue("reason", e.getMessage()).log();
             return new ReindexOptions(options.strategy(), options.lockTimeout(), options.lockAttempts(),
-                    options.maintenanceWorkMem(), options.parallelWorkers(), null);
+                    options.maintenanceWorkMem(), options.parallelWorkers(), null, options.waitForOthers());
         }
     }
 

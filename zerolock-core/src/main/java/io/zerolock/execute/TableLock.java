@@ -1,0 +1,108 @@
+package io.zerolock.execute;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.ZerolockException;
+import io.zerolock.catalog.QualifiedName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One zerolock action per table at a time, across processes and hosts: a session-level advisory lock
+ * keyed by the table's OID, held on a connection that is otherwise idle (never inside a transaction, so
+ * a concurrent build never waits for it). Released on {@link #close()} or when the session ends.
+ */
+public final class TableLock implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TableLock.class);
+    /** "zero" in the high 32 bits keeps zerolock's keys apart from the application's own advisory locks. */
+    private static final long NAMESPACE = 0x7A65726FL << 32;
+
+    private final Connection connection;
+    private final long key;
+
+    private TableLock(Connection connection, long key) {
+        this.connection = connection;
+        this.key = key;
+    }
+
+    /**
+     * Takes the table's lock; if another zerolock holds it, waits up to {@code wait} (polling each
+     * second), then fails with who holds it.
+     */
+    public static TableLock acquire(Connection connection, long tableOid, QualifiedName table, Duration wait) {
+        long key = NAMESPACE | (tableOid & 0xFFFFFFFFL);
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean logged = false;
+        try {
+            while (true) {
+                if (tryLock(connection, key)) {
+                    return new TableLock(connection, key);
+                }
+                String holder = holder(connection, key);
+                if (System.nanoTime() >= deadline) {
+                    throw new ZerolockException(ErrorCode.OPERATION_FAILED, "another zerolock is working on table "
+                            + table.display() + " (" + holder + "); nothing was changed: run again later, or use "
+                            + "--wait to queue behind it");
+                }
+                if (!logged) {
+                    log.atInfo().setMessage("waiting for another zerolock on the same table")
+                            .addKeyValue("table", table.display()).addKeyValue("holder", holder).log();
+                    logged = true;
+                }
+                Thread.sleep(1000);
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot take zerolock's advisory lock on "
+                    + table.display() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "interrupted while waiting for " + table.display());
+        }
+    }
+
+    /** The advisory lock key, as {@code pg_locks} shows it: classid (high 32 bits) and objid (low). */
+    public long key() {
+        return key;
+    }
+
+    private static boolean tryLock(Connection connection, long key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    private static String holder(Connection connection, long key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT 'pid ' || a.pid || ', application_name ' || coalesce(nullif(a.application_name, ''), '-')
+                       || ', since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS')
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                  AND l.classid::bigint = ? AND l.objid::bigint = ?
+                """)) {
+            statement.setLong(1, key >>> 32);
+            statement.setLong(2, key & 0xFFFFFFFFL);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : "holder unknown";
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            statement.setLong(1, key);
+            statement.execute();
+        } catch (SQLException e) {
+            log.atDebug().setMessage("advisory unlock failed; the lock ends with the session").log();
+        }
+    }
+}
