@@ -1,6 +1,7 @@
 package io.zerolock.cli;
 
 import io.zerolock.Zerolock;
+import io.zerolock.execute.Watchdog;
 import io.zerolock.reindex.ReindexOptions;
 import io.zerolock.reindex.ReindexOutcome;
 import io.zerolock.reindex.ReindexRequest;
@@ -75,6 +76,21 @@ final class ReindexCommand implements Callable<Integer> {
                     + "default 24h) instead of exiting.")
     Duration waitForOthers;
 
+    @Option(names = "--warn-after", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+            description = "When a concurrent build has waited this long for other sessions (old snapshots, "
+                    + "lockers), name them: pid, application_name, user, state, transaction age, query "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration warnAfter;
+
+    @Option(names = "--max-wait", paramLabel = "DURATION", converter = Durations.class,
+            description = "Past this wait, cancel our own build, clean up, and exit 1 naming the blockers.")
+    Duration maxWait;
+
+    @Option(names = "--max-xact-age", paramLabel = "DURATION", converter = Durations.class,
+            description = "Refuse to start while a transaction older than this is open (a concurrent build would "
+                    + "wait for it). Without it, such transactions older than a minute are only warned about.")
+    Duration maxTransactionAge;
+
     @Option(names = "--dry-run", description = "Print the plan (every step's SQL, lock, transaction and retry "
             + "policy) and change nothing.")
     boolean dryRun;
@@ -100,7 +116,8 @@ final class ReindexCommand implements Callable<Integer> {
                     "--lock-timeout must be more than 0: steps that block the application are always bounded");
         }
         ReindexOptions options = new ReindexOptions(strategy, lockTimeout, lockRetries, maintenanceWorkMem,
-                parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers);
+                parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
+                new Watchdog(warnAfter, maxWait), maxTransactionAge);
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             List<ReindexOutcome> outcomes = zerolock.reindex(new ReindexRequest(indexes, table, schema), options,
                     dryRun);

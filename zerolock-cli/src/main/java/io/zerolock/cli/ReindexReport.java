@@ -1,6 +1,7 @@
 package io.zerolock.cli;
 
 import io.zerolock.Sizes;
+import io.zerolock.execute.Impact;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Step;
 import io.zerolock.reindex.ReindexOutcome;
@@ -60,18 +61,27 @@ final class ReindexReport {
     }
 
     private static String summary(List<ReindexOutcome> outcomes) {
-        List<String> headers = List.of("INDEX", "STRATEGY", "DURATION", "RETRIES", "OLD SIZE", "NEW SIZE", "STATUS");
+        List<String> headers = List.of("INDEX", "STRATEGY", "DURATION", "RETRIES", "OLD SIZE", "NEW SIZE",
+                "OTHERS WAITED", "STATUS");
         List<List<String>> rows = new ArrayList<>();
         for (ReindexOutcome outcome : outcomes) {
             boolean done = outcome.status() == ReindexOutcome.Status.DONE;
             rows.add(List.of(outcome.index().display(), outcome.strategy() == null ? "-" : outcome.strategy(),
                     done ? String.format("%.1f s", outcome.duration().toMillis() / 1000.0) : "-",
                     done ? String.valueOf(outcome.retries()) : "-", Sizes.pretty(outcome.oldSizeBytes()),
-                    done ? Sizes.pretty(outcome.newSizeBytes()) : "-",
+                    done ? Sizes.pretty(outcome.newSizeBytes()) : "-", done ? waited(outcome.impact()) : "-",
                     done ? "done" : outcome.status().name().toLowerCase(java.util.Locale.ROOT) + ": "
                             + outcome.message()));
         }
         return TextTable.render(headers, rows);
+    }
+
+    private static String waited(Impact impact) {
+        if (impact.blockedSessions() == 0) {
+            return "nobody";
+        }
+        return impact.blockedSessions() + (impact.blockedSessions() == 1 ? " session" : " sessions") + ", max "
+                + impact.maxWaitMillis() + " ms (" + impact.step() + ")";
     }
 
     private static String json(List<ReindexOutcome> outcomes) {
@@ -88,6 +98,12 @@ final class ReindexReport {
             item.put("old_size_bytes", outcome.oldSizeBytes());
             item.put("new_size_bytes", outcome.status() == ReindexOutcome.Status.DONE ? outcome.newSizeBytes() : null);
             item.put("message", outcome.message());
+            Map<String, Object> impact = new LinkedHashMap<>();
+            impact.put("blocked_sessions", outcome.impact().blockedSessions());
+            impact.put("max_wait_ms", outcome.impact().maxWaitMillis());
+            impact.put("total_wait_ms", outcome.impact().totalWaitMillis());
+            impact.put("step", outcome.impact().step());
+            item.put("impact", impact);
             if (outcome.plan() != null) {
                 List<Map<String, Object>> steps = new ArrayList<>();
                 for (Step step : outcome.plan().steps()) {

@@ -52,10 +52,13 @@ class ReindexCommandTest {
         List<String> before = CatalogFingerprint.of(db, "public");
         Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "--table", "customers");
         assertThat(cli.exitCode()).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("INDEX", "STRATEGY", "DURATION", "RETRIES", "OLD SIZE", "NEW SIZE")
+        assertThat(cli.out()).contains("INDEX", "STRATEGY", "DURATION", "RETRIES", "OLD SIZE", "NEW SIZE",
+                        "OTHERS WAITED")
                 .contains("public.customers_pkey").contains("public.customers_email").contains("done");
         assertThat(cli.err()).containsPattern("msg=done index=public.customers_pkey strategy=(native|swap) "
                 + "duration_ms=\\d+ retries=0 old_size=\"\\d+ kB\" new_size=\"\\d+ kB\"");
+        assertThat(cli.err()).containsPattern("msg=impact index=public.customers_pkey blocked_sessions=\\d+ "
+                + "max_wait_ms=\\d+ total_wait_ms=\\d+ step=");
         assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
     }
 
@@ -69,6 +72,7 @@ class ReindexCommandTest {
         assertThat(result.get("status").asText()).isEqualTo("done");
         assertThat(result.get("strategy").asText()).isEqualTo("native");
         assertThat(result.get("new_size_bytes").asLong()).isPositive();
+        assertThat(result.get("impact").get("blocked_sessions").asInt()).isZero();
         assertThat(result.get("plan").get("steps").get(0).get("sql").get(0).asText())
                 .isEqualTo("REINDEX INDEX CONCURRENTLY \"public\".\"customers_email\"");
     }

@@ -30,6 +30,7 @@ public final class Executor {
     private final Connection connection;
     private final Random jitter;
     private final Sleeper sleeper;
+    private Monitor monitor;
 
     /** Waits between attempts; a seam so tests need not sleep for real. */
     @FunctionalInterface
@@ -45,6 +46,12 @@ public final class Executor {
         this.connection = connection;
         this.jitter = jitter;
         this.sleeper = sleeper;
+    }
+
+    /** Reports step starts to this monitor, which may cancel a build that waits too long. */
+    public Executor watchedBy(Monitor newMonitor) {
+        this.monitor = newMonitor;
+        return this;
     }
 
     /**
@@ -87,6 +94,9 @@ public final class Executor {
         LockPolicy policy = step.policy();
         log.atInfo().setMessage("step started").addKeyValue("step", step.name())
                 .addKeyValue("lock", step.lock().sql()).addKeyValue("on", describe(step)).log();
+        if (monitor != null) {
+            monitor.stepStarted(step.name(), !policy.bounded());
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 attempt(step);
@@ -97,6 +107,11 @@ public final class Executor {
             } catch (SQLException e) {
                 boolean lockTrouble = SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())
                         || SqlState.DEADLOCK_DETECTED.equals(e.getSQLState());
+                if (monitor != null && monitor.cancelledBecause() != null
+                        && SqlState.QUERY_CANCELED.equals(e.getSQLState())) {
+                    throw new ZerolockException(ErrorCode.OPERATION_FAILED, "step " + step.name()
+                            + " cancelled by the watchdog: " + monitor.cancelledBecause(), e);
+                }
                 if (!lockTrouble || !policy.bounded()) {
                     throw new ZerolockException(ErrorCode.OPERATION_FAILED, "step " + step.name() + " failed: "
                             + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);

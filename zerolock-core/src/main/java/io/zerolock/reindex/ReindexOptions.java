@@ -1,5 +1,6 @@
 package io.zerolock.reindex;
 
+import io.zerolock.execute.Watchdog;
 import java.time.Duration;
 
 /**
@@ -12,29 +13,39 @@ import java.time.Duration;
  * @param parallelWorkers {@code max_parallel_maintenance_workers} for builds, or null
  * @param tempFileLimit {@code temp_file_limit} for builds (superuser-only setting), or null
  * @param waitForOthers how long to wait for another zerolock working on the same table (zero: fail at once)
+ * @param watchdog what to do when a concurrent build waits for other sessions
+ * @param maxTransactionAge refuse to start while a transaction older than this is open (null: only warn
+ *     about those older than a minute)
  */
 public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAttempts, String maintenanceWorkMem,
-        Integer parallelWorkers, String tempFileLimit, Duration waitForOthers) {
+        Integer parallelWorkers, String tempFileLimit, Duration waitForOthers, Watchdog watchdog,
+        Duration maxTransactionAge) {
 
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final int DEFAULT_LOCK_RETRIES = 10;
 
     public static ReindexOptions defaults() {
-        return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null, Duration.ZERO);
+        return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null, Duration.ZERO,
+                Watchdog.defaults(), null);
     }
 
     public ReindexOptions withStrategy(Strategy newStrategy) {
         return new ReindexOptions(newStrategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers);
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge);
     }
 
     public ReindexOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
         return new ReindexOptions(strategy, newLockTimeout, newLockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers);
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge);
     }
 
     public ReindexOptions withWait(Duration wait) {
         return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, wait);
+                tempFileLimit, wait, watchdog, maxTransactionAge);
+    }
+
+    public ReindexOptions withWatchdog(Watchdog newWatchdog, Duration newMaxTransactionAge) {
+        return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
+                tempFileLimit, waitForOthers, newWatchdog, newMaxTransactionAge);
     }
 }

@@ -12,6 +12,8 @@ import io.zerolock.catalog.QualifiedName;
 import io.zerolock.catalog.ServerInfo;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
+import io.zerolock.execute.Impact;
+import io.zerolock.execute.Monitor;
 import io.zerolock.execute.StepResult;
 import io.zerolock.execute.TableLock;
 import io.zerolock.plan.Plan;
@@ -88,7 +90,7 @@ public final class Reindexer {
         for (Prepared item : prepared) {
             outcomes.add(item.plan == null ? skipped(item) : new ReindexOutcome(item.index.name(),
                     ReindexOutcome.Status.PLANNED, item.plan.strategy(), item.plan, Duration.ZERO, 0,
-                    item.index.sizeBytes(), 0, null));
+                    item.index.sizeBytes(), 0, null, Impact.none()));
         }
         return outcomes;
     }
@@ -96,6 +98,9 @@ public final class Reindexer {
     private List<ReindexOutcome> execute(CatalogReader catalog, ServerInfo server, ReindexOptions effective,
             List<Prepared> prepared) {
         List<ReindexOutcome> outcomes = new ArrayList<>();
+        if (prepared.stream().anyMatch(item -> item.plan != null)) {
+            checkOldTransactions(catalog.connection(), effective);
+        }
         try (Connection work = connector.open("work")) {
             Executor executor = new Executor(work);
             for (Prepared item : prepared) {
@@ -117,7 +122,7 @@ public final class Reindexer {
                                 + "zerolock waited; nothing was done")));
                         continue;
                     }
-                    outcomes.add(execute(work, executor, fresh.get()));
+                    outcomes.add(execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection())));
                 }
             }
         } catch (SQLException e) {
@@ -126,21 +131,131 @@ public final class Reindexer {
         return outcomes;
     }
 
-    private ReindexOutcome execute(Connection work, Executor executor, Prepared item) {
+    private ReindexOutcome execute(Connection work, Executor executor, Prepared item, int catalogPid) {
         long started = System.nanoTime();
         log.atInfo().setMessage("rebuilding index").addKeyValue("index", item.index.name().display())
                 .addKeyValue("strategy", item.plan.strategy())
                 .addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes())).log();
-        List<StepResult> results = executor.run(item.plan);
+        List<Long> invalidBefore = invalidIndexesOfTable(work, item.index);
+        List<StepResult> results;
+        Impact impact;
+        try (Monitor monitor = new Monitor(connector.open("monitor"), Monitor.backendPid(work),
+                new int[] {Monitor.backendPid(work), catalogPid}, options.watchdog())) {
+            executor.watchedBy(monitor);
+            try {
+                results = executor.run(item.plan);
+            } catch (ZerolockException failure) {
+                if (item.plan.strategy().equals(Strategy.NATIVE.id())) {
+                    dropConcurrentLeftovers(executor, work, item, invalidBefore);
+                }
+                logImpact(item, monitor.impact());
+                throw failure;
+            } finally {
+                executor.watchedBy(null);
+            }
+            impact = monitor.impact();
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "lost the work connection: " + e.getMessage(), e);
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         int retries = results.stream().mapToInt(StepResult::retries).sum();
         long newSize = sizeOf(work, item.index);
+        logImpact(item, impact);
         log.atInfo().setMessage("done").addKeyValue("index", item.index.name().display())
                 .addKeyValue("strategy", item.plan.strategy()).addKeyValue("duration_ms", took.toMillis())
                 .addKeyValue("retries", retries).addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes()))
                 .addKeyValue("new_size", Sizes.pretty(newSize)).log();
         return new ReindexOutcome(item.index.name(), ReindexOutcome.Status.DONE, item.plan.strategy(), item.plan, took,
-                retries, item.index.sizeBytes(), newSize, null);
+                retries, item.index.sizeBytes(), newSize, null, impact);
+    }
+
+    /** Concurrent builds wait for every older transaction: say so before starting, or refuse. */
+    private static void checkOldTransactions(Connection connection, ReindexOptions effective) {
+        Duration threshold = effective.maxTransactionAge() != null ? effective.maxTransactionAge()
+                : Duration.ofMinutes(1);
+        List<String> old = new ArrayList<>();
+        try (var statement = connection.prepareStatement("""
+                SELECT 'pid=' || pid || ' application_name=' || coalesce(nullif(application_name, ''), '-')
+                       || ' user=' || coalesce(usename::text, '-') || ' state="' || coalesce(state, '-')
+                       || '" xact_age_s=' || (extract(epoch FROM clock_timestamp() - xact_start))::bigint
+                       || ' query="' || left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 120) || '"'
+                FROM pg_stat_activity
+                WHERE xact_start < clock_timestamp() - make_interval(secs => ?) AND pid <> pg_backend_pid()
+                  AND datname = current_database()
+                ORDER BY xact_start
+                """)) {
+            statement.setDouble(1, threshold.toMillis() / 1000.0);
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    old.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot list transactions: " + e.getMessage(), e);
+        }
+        if (old.isEmpty()) {
+            return;
+        }
+        if (effective.maxTransactionAge() != null) {
+            throw new ZerolockException(ErrorCode.REFUSED, "refused, nothing was changed: transactions older than "
+                    + "--max-xact-age " + threshold.toSeconds() + "s are open, and a concurrent build would wait for "
+                    + "them: " + String.join("; ", old));
+        }
+        old.forEach(transaction -> log.atWarn().setMessage("an old transaction is open; concurrent builds wait for it")
+                .addKeyValue("session", transaction).log());
+    }
+
+    private static void logImpact(Prepared item, Impact impact) {
+        log.atInfo().setMessage("impact").addKeyValue("index", item.index.name().display())
+                .addKeyValue("blocked_sessions", impact.blockedSessions())
+                .addKeyValue("max_wait_ms", impact.maxWaitMillis())
+                .addKeyValue("total_wait_ms", impact.totalWaitMillis())
+                .addKeyValue("step", impact.step() == null ? "-" : impact.step()).log();
+    }
+
+    private static List<Long> invalidIndexesOfTable(Connection connection, IndexDefinition index) {
+        return longs(connection, "SELECT indexrelid FROM pg_index WHERE indrelid = ? AND NOT indisvalid",
+                index.tableOid());
+    }
+
+    /** A failed REINDEX CONCURRENTLY leaves {@code <name>_ccnew}: drop the ones this run made, bounded. */
+    private void dropConcurrentLeftovers(Executor executor, Connection work, Prepared item, List<Long> before) {
+        List<Long> now = invalidIndexesOfTable(work, item.index);
+        now.removeAll(before);
+        CatalogReader catalog = new CatalogReader(work);
+        for (IndexDefinition leftover : catalog.indexes(now)) {
+            if (!leftover.name().name().contains("_ccnew")) {
+                continue;
+            }
+            Plan drop = new Plan(leftover.name().display(), "cleanup", List.of(new io.zerolock.plan.Step(
+                    "drop-ccnew", "drop the index the failed REINDEX CONCURRENTLY left",
+                    List.of("DROP INDEX CONCURRENTLY IF EXISTS " + leftover.name().sql()),
+                    io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(leftover.table(), leftover.name()),
+                    false, io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()),
+                    List.of(), false)), List.of(),
+                    io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()));
+            try {
+                executor.run(drop);
+            } catch (ZerolockException e) {
+                log.atError().setMessage("could not drop the leftover of REINDEX CONCURRENTLY; zerolock cleanup "
+                        + "drops it later").addKeyValue("index", leftover.name().display()).log();
+            }
+        }
+    }
+
+    private static List<Long> longs(Connection connection, String sql, long parameter) {
+        List<Long> values = new ArrayList<>();
+        try (var statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, parameter);
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog query failed: " + e.getMessage(), e);
+        }
+        return values;
     }
 
     private void resolveTargets(ReindexRequest request, CatalogReader catalog, Set<Long> named, Set<Long> found) {
@@ -180,7 +295,8 @@ public final class Reindexer {
         } catch (SQLException e) {
             log.atWarn().setMessage("not applying temp_file_limit").addKeyValue("reason", e.getMessage()).log();
             return new ReindexOptions(options.strategy(), options.lockTimeout(), options.lockAttempts(),
-                    options.maintenanceWorkMem(), options.parallelWorkers(), null, options.waitForOthers());
+                    options.maintenanceWorkMem(), options.parallelWorkers(), null, options.waitForOthers(), options.watchdog(),
+                    options.maxTransactionAge());
         }
     }
 
@@ -256,7 +372,7 @@ public final class Reindexer {
 
     private static ReindexOutcome skipped(Prepared item) {
         return new ReindexOutcome(item.index.name(), ReindexOutcome.Status.SKIPPED, null, null, Duration.ZERO, 0,
-                item.index.sizeBytes(), 0, item.reason);
+                item.index.sizeBytes(), 0, item.reason, Impact.none());
     }
 
     private record Prepared(IndexDefinition index, Plan plan, String reason) {}
