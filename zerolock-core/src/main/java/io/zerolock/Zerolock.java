@@ -92,6 +92,12 @@ public final class Zerolock implements AutoCloseable {
         return new Reindexer(connector, options).run(request, dryRun, connection);
     }
 
+    /** As {@link #reindex(ReindexRequest, ReindexOptions, boolean)}, telling {@code progress} how builds go. */
+    public List<ReindexOutcome> reindex(ReindexRequest request, ReindexOptions options, boolean dryRun,
+            ProgressListener progress) {
+        return new Reindexer(connector, options, progress).run(request, dryRun, connection);
+    }
+
     /**
      * Finds every invalid index, drops the leftovers of REINDEX CONCURRENTLY and of zerolock, reports
      * (or, with {@code rebuildInvalid}, rebuilds) users' failed builds, and never touches a valid index

@@ -119,12 +119,20 @@ final class ReindexCommand implements Callable<Integer> {
                 parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
                 new Watchdog(warnAfter, maxWait), maxTransactionAge);
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
-            List<ReindexOutcome> outcomes = zerolock.reindex(new ReindexRequest(indexes, table, schema), options,
-                    dryRun);
+            ReindexRequest request = new ReindexRequest(indexes, table, schema);
+            // on a terminal, a live progress line; otherwise (or when logs are quieted) a log line every 10 s
+            List<ReindexOutcome> outcomes = System.console() != null && !quiet()
+                    ? zerolock.reindex(request, options, dryRun, new TerminalProgress(System.err))
+                    : zerolock.reindex(request, options, dryRun);
             spec.commandLine().getOut().print(ReindexReport.render(outcomes, format, dryRun));
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    private boolean quiet() {
+        Object root = spec.root().userObject();
+        return root instanceof ZerolockCommand command && command.quiet;
     }
 
     static final class StrategyConverter implements picocli.CommandLine.ITypeConverter<Strategy> {

@@ -29,6 +29,9 @@ public final class Monitor implements AutoCloseable {
     private final int[] ourPids;
     private final int workPid;
     private final Watchdog watchdog;
+    private final String index;
+    private final io.zerolock.ProgressListener progress;
+    private volatile long stepStartedNanos = System.nanoTime();
     private final AtomicReference<String> step = new AtomicReference<>("-");
     private final AtomicReference<Boolean> buildRunning = new AtomicReference<>(false);
     private final Map<String, long[]> waits = new HashMap<>();
@@ -44,11 +47,14 @@ public final class Monitor implements AutoCloseable {
      * @param workPid the backend that runs the steps
      * @param ourPids every backend of this zerolock run (work, catalog)
      */
-    public Monitor(Connection connection, int workPid, int[] ourPids, Watchdog watchdog) {
+    public Monitor(Connection connection, int workPid, int[] ourPids, Watchdog watchdog, String index,
+            io.zerolock.ProgressListener progress) {
         this.connection = connection;
         this.workPid = workPid;
         this.ourPids = ourPids.clone();
         this.watchdog = watchdog;
+        this.index = index;
+        this.progress = progress;
         this.thread = new Thread(this::loop, "zerolock-monitor");
         thread.setDaemon(true);
         thread.start();
@@ -64,7 +70,11 @@ public final class Monitor implements AutoCloseable {
 
     /** Called by the executor as steps start; concurrent builds are watched. */
     public void stepStarted(String name, boolean concurrentBuild) {
-        step.set(name);
+        String previous = step.getAndSet(name);
+        if (buildRunning.get()) {
+            progress.stepFinished(previous);
+        }
+        stepStartedNanos = System.nanoTime();
         synchronized (this) {
             buildRunning.set(concurrentBuild);
             buildWaitingSince = 0;
@@ -155,11 +165,12 @@ public final class Monitor implements AutoCloseable {
         return waitstartColumn;
     }
 
-    /** While a concurrent build runs: what does it wait for, and for how long? */
+    /** While a concurrent build runs: how far is it, what does it wait for, and for how long? */
     private void watchBuild() throws SQLException {
         if (!buildRunning.get()) {
             return;
         }
+        reportProgress();
         List<String> blockers = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT b.pid, coalesce(nullif(b.application_name, ''), '-'), coalesce(b.usename::text, '-'),
@@ -209,6 +220,32 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
+    private Boolean hasProgressView;
+
+    private void reportProgress() throws SQLException {
+        if (hasProgressView == null) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT current_setting('server_version_num')::int")) {
+                rows.next();
+                hasProgressView = rows.getInt(1) >= 120000;
+            }
+        }
+        if (!hasProgressView) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT phase, blocks_done, blocks_total, "
+                + "tuples_done, tuples_total FROM pg_stat_progress_create_index WHERE pid = ?")) {
+            statement.setInt(1, workPid);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next() && buildRunning.get()) {
+                    progress.progress(new io.zerolock.ProgressListener.Progress(index, step.get(), rows.getString(1),
+                            rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5),
+                            Duration.ofNanos(System.nanoTime() - stepStartedNanos)));
+                }
+            }
+        }
+    }
+
     private static Integer[] box(int[] values) {
         Integer[] boxed = new Integer[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -219,6 +256,9 @@ public final class Monitor implements AutoCloseable {
 
     @Override
     public void close() {
+        if (buildRunning.get()) {
+            progress.stepFinished(step.get());
+        }
         running = false;
         thread.interrupt();
         try {

@@ -1,6 +1,7 @@
 package io.zerolock.reindex;
 
 import io.zerolock.ErrorCode;
+import io.zerolock.ProgressListener;
 import io.zerolock.Sizes;
 import io.zerolock.ZerolockException;
 import io.zerolock.catalog.CatalogReader;
@@ -43,10 +44,38 @@ public final class Reindexer {
 
     private final Connector connector;
     private final ReindexOptions options;
+    private final ProgressListener progress;
 
     public Reindexer(Connector connector, ReindexOptions options) {
+        this(connector, options, new TenSecondLog());
+    }
+
+    public Reindexer(Connector connector, ReindexOptions options, ProgressListener progress) {
         this.connector = connector;
         this.options = options;
+        this.progress = progress;
+    }
+
+    /** The default progress: a log line for every 10 seconds a build has run. */
+    private static final class TenSecondLog implements ProgressListener {
+        private long logged;
+
+        @Override
+        public synchronized void progress(Progress p) {
+            long decade = p.elapsed().toSeconds() / 10;
+            if (decade > logged) {
+                logged = decade;
+                log.atInfo().setMessage("progress").addKeyValue("index", p.index()).addKeyValue("step", p.step())
+                        .addKeyValue("phase", p.phase()).addKeyValue("blocks", p.blocksDone() + "/" + p.blocksTotal())
+                        .addKeyValue("tuples", p.tuplesDone() + "/" + p.tuplesTotal())
+                        .addKeyValue("elapsed_s", p.elapsed().toSeconds()).log();
+            }
+        }
+
+        @Override
+        public synchronized void stepFinished(String step) {
+            logged = 0;
+        }
     }
 
     /** Plans every target and, unless {@code dryRun}, runs the plans; catalog reads on a connection of its own. */
@@ -140,7 +169,8 @@ public final class Reindexer {
         List<StepResult> results;
         Impact impact;
         try (Monitor monitor = new Monitor(connector.open("monitor"), Monitor.backendPid(work),
-                new int[] {Monitor.backendPid(work), catalogPid}, options.watchdog())) {
+                new int[] {Monitor.backendPid(work), catalogPid}, options.watchdog(), item.index.name().display(),
+                progress)) {
             executor.watchedBy(monitor);
             try {
                 results = executor.run(item.plan);
