@@ -4,7 +4,6 @@ import io.zerolock.Sizes;
 import io.zerolock.Zerolock;
 import io.zerolock.cleanup.CleanupOutcome;
 import io.zerolock.cleanup.InvalidIndex;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,13 +38,8 @@ final class CleanupCommand implements Callable<Integer> {
             + "(PostgreSQL 12+) instead of only reporting them.")
     boolean rebuildInvalid;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.class,
-            description = "lock_timeout of each drop (default: ${DEFAULT-VALUE}).")
-    Duration lockTimeout;
-
-    @Option(names = "--lock-retries", paramLabel = "N", defaultValue = "10",
-            description = "Tries of each drop (default: ${DEFAULT-VALUE}).")
-    int lockRetries;
+    @Mixin
+    LockOptions locks;
 
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
             description = "Output format (default: ${DEFAULT-VALUE}).")
@@ -56,13 +50,10 @@ final class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (lockRetries < 1 || lockTimeout.isZero()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--lock-timeout must be more than 0 and --lock-retries at least 1");
-        }
+        locks.validate(spec.commandLine());
         List<CleanupOutcome> outcomes;
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
-            outcomes = zerolock.cleanup(rebuildInvalid, dryRun, lockTimeout, lockRetries);
+            outcomes = zerolock.cleanup(rebuildInvalid, dryRun, locks.lockTimeout, locks.lockRetries);
         }
         spec.commandLine().getOut().print(format == ReindexReport.Format.json ? json(outcomes) : text(outcomes));
         spec.commandLine().getOut().flush();

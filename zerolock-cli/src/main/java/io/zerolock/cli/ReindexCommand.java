@@ -48,15 +48,8 @@ final class ReindexCommand implements Callable<Integer> {
             converter = StrategyConverter.class)
     Strategy strategy;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.class,
-            description = "lock_timeout of each step that takes a lock stronger than SHARE UPDATE EXCLUSIVE "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration lockTimeout;
-
-    @Option(names = "--lock-retries", paramLabel = "N", defaultValue = "10",
-            description = "Tries of each such step, with exponential backoff and jitter; never a final untimed "
-                    + "try (default: ${DEFAULT-VALUE}).")
-    int lockRetries;
+    @Mixin
+    LockOptions locks;
 
     @Option(names = "--maintenance-work-mem", paramLabel = "SIZE",
             description = "maintenance_work_mem for the builds, e.g. 1GB.")
@@ -108,14 +101,8 @@ final class ReindexCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "name at least one INDEX, or give --table or --schema");
         }
-        if (lockRetries < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--lock-retries must be at least 1");
-        }
-        if (lockTimeout.isZero()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--lock-timeout must be more than 0: steps that block the application are always bounded");
-        }
-        ReindexOptions options = new ReindexOptions(strategy, lockTimeout, lockRetries, maintenanceWorkMem,
+        locks.validate(spec.commandLine());
+        ReindexOptions options = new ReindexOptions(strategy, locks.lockTimeout, locks.lockRetries, maintenanceWorkMem,
                 parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
                 new Watchdog(warnAfter, maxWait), maxTransactionAge);
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {

@@ -15,6 +15,8 @@ import picocli.CommandLine.ScopeType;
         footer = {
             "  ./zerolock demo",
             "  zerolock indexes -d postgresql://app@db.internal/app --schema sales",
+            "  zerolock reindex -d app public.orders_pkey --dry-run",
+            "  zerolock cleanup -d app --dry-run",
             "  PGHOST=db PGUSER=app zerolock indexes --table orders --format json",
             "  zerolock version -d app",
             "",

@@ -7,6 +7,7 @@ import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Step;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -200,9 +201,10 @@ public final class Executor {
 
     private void applySettings(Plan plan) {
         for (Plan.SessionSetting setting : plan.settings()) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SELECT set_config('" + setting.name().replace("'", "''") + "', '"
-                        + setting.value().replace("'", "''") + "', false)");
+            try (PreparedStatement statement = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+                statement.setString(1, setting.name());
+                statement.setString(2, setting.value());
+                statement.execute();
                 log.atInfo().addKeyValue("event", "pg_setting").addKeyValue("setting", setting.name())
                         .addKeyValue("value", setting.value()).log();
             } catch (SQLException e) {
