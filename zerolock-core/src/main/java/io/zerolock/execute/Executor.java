@@ -32,6 +32,7 @@ public final class Executor {
     private final Random jitter;
     private final Sleeper sleeper;
     private Monitor monitor;
+    private StepListener listener;
 
     /** Waits between attempts; a seam so tests need not sleep for real. */
     @FunctionalInterface
@@ -55,6 +56,12 @@ public final class Executor {
         return this;
     }
 
+    /** Tells this listener (the journal) about every step; null for none. */
+    public Executor journaledBy(StepListener newListener) {
+        this.listener = newListener;
+        return this;
+    }
+
     /**
      * Runs the plan's steps in order. If a step fails before a finalizing step completed, the undo SQL of
      * the failed and completed steps runs in reverse order, and the failure is rethrown.
@@ -65,10 +72,22 @@ public final class Executor {
         boolean finalized = false;
         applySettings(plan);
         try {
+            int position = 0;
             for (Step step : plan.steps()) {
+                position++;
+                if (listener != null) {
+                    listener.stepStarted(position, step);
+                }
                 try {
-                    results.add(runStep(step));
+                    StepResult result = runStep(step);
+                    results.add(result);
+                    if (listener != null) {
+                        listener.stepEnded(position, step, result.attempts(), null);
+                    }
                 } catch (ZerolockException failure) {
+                    if (listener != null) {
+                        listener.stepEnded(position, step, 0, failure.getMessage());
+                    }
                     if (finalized) {
                         throw failure;
                     }

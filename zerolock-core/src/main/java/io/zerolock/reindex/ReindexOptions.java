@@ -16,36 +16,44 @@ import java.time.Duration;
  * @param watchdog what to do when a concurrent build waits for other sessions
  * @param maxTransactionAge refuse to start while a transaction older than this is open (null: only warn
  *     about those older than a minute)
+ * @param stateSchema the exact name of the schema holding zerolock's journal
  */
 public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAttempts, String maintenanceWorkMem,
         Integer parallelWorkers, String tempFileLimit, Duration waitForOthers, Watchdog watchdog,
-        Duration maxTransactionAge) {
+        Duration maxTransactionAge, String stateSchema) {
+
+    public static final String DEFAULT_STATE_SCHEMA = "zerolock";
 
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final int DEFAULT_LOCK_RETRIES = 10;
 
     public static ReindexOptions defaults() {
         return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null, Duration.ZERO,
-                Watchdog.defaults(), null);
+                Watchdog.defaults(), null, DEFAULT_STATE_SCHEMA);
     }
 
     public ReindexOptions withStrategy(Strategy newStrategy) {
         return new ReindexOptions(newStrategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers, watchdog, maxTransactionAge);
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, stateSchema);
     }
 
     public ReindexOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
         return new ReindexOptions(strategy, newLockTimeout, newLockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers, watchdog, maxTransactionAge);
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, stateSchema);
     }
 
     public ReindexOptions withWait(Duration wait) {
         return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, wait, watchdog, maxTransactionAge);
+                tempFileLimit, wait, watchdog, maxTransactionAge, stateSchema);
     }
 
     public ReindexOptions withWatchdog(Watchdog newWatchdog, Duration newMaxTransactionAge) {
         return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers, newWatchdog, newMaxTransactionAge);
+                tempFileLimit, waitForOthers, newWatchdog, newMaxTransactionAge, stateSchema);
+    }
+
+    public ReindexOptions withStateSchema(String newStateSchema) {
+        return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, newStateSchema);
     }
 }

@@ -17,6 +17,7 @@ import io.zerolock.execute.Impact;
 import io.zerolock.execute.Monitor;
 import io.zerolock.execute.StepResult;
 import io.zerolock.execute.TableLock;
+import io.zerolock.journal.Journal;
 import io.zerolock.plan.Plan;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -130,8 +131,13 @@ public final class Reindexer {
         if (prepared.stream().anyMatch(item -> item.plan != null)) {
             checkOldTransactions(catalog.connection(), effective);
         }
-        try (Connection work = connector.open("work")) {
-            Executor executor = new Executor(work);
+        if (prepared.stream().noneMatch(item -> item.plan != null)) {
+            prepared.forEach(item -> outcomes.add(skipped(item)));
+            return outcomes;
+        }
+        try (Connection work = connector.open("work");
+                Journal journal = Journal.open(connector.open("journal"), effective.stateSchema())) {
+            Executor executor = new Executor(work).journaledBy(journal);
             for (Prepared item : prepared) {
                 if (item.plan == null) {
                     outcomes.add(skipped(item));
@@ -151,7 +157,8 @@ public final class Reindexer {
                                 + "zerolock waited; nothing was done")));
                         continue;
                     }
-                    outcomes.add(execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection())));
+                    outcomes.add(execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection()),
+                            journal));
                 }
             }
         } catch (SQLException e) {
@@ -160,12 +167,15 @@ public final class Reindexer {
         return outcomes;
     }
 
-    private ReindexOutcome execute(Connection work, Executor executor, Prepared item, int catalogPid) {
+    private ReindexOutcome execute(Connection work, Executor executor, Prepared item, int catalogPid,
+            Journal journal) {
         long started = System.nanoTime();
         log.atInfo().setMessage("rebuilding index").addKeyValue("index", item.index.name().display())
                 .addKeyValue("strategy", item.plan.strategy())
                 .addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes())).log();
         List<Long> invalidBefore = invalidIndexesOfTable(work, item.index);
+        journal.operationStarted("reindex", item.plan, item.index.oid(), item.index.tableOid(),
+                item.index.sizeBytes());
         List<StepResult> results;
         Impact impact;
         try (Monitor monitor = new Monitor(connector.open("monitor"), Monitor.backendPid(work),
@@ -179,6 +189,7 @@ public final class Reindexer {
                     dropConcurrentLeftovers(executor, work, item, invalidBefore);
                 }
                 logImpact(item, monitor.impact());
+                journal.operationEnded("failed", failure.getMessage(), 0, monitor.impact());
                 throw failure;
             } finally {
                 executor.watchedBy(null);
@@ -191,6 +202,7 @@ public final class Reindexer {
         int retries = results.stream().mapToInt(StepResult::retries).sum();
         long newSize = sizeOf(work, item.index);
         logImpact(item, impact);
+        journal.operationEnded("done", null, newSize, impact);
         log.atInfo().setMessage("done").addKeyValue("index", item.index.name().display())
                 .addKeyValue("strategy", item.plan.strategy()).addKeyValue("duration_ms", took.toMillis())
                 .addKeyValue("retries", retries).addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes()))
@@ -265,7 +277,7 @@ public final class Reindexer {
                     List.of(), false)), List.of(),
                     io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()));
             try {
-                executor.run(drop);
+                new Executor(work).run(drop); // not journaled as steps of the failed plan
             } catch (ZerolockException e) {
                 log.atError().setMessage("could not drop the leftover of REINDEX CONCURRENTLY; zerolock cleanup "
                         + "drops it later").addKeyValue("index", leftover.name().display()).log();
@@ -326,7 +338,7 @@ public final class Reindexer {
             log.atWarn().setMessage("not applying temp_file_limit").addKeyValue("reason", e.getMessage()).log();
             return new ReindexOptions(options.strategy(), options.lockTimeout(), options.lockAttempts(),
                     options.maintenanceWorkMem(), options.parallelWorkers(), null, options.waitForOthers(), options.watchdog(),
-                    options.maxTransactionAge());
+                    options.maxTransactionAge(), options.stateSchema());
         }
     }
 
