@@ -141,6 +141,11 @@ public final class Zerolock implements AutoCloseable {
         return outcomes;
     }
 
+    /** Finishes what interrupted runs left, from the journal; returns how many steps it finished. */
+    public int resume(ReindexOptions options) {
+        return new Reindexer(connector, options).resumeAll();
+    }
+
     /** The maintenance view of one index, by user-typed name. */
     public IndexStatus index(String name) {
         return status(catalog.requireIndex(names().index(name).oid()));

@@ -83,6 +83,6 @@ public final class Main {
     }
 
     private static boolean isCommand(String arg) {
-        return List.of("indexes", "reindex", "cleanup", "version", "demo").contains(arg);
+        return List.of("indexes", "reindex", "cleanup", "resume", "version", "demo").contains(arg);
     }
 }

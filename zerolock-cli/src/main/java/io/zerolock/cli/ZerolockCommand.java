@@ -7,7 +7,8 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "zerolock",
         description = "Keeps PostgreSQL indexes and schemas healthy without downtime.",
-        subcommands = {IndexesCommand.class, ReindexCommand.class, CleanupCommand.class, VersionCommand.class,
+        subcommands = {IndexesCommand.class, ReindexCommand.class, CleanupCommand.class, ResumeCommand.class,
+            VersionCommand.class,
             DemoCommand.class},
         versionProvider = ZerolockCommand.VersionProvider.class,
         usageHelpAutoWidth = true,

@@ -13,7 +13,7 @@ class CommandLineTest {
     @Test
     void every_command_has_help_with_examples() {
         for (String[] args : new String[][] {{"--help"}, {"indexes", "--help"}, {"version", "--help"},
-                {"demo", "--help"}}) {
+                {"demo", "--help"}, {"reindex", "--help"}, {"cleanup", "--help"}, {"resume", "--help"}}) {
             Cli cli = Cli.run(args);
             assertThat(cli.exitCode()).as(String.join(" ", args)).isZero();
             assertThat(cli.out()).as(String.join(" ", args)).contains("Usage: zerolock").contains("Examples:");
@@ -124,6 +124,14 @@ class CommandLineTest {
         assertThat(event.get("dbname").asText()).isEqualTo(db.name());
 
         assertThat(Cli.run("indexes", "-d", uri(db), "--quiet").err()).isEmpty();
+    }
+
+    @PostgresTest(versions = 18)
+    void resume_says_when_there_is_nothing_to_resume_and_creates_nothing(TestDatabase db) {
+        Cli cli = Cli.run("resume", "-d", uri(db));
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).isEqualTo("Nothing to resume.\n");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock'")).isZero();
     }
 
     static String uri(TestDatabase db) {

@@ -84,6 +84,7 @@ public final class Executor {
                     if (listener != null) {
                         listener.stepEnded(position, step, result.attempts(), null);
                     }
+                    haltHereForTests(step);
                 } catch (ZerolockException failure) {
                     if (listener != null) {
                         listener.stepEnded(position, step, 0, failure.getMessage());
@@ -106,6 +107,24 @@ public final class Executor {
             return results;
         } finally {
             resetSettings(plan);
+        }
+    }
+
+    /** Test-only: system property naming a step after which the run stops dead, as if killed. */
+    public static final String HALT_AFTER_STEP = "zerolock.test.halt-after-step";
+
+    /** Stands for the process dying: nothing catches it, nothing is undone or journaled as ended. */
+    public static final class HaltedForTest extends Error {
+        private static final long serialVersionUID = 1L;
+
+        HaltedForTest(String step) {
+            super("halted after step " + step + " (" + HALT_AFTER_STEP + ")");
+        }
+    }
+
+    private static void haltHereForTests(Step step) {
+        if (step.name().equals(System.getProperty(HALT_AFTER_STEP))) {
+            throw new HaltedForTest(step.name());
         }
     }
 

@@ -53,10 +53,10 @@ public final class Journal implements StepListener, AutoCloseable {
                 name text NOT NULL,
                 sql text[] NOT NULL,
                 lock text NOT NULL,
-                started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                started_at timestamptz,
                 ended_at timestamptz,
                 attempts int,
-                outcome text NOT NULL DEFAULT 'running',
+                outcome text NOT NULL DEFAULT 'pending',
                 error text,
                 PRIMARY KEY (operation_id, position));
             """);
@@ -112,10 +112,79 @@ public final class Journal implements StepListener, AutoCloseable {
         }
     }
 
+    /** Records the operation and its whole plan (every step pending), so a run that dies can be finished. */
     public void operationStarted(String kind, Plan plan, long indexOid, long tableOid, long oldSize) {
         operationId = write("INSERT INTO " + schema + ".operation (kind, target, index_oid, table_oid, strategy, "
                 + "old_size, client_pid) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", kind, plan.target(), indexOid,
                 tableOid, plan.strategy(), oldSize, (int) ProcessHandle.current().pid());
+        int position = 0;
+        for (Step step : plan.steps()) {
+            position++;
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + schema
+                    + ".step (operation_id, position, name, sql, lock) VALUES (?, ?, ?, ?, ?)")) {
+                statement.setLong(1, operationId);
+                statement.setInt(2, position);
+                statement.setString(3, step.name());
+                statement.setArray(4, connection.createArrayOf("text", step.statements().toArray()));
+                statement.setString(5, step.lock().sql());
+                statement.execute();
+            } catch (SQLException e) {
+                journalFailed(e);
+            }
+        }
+    }
+
+    /**
+     * A foreign key validation that an interrupted run left undone: its swap committed (so the key was
+     * re-created NOT VALID), but the VALIDATE never finished.
+     */
+    public record PendingValidation(long operationId, int position, String target, String step, String sql) {}
+
+    /** Pending validations of interrupted runs, of one target (display name) or, with null, of all. */
+    public List<PendingValidation> pendingValidations(String target) {
+        List<PendingValidation> pending = new java.util.ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT s.operation_id, s.position, o.target, "
+                + "s.name, s.sql[1] FROM " + schema + ".step s JOIN " + schema + ".operation o ON o.id = s.operation_id "
+                + "WHERE o.outcome <> 'done' AND s.name LIKE 'validate:%' AND s.outcome <> 'done' "
+                + "AND (?::text IS NULL OR o.target = ?) AND EXISTS (SELECT 1 FROM " + schema + ".step w "
+                + "WHERE w.operation_id = o.id AND w.name = 'swap' AND w.outcome = 'done') "
+                + "ORDER BY s.operation_id, s.position")) {
+            statement.setString(1, target);
+            statement.setString(2, target);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    pending.add(new PendingValidation(rows.getLong(1), rows.getInt(2), rows.getString(3),
+                            rows.getString(4), rows.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            journalFailed(e);
+        }
+        return pending;
+    }
+
+    /** A pending validation is done now; its operation too, once nothing of it is left. */
+    public void resumed(PendingValidation validation) {
+        write("UPDATE " + schema + ".step SET outcome = 'done', ended_at = clock_timestamp(), error = NULL "
+                + "WHERE operation_id = ? AND position = ? RETURNING position", validation.operationId(),
+                validation.position());
+        write("UPDATE " + schema + ".operation SET outcome = 'done', ended_at = clock_timestamp() WHERE id = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM " + schema + ".step WHERE operation_id = ? AND outcome <> 'done') "
+                + "RETURNING id", validation.operationId(), validation.operationId());
+    }
+
+    /** Whether a state schema with a journal exists; read-only, creates nothing. */
+    public static boolean exists(Connection connection, String schemaName) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT to_regclass(quote_ident(?) || '.operation') IS NOT NULL")) {
+            statement.setString(1, schemaName);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     public void operationEnded(String outcome, String error, long newSize, Impact impact) {
@@ -127,19 +196,8 @@ public final class Journal implements StepListener, AutoCloseable {
 
     @Override
     public void stepStarted(int position, Step step) {
-        try {
-            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + schema
-                    + ".step (operation_id, position, name, sql, lock) VALUES (?, ?, ?, ?, ?)")) {
-                statement.setLong(1, operationId);
-                statement.setInt(2, position);
-                statement.setString(3, step.name());
-                statement.setArray(4, connection.createArrayOf("text", step.statements().toArray()));
-                statement.setString(5, step.lock().sql());
-                statement.execute();
-            }
-        } catch (SQLException e) {
-            journalFailed(e);
-        }
+        write("UPDATE " + schema + ".step SET started_at = clock_timestamp(), outcome = 'running' "
+                + "WHERE operation_id = ? AND position = ? RETURNING position", operationId, position);
     }
 
     @Override

@@ -146,6 +146,7 @@ public final class Reindexer {
                 // held on the catalog connection, idle during the build: a build never waits for it
                 try (TableLock lock = TableLock.acquire(catalog.connection(), item.index.tableOid(),
                         item.index.table(), effective.waitForOthers())) {
+                    resumeValidations(journal, work, item.index.name().display());
                     log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
                             .addKeyValue("advisory_key", lock.key()).log();
                     // another zerolock may have rebuilt it while we waited: plan from the catalog as it is now
@@ -209,6 +210,44 @@ public final class Reindexer {
                 .addKeyValue("new_size", Sizes.pretty(newSize)).log();
         return new ReindexOutcome(item.index.name(), ReindexOutcome.Status.DONE, item.plan.strategy(), item.plan, took,
                 retries, item.index.sizeBytes(), newSize, null, impact);
+    }
+
+    /**
+     * Finishes what interrupted runs left of this target (or, with null, of every target): foreign keys
+     * re-created NOT VALID by a swap that committed, whose VALIDATE never finished.
+     */
+    private int resumeValidations(Journal journal, Connection work, String target) {
+        int resumed = 0;
+        for (Journal.PendingValidation pending : journal.pendingValidations(target)) {
+            log.atWarn().setMessage("an interrupted run left a foreign key NOT VALID; validating it")
+                    .addKeyValue("target", pending.target()).addKeyValue("step", pending.step())
+                    .addKeyValue("operation", pending.operationId()).log();
+            Plan validate = new Plan(pending.target(), "resume", List.of(new io.zerolock.plan.Step(pending.step(),
+                    "finish an interrupted run", List.of(pending.sql()),
+                    io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(), true,
+                    io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()), List.of(),
+                    false)), List.of(), io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(),
+                            options.lockAttempts()));
+            new Executor(work).run(validate);
+            journal.resumed(pending);
+            resumed++;
+        }
+        return resumed;
+    }
+
+    /** {@code zerolock resume}: finishes every interrupted run the journal knows of; creates nothing. */
+    public int resumeAll() {
+        try (Connection catalogConnection = connector.open("catalog")) {
+            if (!Journal.exists(catalogConnection, options.stateSchema())) {
+                return 0;
+            }
+            try (Connection work = connector.open("work");
+                    Journal journal = Journal.open(connector.open("journal"), options.stateSchema())) {
+                return resumeValidations(journal, work, null);
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "resume failed: " + e.getMessage(), e);
+        }
     }
 
     /** Concurrent builds wait for every older transaction: say so before starting, or refuse. */
