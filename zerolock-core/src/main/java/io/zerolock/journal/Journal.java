@@ -74,6 +74,9 @@ public final class Journal implements StepListener, AutoCloseable {
     public static Journal open(Connection connection, String schemaName) {
         String schema = Identifiers.quote(schemaName);
         try (Statement statement = connection.createStatement()) {
+            // zerolock's state lives in the database's own tablespace, not wherever a role or database
+            // setting sends application data
+            statement.execute("SET default_tablespace = ''");
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             statement.execute("CREATE TABLE IF NOT EXISTS " + schema + ".migration (version int PRIMARY KEY, "
                     + "applied_at timestamptz NOT NULL DEFAULT clock_timestamp())");

@@ -246,7 +246,11 @@ class ReindexPreservesEverythingTest {
                         + "ON c.reltablespace = ts.oid WHERE c.relname = 't_v'), 'default')")).isEqualTo("default");
             }
         } finally {
-            db.execute("DROP TABLE t, r", "ALTER DATABASE " + db.name() + " RESET default_tablespace",
+            assertThat(db.queryLong("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE n.nspname = 'zerolock' AND c.reltablespace <> 0")).as("state in the default tablespace")
+                    .isZero();
+            db.execute("DROP TABLE t, r", "DROP SCHEMA IF EXISTS zerolock CASCADE",
+                    "ALTER DATABASE " + db.name() + " RESET default_tablespace",
                     "DROP TABLESPACE " + tsA, "DROP TABLESPACE " + tsB);
         }
     }
