@@ -115,6 +115,7 @@ class ReindexCommandTest {
         assertThat(cli.err()).contains("event=pg_setting setting=maintenance_work_mem value=96MB")
                 .contains("event=pg_setting setting=max_parallel_maintenance_workers value=1")
                 .contains("msg=\"not applying temp_file_limit\"")
+                .contains("msg=\"running without a journal: an interrupted run cannot be resumed")
                 .doesNotContain("setting=temp_file_limit");
 
         Cli superuser = Cli.run("reindex", "-d", CommandLineTest.uri(db), "customers_email", "--temp-file-limit",

@@ -70,6 +70,32 @@ public final class Journal implements StepListener, AutoCloseable {
         this.schema = schema;
     }
 
+    /** A journal that writes nothing: for a role that may not create the state schema. */
+    public static Journal disabled() {
+        return new Journal(null, null);
+    }
+
+    /**
+     * Opens the journal, or, when the role may not create or write the state schema, warns and returns a
+     * disabled one: the rebuild itself stays safe; only resuming an interrupted run needs the journal.
+     */
+    public static Journal openOrWarn(java.util.function.Supplier<Connection> connection, String schemaName) {
+        Connection opened = connection.get();
+        try {
+            return open(opened, schemaName);
+        } catch (ZerolockException e) {
+            try {
+                opened.close();
+            } catch (SQLException ignored) {
+                // closing a connection we no longer need
+            }
+            log.atWarn().setMessage("running without a journal: an interrupted run cannot be resumed; give this role "
+                    + "CREATE on the database, create the schema for it, or choose a writable one with --state-schema")
+                    .addKeyValue("reason", e.getMessage()).log();
+            return disabled();
+        }
+    }
+
     /** Opens the journal in {@code schemaName} (an exact name), creating or migrating it first. */
     public static Journal open(Connection connection, String schemaName) {
         String schema = Identifiers.quote(schemaName);
@@ -117,6 +143,9 @@ public final class Journal implements StepListener, AutoCloseable {
 
     /** Records the operation and its whole plan (every step pending), so a run that dies can be finished. */
     public void operationStarted(String kind, Plan plan, long indexOid, long tableOid, long oldSize) {
+        if (connection == null) {
+            return;
+        }
         operationId = write("INSERT INTO " + schema + ".operation (kind, target, index_oid, table_oid, strategy, "
                 + "old_size, client_pid) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", kind, plan.target(), indexOid,
                 tableOid, plan.strategy(), oldSize, (int) ProcessHandle.current().pid());
@@ -146,6 +175,9 @@ public final class Journal implements StepListener, AutoCloseable {
     /** Pending validations of interrupted runs, of one target (display name) or, with null, of all. */
     public List<PendingValidation> pendingValidations(String target) {
         List<PendingValidation> pending = new java.util.ArrayList<>();
+        if (connection == null) {
+            return pending;
+        }
         try (PreparedStatement statement = connection.prepareStatement("SELECT s.operation_id, s.position, o.target, "
                 + "s.name, s.sql[1] FROM " + schema + ".step s JOIN " + schema + ".operation o ON o.id = s.operation_id "
                 + "WHERE o.outcome <> 'done' AND s.name LIKE 'validate:%' AND s.outcome <> 'done' "
@@ -211,6 +243,9 @@ public final class Journal implements StepListener, AutoCloseable {
     }
 
     private long write(String sql, Object... parameters) {
+        if (connection == null) {
+            return 0;
+        }
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
@@ -232,6 +267,9 @@ public final class Journal implements StepListener, AutoCloseable {
 
     @Override
     public void close() {
+        if (connection == null) {
+            return;
+        }
         try {
             connection.close();
         } catch (SQLException ignored) {

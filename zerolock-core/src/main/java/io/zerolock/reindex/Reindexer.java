@@ -136,7 +136,7 @@ public final class Reindexer {
             return outcomes;
         }
         try (Connection work = connector.open("work");
-                Journal journal = Journal.open(connector.open("journal"), effective.stateSchema())) {
+                Journal journal = Journal.openOrWarn(() -> connector.open("journal"), effective.stateSchema())) {
             Executor executor = new Executor(work).journaledBy(journal);
             for (Prepared item : prepared) {
                 if (item.plan == null) {
