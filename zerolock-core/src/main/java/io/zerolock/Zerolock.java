@@ -3,11 +3,6 @@ package io.zerolock;
 import io.zerolock.catalog.CatalogReader;
 import io.zerolock.cleanup.Cleanup;
 import io.zerolock.cleanup.CleanupOutcome;
-import io.zerolock.cleanup.InvalidIndex;
-import io.zerolock.execute.Executor;
-import io.zerolock.execute.TableLock;
-import io.zerolock.plan.Plan;
-import java.time.Duration;
 import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.NameResolver;
 import io.zerolock.catalog.ServerInfo;
@@ -20,6 +15,7 @@ import io.zerolock.reindex.ReindexRequest;
 import io.zerolock.reindex.Reindexer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -105,40 +101,7 @@ public final class Zerolock implements AutoCloseable {
      * does not stop the others.
      */
     public List<CleanupOutcome> cleanup(boolean rebuildInvalid, boolean dryRun, Duration lockTimeout, int attempts) {
-        List<InvalidIndex> found = Cleanup.find(catalog, rebuildInvalid);
-        List<CleanupOutcome> outcomes = new ArrayList<>();
-        if (dryRun) {
-            found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null, null)));
-            return outcomes;
-        }
-        try (Connection work = connector.open("work")) {
-            Executor executor = new Executor(work);
-            for (InvalidIndex invalid : found) {
-                Plan plan = Cleanup.plan(List.of(invalid), server(), lockTimeout, attempts);
-                if (plan.steps().isEmpty()) {
-                    outcomes.add(new CleanupOutcome(invalid, false, null, null));
-                    continue;
-                }
-                TableLock lock;
-                try {
-                    // a running zerolock's working index is invalid while it is built: never drop it under it
-                    lock = TableLock.acquire(connection, invalid.index().tableOid(), invalid.index().table(),
-                            Duration.ZERO);
-                } catch (ZerolockException busy) {
-                    outcomes.add(new CleanupOutcome(invalid, false, null, busy.getMessage()));
-                    continue;
-                }
-                try (lock) {
-                    executor.run(plan);
-                    outcomes.add(new CleanupOutcome(invalid, true, null, null));
-                } catch (ZerolockException e) {
-                    outcomes.add(new CleanupOutcome(invalid, false, e.getMessage(), null));
-                }
-            }
-        } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
-        }
-        return outcomes;
+        return Cleanup.run(catalog, connector, rebuildInvalid, dryRun, lockTimeout, attempts);
     }
 
     /** Finishes what interrupted runs left, from the journal; returns how many steps it finished. */

@@ -84,10 +84,8 @@ final class ReindexCommand implements Callable<Integer> {
                     + "wait for it). Without it, such transactions older than a minute are only warned about.")
     Duration maxTransactionAge;
 
-    @Option(names = "--state-schema", paramLabel = "SCHEMA", defaultValue = "zerolock",
-            description = "Schema for zerolock's journal, created on first write (default: ${DEFAULT-VALUE}); "
-                    + "never created by --dry-run or read-only commands.")
-    String stateSchema;
+    @Mixin
+    StateSchemaOption stateSchema;
 
     @Option(names = "--dry-run", description = "Print the plan (every step's SQL, lock, transaction and retry "
             + "policy) and change nothing.")
@@ -109,7 +107,7 @@ final class ReindexCommand implements Callable<Integer> {
         locks.validate(spec.commandLine());
         ReindexOptions options = new ReindexOptions(strategy, locks.lockTimeout, locks.lockRetries, maintenanceWorkMem,
                 parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
-                new Watchdog(warnAfter, maxWait), maxTransactionAge, stateSchemaName());
+                new Watchdog(warnAfter, maxWait), maxTransactionAge, stateSchema.name(spec.commandLine()));
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             ReindexRequest request = new ReindexRequest(indexes, table, schema);
             // on a terminal, a live progress line; otherwise (or when logs are quieted) a log line every 10 s
@@ -120,15 +118,6 @@ final class ReindexCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
-    }
-
-    private String stateSchemaName() {
-        List<String> parts = io.zerolock.catalog.Identifiers.parseQualifiedName(stateSchema);
-        if (parts.size() != 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--state-schema takes one schema name");
-        }
-        return parts.get(0);
     }
 
     private boolean quiet() {

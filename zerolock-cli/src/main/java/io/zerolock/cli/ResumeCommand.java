@@ -1,13 +1,10 @@
 package io.zerolock.cli;
 
 import io.zerolock.Zerolock;
-import io.zerolock.catalog.Identifiers;
 import io.zerolock.reindex.ReindexOptions;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,9 +23,8 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     LockOptions locks;
 
-    @Option(names = "--state-schema", paramLabel = "SCHEMA", defaultValue = "zerolock",
-            description = "Schema of zerolock's journal (default: ${DEFAULT-VALUE}).")
-    String stateSchema;
+    @Mixin
+    StateSchemaOption stateSchema;
 
     @Spec
     CommandSpec spec;
@@ -36,9 +32,8 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         locks.validate(spec.commandLine());
-        List<String> parts = Identifiers.parseQualifiedName(stateSchema);
         ReindexOptions options = ReindexOptions.defaults().withLocks(locks.lockTimeout, locks.lockRetries)
-                .withStateSchema(parts.get(0));
+                .withStateSchema(stateSchema.name(spec.commandLine()));
         int resumed;
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             resumed = zerolock.resume(options);

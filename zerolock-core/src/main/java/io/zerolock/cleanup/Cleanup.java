@@ -1,12 +1,19 @@
 package io.zerolock.cleanup;
 
+import io.zerolock.ErrorCode;
+import io.zerolock.ZerolockException;
 import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.ServerInfo;
+import io.zerolock.connect.Connector;
+import io.zerolock.execute.Executor;
+import io.zerolock.execute.TableLock;
 import io.zerolock.plan.LockMode;
 import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Step;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,5 +84,47 @@ public final class Cleanup {
             }
         }
         return new Plan("invalid indexes", "cleanup", steps, List.of(), bounded);
+    }
+
+    /**
+     * Finds, then (unless {@code dryRun}) drops or rebuilds, one plan per index so one failure does not stop
+     * the rest; a table another zerolock holds is skipped, since its working index is invalid while built.
+     */
+    public static List<CleanupOutcome> run(CatalogReader catalog, Connector connector, boolean rebuildInvalid,
+            boolean dryRun, Duration lockTimeout, int attempts) {
+        List<InvalidIndex> found = find(catalog, rebuildInvalid);
+        List<CleanupOutcome> outcomes = new ArrayList<>();
+        if (dryRun) {
+            found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null, null)));
+            return outcomes;
+        }
+        try (Connection work = connector.open("work")) {
+            Executor executor = new Executor(work);
+            for (InvalidIndex invalid : found) {
+                Plan plan = plan(List.of(invalid), catalog.server(), lockTimeout, attempts);
+                if (plan.steps().isEmpty()) {
+                    outcomes.add(new CleanupOutcome(invalid, false, null, null));
+                    continue;
+                }
+                TableLock lock;
+                try {
+                    // a running zerolock's working index is invalid while it is built: never drop it under it
+                    lock = TableLock.acquire(catalog.connection(), invalid.index().tableOid(), invalid.index().table(),
+                            Duration.ZERO);
+                } catch (ZerolockException busy) {
+                    outcomes.add(new CleanupOutcome(invalid, false, null, busy.getMessage()));
+                    continue;
+                }
+                try (lock) {
+                    executor.run(plan);
+                    outcomes.add(new CleanupOutcome(invalid, true, null, null));
+                } catch (ZerolockException e) {
+                    outcomes.add(new CleanupOutcome(invalid, false, e.getMessage(), null));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
+        }
+        return outcomes;
     }
 }

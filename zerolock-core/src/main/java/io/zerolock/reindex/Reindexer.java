@@ -431,8 +431,10 @@ public final class Reindexer {
     private static List<QualifiedName> leftovers(CatalogReader catalog, IndexDefinition index) {
         List<QualifiedName> found = catalog.indexes(catalog.indexOidsOfTable(index.tableOid())).stream()
                 .filter(other -> ReindexTarget.isLeftover(other, index)).map(IndexDefinition::name).toList();
-        found.forEach(name -> log.atWarn().setMessage("found an index an earlier zerolock run left behind; dropping "
-                + "it before building again").addKeyValue("index", name.display()).log());
+        // planning runs twice (up front, then again under the table lock): say it once, at debug; the
+        // drop-leftover step is logged when it runs
+        found.forEach(name -> log.atDebug().setMessage("found an index an earlier zerolock run left behind")
+                .addKeyValue("index", name.display()).log());
         return found;
     }
 
