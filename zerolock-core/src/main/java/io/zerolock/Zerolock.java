@@ -98,10 +98,11 @@ public final class Zerolock implements AutoCloseable {
      * Finds every invalid index, drops the leftovers of REINDEX CONCURRENTLY and of zerolock, reports
      * (or, with {@code rebuildInvalid}, rebuilds) users' failed builds, and never touches a valid index
      * or one a constraint uses. Each drop runs concurrently under lock_timeout with retries; one failure
-     * does not stop the others.
+     * does not stop the others. Each is journaled in {@code stateSchema} (created unless {@code dryRun}).
      */
-    public List<CleanupOutcome> cleanup(boolean rebuildInvalid, boolean dryRun, Duration lockTimeout, int attempts) {
-        return Cleanup.run(catalog, connector, rebuildInvalid, dryRun, lockTimeout, attempts);
+    public List<CleanupOutcome> cleanup(boolean rebuildInvalid, boolean dryRun, Duration lockTimeout, int attempts,
+            String stateSchema) {
+        return Cleanup.run(catalog, connector, rebuildInvalid, dryRun, lockTimeout, attempts, stateSchema);
     }
 
     /** Finishes what interrupted runs left, from the journal; returns how many steps it finished. */

@@ -41,6 +41,9 @@ final class CleanupCommand implements Callable<Integer> {
     @Mixin
     LockOptions locks;
 
+    @Mixin
+    StateSchemaOption state;
+
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
             description = "Output format (default: ${DEFAULT-VALUE}).")
     ReindexReport.Format format;
@@ -51,9 +54,10 @@ final class CleanupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         locks.validate(spec.commandLine());
+        String stateSchema = state.name(spec.commandLine());
         List<CleanupOutcome> outcomes;
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
-            outcomes = zerolock.cleanup(rebuildInvalid, dryRun, locks.lockTimeout, locks.lockRetries);
+            outcomes = zerolock.cleanup(rebuildInvalid, dryRun, locks.lockTimeout, locks.lockRetries, stateSchema);
         }
         spec.commandLine().getOut().print(format == ReindexReport.Format.json ? json(outcomes) : text(outcomes));
         spec.commandLine().getOut().flush();

@@ -58,10 +58,15 @@ class CleanupCommandTest {
         assertThat(line(dryRun.out(), "k_id_ccnew")).contains("kept: a constraint uses it");
         assertThat(dryRun.out()).contains("Dry run: nothing was changed.");
         assertThat(invalid(db)).containsExactlyElementsOf(invalidBefore);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock'")).isZero();
 
         Cli cleanup = Cli.run("cleanup", "-d", CommandLineTest.uri(db));
         assertThat(cleanup.exitCode()).as(cleanup.err()).isZero();
         assertThat(invalid(db)).containsExactlyInAnyOrder("t_email_unique", "k_id_ccnew");
+        assertThat(db.queryString("SELECT string_agg(kind || ' ' || target || ' ' || outcome, ', ' ORDER BY target) "
+                + "FROM zerolock.operation")).as("journaled").contains("cleanup public.t_v_ccnew1 done",
+                        "cleanup public.t_v_ccold done", "cleanup public.zerolock_" + oid + "_new done");
+        assertThat(db.queryLong("SELECT count(*) FROM zerolock.step WHERE outcome = 'done'")).isGreaterThanOrEqualTo(4);
         assertThat(db.queryLong("SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
                 + "WHERE c.relname IN ('t_v', 't_id_v', 't_pkey') AND x.indisvalid")).isEqualTo(3);
 

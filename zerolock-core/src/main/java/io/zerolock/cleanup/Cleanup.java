@@ -7,7 +7,10 @@ import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.ServerInfo;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
+import io.zerolock.execute.Monitor;
 import io.zerolock.execute.TableLock;
+import io.zerolock.execute.Watchdog;
+import io.zerolock.journal.Journal;
 import io.zerolock.plan.LockMode;
 import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
@@ -83,25 +86,35 @@ public final class Cleanup {
                         List.of(index.table(), index.name()), false, LockPolicy.concurrentBuild(), List.of(), false));
             }
         }
-        return new Plan("invalid indexes", "cleanup", steps, List.of(), bounded);
+        String target = indexes.size() == 1 ? indexes.get(0).index().name().display() : "invalid indexes";
+        return new Plan(target, "cleanup", steps, List.of(), bounded);
     }
 
     /**
      * Finds, then (unless {@code dryRun}) drops or rebuilds, one plan per index so one failure does not stop
      * the rest; a table another zerolock holds is skipped, since its working index is invalid while built.
+     * Each plan is journaled in {@code stateSchema} as a {@code cleanup} operation, with its impact.
      */
     public static List<CleanupOutcome> run(CatalogReader catalog, Connector connector, boolean rebuildInvalid,
-            boolean dryRun, Duration lockTimeout, int attempts) {
+            boolean dryRun, Duration lockTimeout, int attempts, String stateSchema) {
         List<InvalidIndex> found = find(catalog, rebuildInvalid);
         List<CleanupOutcome> outcomes = new ArrayList<>();
         if (dryRun) {
             found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null, null)));
             return outcomes;
         }
-        try (Connection work = connector.open("work")) {
-            Executor executor = new Executor(work);
-            for (InvalidIndex invalid : found) {
-                Plan plan = plan(List.of(invalid), catalog.server(), lockTimeout, attempts);
+        List<Plan> plans = found.stream().map(invalid -> plan(List.of(invalid), catalog.server(), lockTimeout,
+                attempts)).toList();
+        if (plans.stream().allMatch(plan -> plan.steps().isEmpty())) {
+            found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null, null)));
+            return outcomes;
+        }
+        try (Connection work = connector.open("work");
+                Journal journal = Journal.openOrWarn(() -> connector.open("journal"), stateSchema)) {
+            Executor executor = new Executor(work).journaledBy(journal);
+            for (int i = 0; i < found.size(); i++) {
+                InvalidIndex invalid = found.get(i);
+                Plan plan = plans.get(i);
                 if (plan.steps().isEmpty()) {
                     outcomes.add(new CleanupOutcome(invalid, false, null, null));
                     continue;
@@ -116,15 +129,34 @@ public final class Cleanup {
                     continue;
                 }
                 try (lock) {
-                    executor.run(plan);
-                    outcomes.add(new CleanupOutcome(invalid, true, null, null));
-                } catch (ZerolockException e) {
-                    outcomes.add(new CleanupOutcome(invalid, false, e.getMessage(), null));
+                    outcomes.add(runOne(connector, work, executor, journal, invalid, plan,
+                            Monitor.backendPid(catalog.connection())));
                 }
             }
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
         }
         return outcomes;
+    }
+
+    private static CleanupOutcome runOne(Connector connector, Connection work, Executor executor, Journal journal,
+            InvalidIndex invalid, Plan plan, int catalogPid) throws SQLException {
+        IndexDefinition index = invalid.index();
+        journal.operationStarted("cleanup", plan, index.oid(), index.tableOid(), index.sizeBytes());
+        try (Monitor monitor = new Monitor(connector.open("monitor"), Monitor.backendPid(work),
+                new int[] {Monitor.backendPid(work), catalogPid}, Watchdog.defaults(), index.name().display(),
+                progress -> { })) {
+            executor.watchedBy(monitor);
+            try {
+                executor.run(plan);
+                journal.operationEnded("done", null, 0, monitor.impact());
+                return new CleanupOutcome(invalid, true, null, null);
+            } catch (ZerolockException e) {
+                journal.operationEnded("failed", e.getMessage(), 0, monitor.impact());
+                return new CleanupOutcome(invalid, false, e.getMessage(), null);
+            } finally {
+                executor.watchedBy(null);
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.zerolock.plan.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Turns one index into a plan: pure, no database access; the SQL is fully schema-qualified. */
@@ -58,6 +59,7 @@ public final class ReindexPlanner {
         IndexDefinition index = target.index();
         List<IndexDefinition> indexes = index.partitioned() ? target.leaves() : List.of(index);
         List<Step> steps = new ArrayList<>();
+        dropLeftovers(target).ifPresent(steps::add);
         for (IndexDefinition leaf : indexes) {
             steps.add(new Step(indexes.size() == 1 ? "reindex" : "reindex:" + leaf.name().name(),
                     "rebuild " + leaf.name().display() + " with REINDEX CONCURRENTLY",
@@ -71,14 +73,10 @@ public final class ReindexPlanner {
         IndexDefinition index = target.index();
         QualifiedName working = QualifiedName.of(index.name().schema(), target.workingIndexName());
         List<Step> steps = new ArrayList<>();
-        if (!target.leftovers().isEmpty()) {
-            List<QualifiedName> relations = new ArrayList<>(List.of(index.table()));
-            relations.addAll(target.leftovers());
-            steps.add(new Step("drop-leftover", "drop what an earlier zerolock run left behind",
-                    target.leftovers().stream().map(l -> "DROP INDEX CONCURRENTLY IF EXISTS " + l.sql()).toList(),
-                    LockMode.SHARE_UPDATE_EXCLUSIVE, relations, false, bounded(), List.of(), false));
+        dropLeftovers(target).ifPresent(steps::add);
+        if (!target.twinBuilt()) {
+            steps.add(buildStep(index, working));
         }
-        steps.add(buildStep(index, working));
         if (target.needsLockedSwap()) {
             steps.add(lockedSwapStep(target, working));
             for (ForeignKey fk : target.referencingKeys()) {
@@ -97,6 +95,23 @@ public final class ReindexPlanner {
                     List.of(index.table(), retired), false, bounded(), List.of(), false));
         }
         return steps;
+    }
+
+    /** Leftovers of interrupted runs on this index, dropped concurrently before anything is built. */
+    private Optional<Step> dropLeftovers(ReindexTarget target) {
+        if (target.leftovers().isEmpty()) {
+            return Optional.empty();
+        }
+        List<QualifiedName> relations = new ArrayList<>(List.of(target.index().table()));
+        relations.addAll(target.leftovers());
+        return Optional.of(new Step("drop-leftover", "drop what an interrupted earlier run left behind",
+                target.leftovers().stream().map(l -> "DROP INDEX CONCURRENTLY IF EXISTS " + l.sql()).toList(),
+                LockMode.SHARE_UPDATE_EXCLUSIVE, relations, false, bounded(), List.of(), false));
+    }
+
+    /** When an earlier run built the twin, nothing else undoes it if the swap fails: the swap does. */
+    private static List<String> adoptedTwinUndo(ReindexTarget target, QualifiedName working) {
+        return target.twinBuilt() ? List.of("DROP INDEX CONCURRENTLY IF EXISTS " + working.sql()) : List.of();
     }
 
     private Step buildStep(IndexDefinition index, QualifiedName working) {
@@ -122,7 +137,7 @@ public final class ReindexPlanner {
         LockMode lock = index.replicaIdentity() || server.major() < 12 ? LockMode.ACCESS_EXCLUSIVE
                 : LockMode.SHARE_UPDATE_EXCLUSIVE;
         return new Step("swap", "give the twin the original's name and properties", sql, lock,
-                List.of(index.table(), index.name()), true, bounded(), List.of(), true);
+                List.of(index.table(), index.name()), true, bounded(), adoptedTwinUndo(target, working), true);
     }
 
     /**
@@ -172,7 +187,7 @@ public final class ReindexPlanner {
         }
         sql.addAll(restoreProperties(target, index.name()));
         return new Step("swap", "replace the index in one short locked transaction", sql, LockMode.ACCESS_EXCLUSIVE,
-                List.copyOf(tables), true, bounded(), List.of(), true);
+                List.copyOf(tables), true, bounded(), adoptedTwinUndo(target, working), true);
     }
 
     /** Statistics targets, comment, replica identity and CLUSTER, now on the twin under the original name. */

@@ -3,23 +3,30 @@ package io.zerolock.reindex;
 import io.zerolock.catalog.Constraint;
 import io.zerolock.catalog.ForeignKey;
 import io.zerolock.catalog.IndexDefinition;
+import io.zerolock.catalog.QualifiedName;
+import io.zerolock.plan.Sql;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.zerolock.catalog.QualifiedName;
 
 /**
  * Everything the planner needs about one index, read once by OID.
  *
  * @param leaves for a partitioned index, its leaf indexes (empty otherwise)
- * @param leftovers indexes of earlier zerolock runs on this table to drop first: this index's working
- *     index, and retired originals ({@code zerolock_<their own oid>_old}) whose final drop was interrupted
+ * @param leftovers indexes of earlier interrupted runs on this index to drop first: this index's
+ *     working index, retired originals ({@code zerolock_<their own oid>_old}) whose final drop was
+ *     interrupted, and the invalid {@code _ccnew}/{@code _ccold} of a killed {@code REINDEX CONCURRENTLY}
+ * @param twinBuilt an earlier run built this index's working index completely (valid, same definition)
+ *     and was stopped before the swap: the plan swaps it in instead of building again
  */
 public record ReindexTarget(IndexDefinition index, Optional<Constraint> constraint, List<ForeignKey> referencingKeys,
-        List<IndexDefinition> leaves, List<QualifiedName> leftovers) {
+        List<IndexDefinition> leaves, List<QualifiedName> leftovers, boolean twinBuilt) {
 
     private static final Pattern RETIRED = Pattern.compile("zerolock_(\\d+)_old");
+    /** REINDEX CONCURRENTLY's names: the index's name, truncated to fit 63 bytes, then _ccnew or _ccold and digits. */
+    private static final Pattern CONCURRENT = Pattern.compile("(?s)(.*)_cc(new|old)\\d*");
 
     public ReindexTarget {
         referencingKeys = List.copyOf(referencingKeys);
@@ -27,13 +34,33 @@ public record ReindexTarget(IndexDefinition index, Optional<Constraint> constrai
         leftovers = List.copyOf(leftovers);
     }
 
-    /** Whether {@code other}, an index of the same table, is a leftover of an earlier zerolock run on it. */
+    /** Whether {@code other}, an index of the same table, is a leftover of an interrupted run on {@code target}. */
     public static boolean isLeftover(IndexDefinition other, IndexDefinition target) {
+        if (other.oid() == target.oid()) {
+            return false;
+        }
         if (other.name().name().equals(workingIndexName(target.oid()))) {
             return true;
         }
         Matcher retired = RETIRED.matcher(other.name().name());
-        return retired.matches() && retired.group(1).equals(String.valueOf(other.oid()));
+        if (retired.matches()) {
+            return retired.group(1).equals(String.valueOf(other.oid()));
+        }
+        Matcher concurrent = CONCURRENT.matcher(other.name().name());
+        return !other.valid() && concurrent.matches() && !concurrent.group(1).isEmpty()
+                && target.name().name().startsWith(concurrent.group(1)) && sameDefinition(other, target);
+    }
+
+    /** A valid working index that an earlier run finished building: it is as good as a new build. */
+    public static boolean isBuiltTwin(IndexDefinition other, IndexDefinition target) {
+        return other.name().name().equals(workingIndexName(target.oid())) && other.valid() && other.ready()
+                && other.live() && sameDefinition(other, target);
+    }
+
+    /** Same table, columns, method, predicate, options and tablespace: only the name differs. */
+    static boolean sameDefinition(IndexDefinition a, IndexDefinition b) {
+        return a.tableOid() == b.tableOid() && Objects.equals(a.tablespace(), b.tablespace())
+                && Sql.concurrentTwin(a.definition(), "x").equals(Sql.concurrentTwin(b.definition(), "x"));
     }
 
     /** The name of zerolock's working index for this index: unique per index OID, far below 63 bytes. */

@@ -15,6 +15,7 @@ import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
 import io.zerolock.execute.Impact;
 import io.zerolock.execute.Monitor;
+import io.zerolock.execute.OrphanedWork;
 import io.zerolock.execute.StepResult;
 import io.zerolock.execute.TableLock;
 import io.zerolock.journal.Journal;
@@ -137,6 +138,7 @@ public final class Reindexer {
         }
         try (Connection work = connector.open("work");
                 Journal journal = Journal.openOrWarn(() -> connector.open("journal"), effective.stateSchema())) {
+            stopWhenClientDies(work, server);
             Executor executor = new Executor(work).journaledBy(journal);
             for (Prepared item : prepared) {
                 if (item.plan == null) {
@@ -146,6 +148,8 @@ public final class Reindexer {
                 // held on the catalog connection, idle during the build: a build never waits for it
                 try (TableLock lock = TableLock.acquire(catalog.connection(), item.index.tableOid(),
                         item.index.table(), effective.waitForOthers())) {
+                    OrphanedWork.stop(catalog.connection(), item.index.tableOid(), item.index.table(),
+                            List.of(Monitor.backendPid(work)));
                     resumeValidations(journal, work, item.index.name().display());
                     log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
                             .addKeyValue("advisory_key", lock.key()).log();
@@ -171,6 +175,11 @@ public final class Reindexer {
     private ReindexOutcome execute(Connection work, Executor executor, Prepared item, int catalogPid,
             Journal journal) {
         long started = System.nanoTime();
+        if (item.plan.strategy().equals(Strategy.SWAP.id())
+                && item.plan.steps().stream().noneMatch(step -> step.name().equals("build"))) {
+            log.atInfo().setMessage("an interrupted run finished building the working index; swapping it in")
+                    .addKeyValue("index", item.index.name().display()).log();
+        }
         log.atInfo().setMessage("rebuilding index").addKeyValue("index", item.index.name().display())
                 .addKeyValue("strategy", item.plan.strategy())
                 .addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes())).log();
@@ -187,7 +196,13 @@ public final class Reindexer {
                 results = executor.run(item.plan);
             } catch (ZerolockException failure) {
                 if (item.plan.strategy().equals(Strategy.NATIVE.id())) {
-                    dropConcurrentLeftovers(executor, work, item, invalidBefore);
+                    try {
+                        dropConcurrentLeftovers(work, item, invalidBefore);
+                    } catch (ZerolockException lost) {
+                        log.atWarn().setMessage("could not drop what the failed REINDEX CONCURRENTLY left; the next "
+                                + "run on this index, or zerolock cleanup, drops it")
+                                .addKeyValue("reason", lost.getMessage()).log();
+                    }
                 }
                 logImpact(item, monitor.impact());
                 journal.operationEnded("failed", failure.getMessage(), 0, monitor.impact());
@@ -250,6 +265,22 @@ public final class Reindexer {
         }
     }
 
+    /**
+     * PostgreSQL 14+ can check, during a long statement, that the client is still there: if zerolock is
+     * killed mid-build, its build stops within seconds instead of running to the end for nobody.
+     */
+    private static void stopWhenClientDies(Connection work, ServerInfo server) {
+        if (server.major() < 14) {
+            return;
+        }
+        try (Statement statement = work.createStatement()) {
+            statement.execute("SET client_connection_check_interval = '2s'");
+        } catch (SQLException e) {
+            log.atDebug().setMessage("client_connection_check_interval not available")
+                    .addKeyValue("reason", e.getMessage()).log();
+        }
+    }
+
     /** Concurrent builds wait for every older transaction: say so before starting, or refuse. */
     private static void checkOldTransactions(Connection connection, ReindexOptions effective) {
         Duration threshold = effective.maxTransactionAge() != null ? effective.maxTransactionAge()
@@ -300,7 +331,7 @@ public final class Reindexer {
     }
 
     /** A failed REINDEX CONCURRENTLY leaves {@code <name>_ccnew}: drop the ones this run made, bounded. */
-    private void dropConcurrentLeftovers(Executor executor, Connection work, Prepared item, List<Long> before) {
+    private void dropConcurrentLeftovers(Connection work, Prepared item, List<Long> before) {
         List<Long> now = invalidIndexesOfTable(work, item.index);
         now.removeAll(before);
         CatalogReader catalog = new CatalogReader(work);
@@ -418,7 +449,15 @@ public final class Reindexer {
                 continue;
             }
             List<IndexDefinition> leaves = index.partitioned() ? catalog.indexes(index.leafIndexOids()) : List.of();
-            ReindexTarget target = new ReindexTarget(index, constraint, keys, leaves, leftovers(catalog, index));
+            List<IndexDefinition> siblings = index.partitioned() ? List.of()
+                    : catalog.indexes(catalog.indexOidsOfTable(index.tableOid()));
+            boolean twinBuilt = strategy == Strategy.SWAP
+                    && siblings.stream().anyMatch(other -> ReindexTarget.isBuiltTwin(other, index));
+            List<QualifiedName> leftovers = siblings.stream()
+                    .filter(other -> ReindexTarget.isLeftover(other, index)
+                            && !(twinBuilt && ReindexTarget.isBuiltTwin(other, index)))
+                    .map(IndexDefinition::name).toList();
+            ReindexTarget target = new ReindexTarget(index, constraint, keys, leaves, leftovers, twinBuilt);
             prepared.add(new Prepared(index, planner.plan(target, strategy), null));
         }
         if (!refusals.isEmpty()) {
@@ -426,16 +465,6 @@ public final class Reindexer {
                     refusals));
         }
         return prepared;
-    }
-
-    private static List<QualifiedName> leftovers(CatalogReader catalog, IndexDefinition index) {
-        List<QualifiedName> found = catalog.indexes(catalog.indexOidsOfTable(index.tableOid())).stream()
-                .filter(other -> ReindexTarget.isLeftover(other, index)).map(IndexDefinition::name).toList();
-        // planning runs twice (up front, then again under the table lock): say it once, at debug; the
-        // drop-leftover step is logged when it runs
-        found.forEach(name -> log.atDebug().setMessage("found an index an earlier zerolock run left behind")
-                .addKeyValue("index", name.display()).log());
-        return found;
     }
 
     private static long sizeOf(Connection connection, IndexDefinition index) {

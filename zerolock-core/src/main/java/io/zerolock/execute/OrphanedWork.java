@@ -1,0 +1,108 @@
+package io.zerolock.execute;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.ZerolockException;
+import io.zerolock.catalog.QualifiedName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server keeps running a statement whose client was killed until the statement ends (PostgreSQL
+ * notices a closed connection only when it next reads or writes it). So a zerolock killed during a
+ * build leaves a backend still building, holding SHARE UPDATE EXCLUSIVE on the table. Once this run
+ * holds the table's advisory lock, any other zerolock backend still running one of zerolock's
+ * statements on the table is such an orphan: it is cancelled, and this run waits for it to end.
+ */
+public final class OrphanedWork {
+
+    private static final Logger log = LoggerFactory.getLogger(OrphanedWork.class);
+    /** The statements zerolock runs outside a transaction; an application's statements never match. */
+    private static final String OURS = "^\\s*(CREATE (UNIQUE )?INDEX CONCURRENTLY \"?zerolock_"
+            + "|REINDEX INDEX CONCURRENTLY |DROP INDEX CONCURRENTLY IF EXISTS |ALTER TABLE .* VALIDATE CONSTRAINT )";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private OrphanedWork() {}
+
+    /**
+     * Stops the orphans of killed zerolock runs that still work on this table; call it holding the
+     * table's advisory lock. {@code ourPids} are this run's own backends.
+     */
+    public static void stop(Connection connection, long tableOid, QualifiedName table, List<Integer> ourPids) {
+        try {
+            List<String> orphans = find(connection, tableOid, ourPids);
+            if (orphans.isEmpty()) {
+                return;
+            }
+            log.atWarn().setMessage("a killed zerolock run left its statement running on the server; cancelling it")
+                    .addKeyValue("table", table.display()).addKeyValue("backends", String.join("; ", orphans)).log();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!orphans.isEmpty()) {
+                cancel(connection, tableOid, ourPids);
+                if (System.nanoTime() > deadline) {
+                    throw new ZerolockException(ErrorCode.OPERATION_FAILED, "a backend of an earlier, killed zerolock "
+                            + "run still works on " + table.display() + " and did not stop when cancelled ("
+                            + String.join("; ", orphans) + "); nothing was changed: end it with "
+                            + "pg_terminate_backend, then run again");
+                }
+                Thread.sleep(200);
+                orphans = find(connection, tableOid, ourPids);
+            }
+            log.atInfo().setMessage("the orphaned statement ended").addKeyValue("table", table.display()).log();
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot look for orphaned zerolock backends on "
+                    + table.display() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "interrupted while waiting for an orphaned "
+                    + "zerolock backend on " + table.display());
+        }
+    }
+
+    private static final String ORPHANS = """
+            SELECT DISTINCT a.pid,
+                   'pid=' || a.pid || ' state=' || coalesce(a.state, '-') || ' query="'
+                   || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) || '"'
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'relation' AND l.relation::bigint = ?
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND a.application_name = current_setting('application_name')
+              AND a.pid <> pg_backend_pid() AND NOT a.pid = ANY (?)
+              AND a.state = 'active' AND a.query ~* ?
+            """;
+
+    private static List<String> find(Connection connection, long tableOid, List<Integer> ourPids)
+            throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(ORPHANS)) {
+            bind(connection, statement, tableOid, ourPids);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(2));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void cancel(Connection connection, long tableOid, List<Integer> ourPids) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_cancel_backend(pid) FROM (" + ORPHANS + ") orphans")) {
+            bind(connection, statement, tableOid, ourPids);
+            statement.execute();
+        }
+    }
+
+    private static void bind(Connection connection, PreparedStatement statement, long tableOid, List<Integer> ourPids)
+            throws SQLException {
+        statement.setLong(1, tableOid);
+        statement.setArray(2, connection.createArrayOf("int4", ourPids.toArray()));
+        statement.setString(3, OURS);
+    }
+}
