@@ -15,6 +15,9 @@ public interface ProgressListener {
 
     void progress(Progress progress);
 
+    /** A step of the plan for {@code index} starts (every step, builds or not); for timelines. */
+    default void stepStarted(String index, String step) {}
+
     /** The step is over; a live display can finish its line. */
     default void stepFinished(String step) {}
 }

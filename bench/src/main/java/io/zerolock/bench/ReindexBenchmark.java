@@ -2,55 +2,57 @@ package io.zerolock.bench;
 
 import io.zerolock.ConnectionOptions;
 import io.zerolock.ConnectionTarget;
-import io.zerolock.Sizes;
-import io.zerolock.Zerolock;
-import io.zerolock.cli.load.LoadGenerator;
-import io.zerolock.cli.load.WindowStats;
+import io.zerolock.cli.demo.Comparison;
+import io.zerolock.cli.demo.ComparisonTable;
+import io.zerolock.cli.demo.Contender;
+import io.zerolock.cli.demo.HtmlReport;
+import io.zerolock.cli.demo.RunResult;
+import io.zerolock.cli.load.Workload;
 import io.zerolock.connect.ConnectionResolver;
 import io.zerolock.embedded.BundledPostgres;
 import io.zerolock.embedded.EmbeddedPostgresServer;
-import io.zerolock.reindex.ReindexOptions;
-import io.zerolock.reindex.ReindexRequest;
 import io.zerolock.reindex.Strategy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Rebuilds a bloated, referenced primary key four ways under one steady open-loop load, and reports
- * what the application saw during each: duration, longest interval with no completed transaction, max
- * and p99 latency, throughput, failed transactions, and the index size before and after.
+ * Rebuilds a bloated, referenced primary key four ways, each on an identical copy of the data under the
+ * same steady open-loop load (the demo's {@link Comparison}), and reports what the application saw during
+ * each: duration, longest interval with no completed transaction, max and p99 latency, throughput, failed
+ * transactions, the index size before and after, and the sessions its locks blocked.
  */
 public final class ReindexBenchmark {
 
     private static final String SCHEMA = "\"zerolock_bench\"";
-
-    private record Run(String name, long sizeBefore, long sizeAfter, WindowStats stats) {}
-
-    @FunctionalInterface
-    private interface Operation {
-        void run() throws Exception;
-    }
+    private static final String INDEX = SCHEMA + ".\"parent_pkey\"";
 
     public static void main(String[] args) throws Exception {
         long rows = 3_000_000;
         int rate = 200;
         int pgVersion = BundledPostgres.newestMajor();
         String dbname = null;
+        Path report = Path.of("zerolock-bench-report.html");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--pg-version" -> pgVersion = Integer.parseInt(args[++i]);
                 case "--dbname" -> dbname = args[++i];
+                case "--report" -> report = Path.of(args[++i]);
                 case "--help" -> {
                     System.out.println("bench/reindex [--rows N (3000000)] [--rate TX_PER_S (200)] "
-                            + "[--pg-version MAJOR] [--dbname DB_OR_URI (default: embedded)]");
+                            + "[--pg-version MAJOR] [--dbname DB_OR_URI (default: embedded)] "
+                            + "[--report FILE (zerolock-bench-report.html)]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -67,7 +69,7 @@ public final class ReindexBenchmark {
             target = ConnectionResolver.forThisProcess().resolve(ConnectionOptions.ofDbname(dbname));
         }
         try {
-            run(target, rows, rate);
+            run(target, rows, rate, server != null, report);
         } finally {
             if (server != null) {
                 server.close();
@@ -75,88 +77,63 @@ public final class ReindexBenchmark {
         }
     }
 
-    private static void run(ConnectionTarget target, long rows, int rate) throws Exception {
+    private static void run(ConnectionTarget target, long rows, int rate, boolean embedded, Path report)
+            throws Exception {
+        String version;
+        int major;
         try (Connection admin = DriverManager.getConnection(target.jdbcUrl(), target.jdbcProperties());
                 Statement sql = admin.createStatement()) {
-            String version = query(sql, "SHOW server_version");
-            System.err.printf("building %,d parent rows and %,d child rows on PostgreSQL %s...%n", rows, rows, version);
-            long started = System.nanoTime();
-            sql.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            sql.execute("CREATE SCHEMA " + SCHEMA);
-            sql.execute("CREATE TABLE " + SCHEMA + ".parent (id bigint PRIMARY KEY, touched int NOT NULL DEFAULT 0, "
-                    + "payload text NOT NULL)");
-            sql.execute("INSERT INTO " + SCHEMA + ".parent (id, payload) SELECT g, md5(g::text) "
-                    + "FROM generate_series(1, " + rows + ") g");
-            sql.execute("CREATE TABLE " + SCHEMA + ".child (id bigserial PRIMARY KEY, parent_id bigint NOT NULL "
-                    + "REFERENCES " + SCHEMA + ".parent, created timestamptz NOT NULL DEFAULT now())");
-            sql.execute("INSERT INTO " + SCHEMA + ".child (parent_id) SELECT g FROM generate_series(1, " + rows
-                    + ") g");
-            sql.execute("CREATE INDEX child_parent_id ON " + SCHEMA + ".child (parent_id)");
-            // three parents in four go, with their children: the primary key keeps its pages, a quarter full
-            sql.execute("DELETE FROM " + SCHEMA + ".child WHERE parent_id % 4 <> 0");
-            sql.execute("DELETE FROM " + SCHEMA + ".parent WHERE id % 4 <> 0");
-            sql.execute("VACUUM ANALYZE " + SCHEMA + ".parent");
-            sql.execute("VACUUM ANALYZE " + SCHEMA + ".child");
-            System.err.printf("dataset ready in %.0f s; parent_pkey is %s%n", (System.nanoTime() - started) / 1e9,
-                    Sizes.pretty(size(sql)));
+            version = query(sql, "SHOW server_version");
+            major = Integer.parseInt(query(sql, "SHOW server_version_num")) / 10000;
+        }
+        System.err.printf("building %,d parent rows and %,d child rows on PostgreSQL %s...%n", rows, rows, version);
+        long started = System.nanoTime();
+        build(target, rows);
+        System.err.printf("dataset ready in %.0f s%n", (System.nanoTime() - started) / 1e9);
 
-            String pk = SCHEMA + ".parent_pkey";
-            int major = Integer.parseInt(query(sql, "SHOW server_version_num")) / 10000;
-            List<Run> runs = new ArrayList<>();
-            try (LoadGenerator load = new LoadGenerator(target, SCHEMA, rate, 8, 0.5, rows, 4)) {
-                Thread.sleep(2000); // warm up
-                runs.add(measure("REINDEX (plain)", sql, load, () -> sql.execute("REINDEX INDEX " + pk)));
-                if (major >= 12) {
-                    runs.add(measure("REINDEX CONCURRENTLY", sql, load,
-                            () -> sql.execute("REINDEX INDEX CONCURRENTLY " + pk)));
-                    runs.add(measure("zerolock --strategy native", sql, load, () -> zerolock(target, Strategy.NATIVE)));
+        List<Contender> contenders = new ArrayList<>();
+        contenders.add(Contender.sql("REINDEX (plain)", "REINDEX INDEX"));
+        if (major >= 12) {
+            contenders.add(Contender.sql("REINDEX CONCURRENTLY", "REINDEX INDEX CONCURRENTLY"));
+            contenders.add(Contender.zerolock(Strategy.NATIVE));
+        }
+        contenders.add(Contender.zerolock(Strategy.SWAP));
+        List<String> copies = new ArrayList<>();
+        long finalRows = rows;
+        Comparison.Stage stage = contender -> {
+            if (!embedded) { // a database of the user's: the same data again, in the same schema
+                if (!copies.isEmpty()) {
+                    build(target, finalRows);
                 }
-                runs.add(measure("zerolock --strategy swap", sql, load, () -> zerolock(target, Strategy.SWAP)));
+                copies.add(target.database());
+                return target;
             }
-            print(version, rows, rate, runs);
-        }
-    }
-
-    private static void zerolock(ConnectionTarget target, Strategy strategy) {
-        try (Zerolock zerolock = Zerolock.connect(target.withApplicationName("zerolock"))) {
-            zerolock.reindex(ReindexRequest.indexes("zerolock_bench.parent_pkey"),
-                    ReindexOptions.defaults().withStrategy(strategy), false);
-        }
-    }
-
-    private static Run measure(String name, Statement sql, LoadGenerator load, Operation operation) throws Exception {
-        long before = size(sql);
-        Thread.sleep(1000);
-        long start = System.nanoTime();
-        operation.run();
-        long end = System.nanoTime();
-        Thread.sleep(1000);
-        WindowStats stats = WindowStats.of(load.samples(), start, end);
-        System.err.printf("%s: %.2f s, longest gap %d ms, max latency %d ms, failed %d%n", name, stats.seconds(),
-                stats.longestGapNanos() / 1_000_000, stats.maxLatencyNanos() / 1_000_000, stats.failed());
-        return new Run(name, before, size(sql), stats);
-    }
-
-    private static void print(String version, long rows, int rate, List<Run> runs) {
+            String copy = target.database() + "_" + (copies.size() + 1);
+            try (Connection admin = DriverManager.getConnection(target.withDatabase("postgres").jdbcUrl(),
+                    target.jdbcProperties()); Statement sql = admin.createStatement()) {
+                if (!copies.isEmpty()) { // the previous run's copy: at 20M rows, copies add up
+                    sql.execute("DROP DATABASE \"" + copies.get(copies.size() - 1) + "\"");
+                }
+                copies.add(copy);
+                sql.execute("CREATE DATABASE \"" + copy + "\" TEMPLATE \"" + target.database() + "\""
+                        + (major >= 15 ? " STRATEGY FILE_COPY" : ""));
+            }
+            return target.withDatabase(copy);
+        };
+        List<RunResult> runs = Comparison.run(contenders, stage, Workload.parentChild(SCHEMA, rows, 4),
+                new Comparison.Load(rate, 8, 0.5, Duration.ofSeconds(1)), INDEX, "zerolock_bench.parent_pkey",
+                System.err::println);
         System.out.printf("PostgreSQL %s, %,d rows (3 in 4 deleted), load %d tx/s (half writes: update parent + "
                 + "insert child; half point reads), 8 connections%n%n", version, rows, rate);
-        System.out.println("| command | duration | longest gap | max latency | p99 latency | throughput | failed tx "
-                + "| parent_pkey before → after |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
-        for (Run run : runs) {
-            WindowStats s = run.stats();
-            System.out.printf("| %s | %.2f s | %d ms | %d ms | %d ms | %.0f tx/s | %d | %s → %s |%n", run.name(),
-                    s.seconds(), s.longestGapNanos() / 1_000_000, s.maxLatencyNanos() / 1_000_000,
-                    s.p99LatencyNanos() / 1_000_000, s.throughput(), s.failed(), Sizes.pretty(run.sizeBefore()),
-                    Sizes.pretty(run.sizeAfter()));
-        }
-        Run concurrent = runs.stream().filter(r -> r.name().equals("REINDEX CONCURRENTLY")).findFirst().orElse(null);
+        System.out.print(ComparisonTable.markdown(runs));
+        RunResult concurrent = runs.stream().filter(r -> r.contender().name().equals("REINDEX CONCURRENTLY"))
+                .findFirst().orElse(null);
         if (concurrent != null) {
             System.out.println();
-            for (Run run : runs) {
-                if (run.name().startsWith("zerolock")) {
+            for (RunResult run : runs) {
+                if (run.contender().name().startsWith("zerolock")) {
                     System.out.printf("%s vs REINDEX CONCURRENTLY: longest gap %.2fx, max latency %.2fx, "
-                            + "duration %.2fx%n", run.name(),
+                            + "duration %.2fx%n", run.contender().name(),
                             ratio(run.stats().longestGapNanos(), concurrent.stats().longestGapNanos()),
                             ratio(run.stats().maxLatencyNanos(), concurrent.stats().maxLatencyNanos()),
                             ratio(run.stats().endNanos() - run.stats().startNanos(),
@@ -164,15 +141,44 @@ public final class ReindexBenchmark {
                 }
             }
         }
+        Files.writeString(report, HtmlReport.render("zerolock reindex benchmark", "PostgreSQL " + version + ", "
+                + String.format("%,d", rows) + " rows, load " + rate + " tx/s", runs), StandardCharsets.UTF_8);
+        System.err.println("report: " + report.toAbsolutePath());
+    }
+
+    /**
+     * {@code parent} with {@code rows} rows and {@code child} referencing it; three in four deleted and
+     * vacuumed. Loaded first and indexed after (much faster than growing the indexes row by row), the
+     * foreign key added last: the primary key ends with its pages a quarter full, as after real deletes.
+     */
+    private static void build(ConnectionTarget target, long rows) throws SQLException {
+        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(), target.jdbcProperties());
+                Statement sql = admin.createStatement()) {
+            sql.execute("SET maintenance_work_mem = '512MB'");
+            sql.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            sql.execute("CREATE SCHEMA " + SCHEMA);
+            sql.execute("CREATE TABLE " + SCHEMA + ".parent (id bigint NOT NULL, touched int NOT NULL DEFAULT 0, "
+                    + "payload text NOT NULL)");
+            sql.execute("INSERT INTO " + SCHEMA + ".parent (id, payload) SELECT g, md5(g::text) "
+                    + "FROM generate_series(1, " + rows + ") g");
+            sql.execute("CREATE TABLE " + SCHEMA + ".child (id bigint GENERATED BY DEFAULT AS IDENTITY, "
+                    + "parent_id bigint NOT NULL, created timestamptz NOT NULL DEFAULT now())");
+            sql.execute("INSERT INTO " + SCHEMA + ".child (parent_id) SELECT g FROM generate_series(1, " + rows
+                    + ") g");
+            sql.execute("ALTER TABLE " + SCHEMA + ".parent ADD CONSTRAINT parent_pkey PRIMARY KEY (id)");
+            sql.execute("ALTER TABLE " + SCHEMA + ".child ADD CONSTRAINT child_pkey PRIMARY KEY (id)");
+            sql.execute("CREATE INDEX child_parent_id ON " + SCHEMA + ".child (parent_id)");
+            sql.execute("DELETE FROM " + SCHEMA + ".child WHERE parent_id % 4 <> 0");
+            sql.execute("DELETE FROM " + SCHEMA + ".parent WHERE id % 4 <> 0");
+            sql.execute("VACUUM ANALYZE " + SCHEMA + ".parent");
+            sql.execute("VACUUM ANALYZE " + SCHEMA + ".child");
+            sql.execute("ALTER TABLE " + SCHEMA + ".child ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) "
+                    + "REFERENCES " + SCHEMA + ".parent");
+        }
     }
 
     private static double ratio(long a, long b) {
         return b == 0 ? 0 : (double) a / b;
-    }
-
-    private static long size(Statement sql) throws SQLException {
-        return Long.parseLong(query(sql, "SELECT pg_relation_size(to_regclass('" + SCHEMA.replace("'", "''")
-                + ".parent_pkey'))"));
     }
 
     private static String query(Statement sql, String query) throws SQLException {

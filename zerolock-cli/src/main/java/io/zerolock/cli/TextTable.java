@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.List;
 
 /** Left-aligned text columns, two spaces apart, and indented JSON: the command line's two output forms. */
-final class TextTable {
+public final class TextTable {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private TextTable() {}
 
-    static String render(List<String> headers, List<List<String>> rows) {
+    public static String render(List<String> headers, List<List<String>> rows) {
         int[] widths = new int[headers.size()];
         for (int c = 0; c < headers.size(); c++) {
             widths[c] = headers.get(c).length();
@@ -26,7 +26,7 @@ final class TextTable {
         return text.toString();
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         try {
             return JSON.writeValueAsString(value) + "\n";
         } catch (JsonProcessingException e) {

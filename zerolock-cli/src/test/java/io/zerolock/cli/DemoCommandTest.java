@@ -2,43 +2,107 @@ package io.zerolock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zerolock.testing.PostgresTest;
+import io.zerolock.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DemoCommandTest {
 
+    private static final List<String> ROWS = List.of("duration", "longest stall (no transaction done)", "max latency",
+            "p99 latency", "throughput during", "failed transactions", "index size before → after",
+            "sessions blocked by its locks", "longest wait for its locks");
+
     @Test
-    void shows_the_maintenance_view_of_a_shop_on_an_embedded_server() {
-        Cli cli = Cli.run("demo", "--rows", "2000");
+    void shows_the_outage_of_a_plain_reindex_next_to_zerolock_in_numbers_and_a_chart() throws Exception {
+        Path report = Path.of("target", "demo-report.html");
+        Files.deleteIfExists(report);
+        Cli cli = Cli.run("demo", "--rows", "20000", "--strategy", "all", "--report", report.toString());
         assertThat(cli.exitCode()).as(cli.err()).isZero();
         assertThat(cli.out()).contains("zerolock demo: PostgreSQL 18.")
                 .contains("$ zerolock indexes --schema shop")
-                .contains("shop.customers_pkey")
-                .contains("shop.invoices.invoices_customer_fk")
                 .contains("shop.orders.orders_customer_id_fkey")
-                .contains("EXCLUDE delivery_slots_no_overlap")
+                .contains("shop.invoices.invoices_customer_fk")
                 .contains("index of an exclusion constraint")
-                .contains("$ zerolock reindex shop.customers_pkey shop.customers_email_key");
-        assertThat(cli.out().lines().filter(l -> l.startsWith("shop.customers_pkey ") && l.endsWith("done")))
-                .singleElement().asString().contains("native");
-        assertThat(cli.err()).contains("msg=\"embedded postgres started\"")
-                .containsPattern("msg=done index=shop.customers_pkey strategy=native");
+                .contains("REINDEX INDEX shop.customers_pkey, under 200 tx/s")
+                .contains("zerolock reindex shop.customers_pkey --strategy native")
+                .contains("zerolock reindex shop.customers_pkey --strategy swap");
+        String header = cli.out().lines().filter(l -> l.trim().startsWith("REINDEX INDEX") && l.contains("zerolock "))
+                .findFirst().orElseThrow(() -> new AssertionError("no table header in\n" + cli.out()));
+        assertThat(header).contains("REINDEX INDEX", "zerolock native", "zerolock swap");
+        for (String row : ROWS) {
+            assertThat(line(cli.out(), row)).as(row).isNotBlank();
+        }
+        // the last two columns are zerolock's: no failed application transaction
+        List<String> failed = cells(line(cli.out(), "failed transactions"));
+        assertThat(failed.subList(failed.size() - 2, failed.size())).containsExactly("0", "0");
+        assertThat(line(cli.out(), "index size before → after")).contains("→");
+        assertThat(line(cli.out(), "sessions blocked by its locks")).isNotBlank();
+        assertThat(cli.out()).contains("Report with a latency chart per run: " + report.toAbsolutePath());
+
+        String html = Files.readString(report, StandardCharsets.UTF_8);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<table>").contains("<svg").contains("</svg>")
+                .contains("zerolock native").contains("zerolock swap").contains("longest stall (no transaction done)")
+                .contains(">build<").contains(">swap<").contains(">reindex<")
+                .doesNotContain("<script").doesNotContain("http://fonts").doesNotContain("https://");
+        assertThat(html.split("<svg", -1)).hasSize(4);
     }
 
     @Test
     void runs_any_bundled_major_version() {
-        Cli cli = Cli.run("demo", "--rows", "100", "--pg-version", "11");
+        Cli cli = Cli.run("demo", "--rows", "2000", "--pg-version", "11", "--no-outage", "--report",
+                "target/demo-11.html");
         assertThat(cli.exitCode()).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("zerolock demo: PostgreSQL 11.");
-        // PostgreSQL 11 has no REINDEX CONCURRENTLY: swap is the only online strategy
-        assertThat(cli.out()).contains("native needs PostgreSQL 12+");
-        assertThat(cli.err()).contains("msg=done index=shop.customers_pkey strategy=swap")
-                .contains("msg=done index=shop.customers_email_key strategy=swap");
+        assertThat(cli.out()).contains("zerolock demo: PostgreSQL 11.")
+                // PostgreSQL 11 has no REINDEX CONCURRENTLY: swap is the only online strategy
+                .contains("native needs PostgreSQL 12+")
+                .contains("zerolock swap").doesNotContain("REINDEX INDEX shop");
+        assertThat(cli.err()).contains("msg=done index=shop.customers_pkey strategy=swap");
     }
 
     @Test
-    void refuses_a_version_that_is_not_bundled() {
-        Cli cli = Cli.run("demo", "--pg-version", "9");
-        assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).contains("PostgreSQL 9 is not bundled with zerolock; available major versions: [11, 14, 18]");
+    void refuses_what_it_cannot_do() {
+        Cli nine = Cli.run("demo", "--pg-version", "9");
+        assertThat(nine.exitCode()).isEqualTo(2);
+        assertThat(nine.err()).contains("PostgreSQL 9 is not bundled with zerolock; available major versions: "
+                + "[11, 14, 18]");
+        Cli nativeOn11 = Cli.run("demo", "--pg-version", "11", "--strategy", "native");
+        assertThat(nativeOn11.exitCode()).isEqualTo(2);
+        assertThat(nativeOn11.err()).contains("--strategy native needs PostgreSQL 12+");
+        Cli both = Cli.run("demo", "--pg-version", "11", "-d", "postgresql://localhost/app");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--pg-version chooses the embedded server");
+    }
+
+    @PostgresTest(versions = 18)
+    void runs_on_a_database_you_give_in_a_schema_of_its_own_dropped_afterwards(TestDatabase db) {
+        db.execute("CREATE TABLE mine (id int)");
+        Cli cli = Cli.run("demo", "-d", CommandLineTest.uri(db), "--rows", "4000", "--report", "target/demo-db.html");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("database " + db.name()).contains("schema zerolock_demo, dropped at the end")
+                .contains("$ zerolock indexes --schema zerolock_demo")
+                .contains("rebuilding the same data for the next run")
+                .contains("REINDEX INDEX zerolock_demo.customers_pkey");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock_demo'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'mine'")).isOne();
+
+        db.execute("CREATE SCHEMA zerolock_demo", "CREATE TABLE zerolock_demo.precious (id int)");
+        Cli refused = Cli.run("demo", "-d", CommandLineTest.uri(db), "--rows", "4000", "--no-outage");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("schema zerolock_demo already exists").contains("not made by zerolock demo");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'precious'")).isOne();
+    }
+
+    private static String line(String text, String startingWith) {
+        return text.lines().filter(l -> l.startsWith(startingWith)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starting with " + startingWith + " in\n" + text));
+    }
+
+    private static List<String> cells(String line) {
+        return Arrays.stream(line.split("\\s{2,}")).toList();
     }
 }

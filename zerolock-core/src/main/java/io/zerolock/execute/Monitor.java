@@ -70,6 +70,7 @@ public final class Monitor implements AutoCloseable {
 
     /** Called by the executor as steps start; concurrent builds are watched. */
     public void stepStarted(String name, boolean concurrentBuild) {
+        progress.stepStarted(index, name);
         String previous = step.getAndSet(name);
         if (buildRunning.get()) {
             progress.stepFinished(previous);

@@ -93,7 +93,10 @@ public final class OrphanedWork {
 
     private static void cancel(Connection connection, long tableOid, List<Integer> ourPids) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT pg_cancel_backend(pid) FROM (" + ORPHANS + ") orphans")) {
+                "SELECT pg_cancel_backend(pid) FROM (" + ORPHANS + ") orphans "
+                        // only those this role may signal; the others are waited for
+                        + "WHERE pg_has_role(current_user, (SELECT usesysid FROM pg_stat_activity a "
+                        + "WHERE a.pid = orphans.pid), 'MEMBER')")) {
             bind(connection, statement, tableOid, ourPids);
             statement.execute();
         }

@@ -21,37 +21,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connections, so a lock that stalls the pool shows as latency, as it would for real users.
  *
  * <p>Writes update a parent row and insert a child referencing it, in one transaction; reads fetch a
- * parent row by primary key. Parent ids are drawn from {@code 1..maxParentId} with {@code step}
- * (rows that exist).
+ * parent row by primary key (see {@link Workload}).
  */
 public final class LoadGenerator implements AutoCloseable {
 
-    private final ConnectionTarget target;
-    private final String schema;
+    private final Workload workload;
     private final int ratePerSecond;
     private final double writeFraction;
-    private final long maxParentId;
-    private final long idStep;
     private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
     private final BlockingQueue<Long> due = new LinkedBlockingQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
-    /**
-     * @param schema quoted schema holding {@code parent(id, touched)} and {@code child(parent_id)}
-     * @param idStep only ids divisible by it exist (the demo and benchmark delete the others)
-     */
-    public LoadGenerator(ConnectionTarget target, String schema, int ratePerSecond, int connections,
-            double writeFraction, long maxParentId, long idStep) throws SQLException {
-        this.target = target.withApplicationName("zerolock-load");
-        this.schema = schema;
+    public LoadGenerator(ConnectionTarget target, Workload workload, int ratePerSecond, int connections,
+            double writeFraction) throws SQLException {
+        ConnectionTarget load = target.withApplicationName("zerolock-load");
+        this.workload = workload;
         this.ratePerSecond = ratePerSecond;
         this.writeFraction = writeFraction;
-        this.maxParentId = maxParentId;
-        this.idStep = idStep;
         List<Connection> pool = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            pool.add(DriverManager.getConnection(this.target.jdbcUrl(), this.target.jdbcProperties()));
+        try {
+            for (int i = 0; i < connections; i++) {
+                pool.add(DriverManager.getConnection(load.jdbcUrl(), load.jdbcProperties()));
+            }
+        } catch (SQLException e) {
+            for (Connection opened : pool) {
+                opened.close();
+            }
+            throw e;
         }
         for (Connection connection : pool) {
             threads.add(start("load-worker", () -> work(connection)));
@@ -85,17 +82,18 @@ public final class LoadGenerator implements AutoCloseable {
     private void work(Connection connection) {
         try (connection;
                 PreparedStatement update = connection.prepareStatement(
-                        "UPDATE " + schema + ".parent SET touched = touched + 1 WHERE id = ?");
+                        workload.update());
                 PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO " + schema + ".child (parent_id) VALUES (?)");
+                        workload.insert());
                 PreparedStatement select = connection.prepareStatement(
-                        "SELECT touched FROM " + schema + ".parent WHERE id = ?")) {
+                        workload.select())) {
             while (running.get() || !due.isEmpty()) {
                 Long scheduled = due.poll(100, TimeUnit.MILLISECONDS);
                 if (scheduled == null) {
                     continue;
                 }
-                long id = idStep * ThreadLocalRandom.current().nextLong(1, Math.max(2, maxParentId / idStep + 1));
+                long id = workload.idStep() * ThreadLocalRandom.current()
+                        .nextLong(1, Math.max(2, workload.maxId() / workload.idStep() + 1));
                 boolean write = ThreadLocalRandom.current().nextDouble() < writeFraction;
                 boolean failed = false;
                 try {
