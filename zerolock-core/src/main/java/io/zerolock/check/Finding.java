@@ -1,0 +1,11 @@
+package io.zerolock.check;
+
+/**
+ * One problem in one statement.
+ *
+ * @param message what this statement does, specifically
+ * @param why the lock it takes and what it waits for or scans
+ * @param safe the safe SQL sequence instead
+ */
+public record Finding(String ruleId, String ruleName, Severity severity, String file, int line, int column,
+        String statement, String message, String why, String safe) {}

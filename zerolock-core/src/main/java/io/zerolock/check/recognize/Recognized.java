@@ -1,0 +1,58 @@
+package io.zerolock.check.recognize;
+
+import java.util.List;
+
+/** What a statement does, as far as locking goes; {@link Unknown} for everything else. */
+public sealed interface Recognized {
+
+    record CreateIndex(Name index, Name table, boolean unique, boolean concurrently, boolean ifNotExists)
+            implements Recognized {}
+
+    record DropIndex(List<Name> indexes, boolean concurrently) implements Recognized {}
+
+    /** @param kind INDEX, TABLE, SCHEMA, DATABASE or SYSTEM */
+    record Reindex(String kind, Name target, boolean concurrently) implements Recognized {}
+
+    /**
+     * {@code CREATE TABLE}, {@code CREATE TABLE AS}, {@code CREATE MATERIALIZED VIEW}: a new, empty relation.
+     *
+     * @param columns column name to type as written, where the statement lists them
+     * @param notNull columns declared NOT NULL or PRIMARY KEY
+     */
+    record CreateTable(Name table, java.util.Map<String, String> columns, java.util.Set<String> notNull)
+            implements Recognized {}
+
+    record AlterTable(Name table, List<Action> actions) implements Recognized {}
+
+    record Cluster(Name table) implements Recognized {}
+
+    record VacuumFull(List<Name> tables) implements Recognized {}
+
+    record RefreshMaterializedView(Name view, boolean concurrently) implements Recognized {}
+
+    record CreateTrigger(String trigger, Name table) implements Recognized {}
+
+    record Truncate(List<Name> tables) implements Recognized {}
+
+    record DropTable(List<Name> tables) implements Recognized {}
+
+    record AddEnumValue(Name type) implements Recognized {}
+
+    /** {@code CREATE DOMAIN ... CHECK} or {@code ALTER DOMAIN ... ADD CONSTRAINT ... CHECK}. */
+    record DomainCheck(Name domain, boolean create, boolean notValid) implements Recognized {}
+
+    record Set(String setting, String value, boolean local) implements Recognized {}
+
+    record Begin() implements Recognized {}
+
+    record Commit() implements Recognized {}
+
+    record Rollback() implements Recognized {}
+
+    record LockTable(List<Name> tables, String mode) implements Recognized {}
+
+    /** {@code UPDATE}, {@code INSERT}, {@code DELETE}: data changes, e.g. a backfill. */
+    record DataChange(String verb, Name table) implements Recognized {}
+
+    record Unknown(String firstWords) implements Recognized {}
+}

@@ -1,0 +1,31 @@
+package io.zerolock.check.rules;
+
+import io.zerolock.check.Severity;
+import io.zerolock.check.recognize.Action;
+import io.zerolock.check.recognize.Recognized;
+import java.util.Optional;
+
+/** ZL014 alter-column-type: ALTER COLUMN . */
+public final class ColumnTypeRewrite extends Rule {
+
+    public ColumnTypeRewrite() {
+        super("ZL014", "alter-column-type", Severity.ERROR, 11,
+                "ALTER COLUMN ... TYPE rewrites the table and all its indexes under ACCESS EXCLUSIVE, unless the change is binary-coercible (varchar(n) to a longer varchar or to text, numeric to wider precision, ...).",
+                "ALTER TABLE <table> ADD COLUMN <new> <type>;\n-- keep both in step with a trigger, backfill in batches, then swap the names in one short transaction (with lock_timeout):\nALTER TABLE <table> RENAME COLUMN <old> TO <old>_retired;\nALTER TABLE <table> RENAME COLUMN <new> TO <old>;");
+    }
+
+    @Override
+    public Optional<String> check(Context context) {
+        for (Action.AlterColumnType change : actions(context, Action.AlterColumnType.class)) {
+            String before = context.state().columnType(table(context), change.column());
+            if (!change.using() && before != null && TypeChanges.binaryCoercible(before, change.type())) {
+                continue;
+            }
+            return Optional.of("column " + table(context) + "." + change.column() + " changes type"
+                    + (before == null ? "" : " from " + before) + " to " + change.type()
+                    + (before == null ? " (the old type is not in these migrations: --trace tells whether it rewrites)"
+                    : ""));
+        }
+        return Optional.empty();
+    }
+}

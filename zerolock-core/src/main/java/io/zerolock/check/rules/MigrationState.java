@@ -1,0 +1,189 @@
+package io.zerolock.check.rules;
+
+import io.zerolock.check.recognize.Action;
+import io.zerolock.check.recognize.Name;
+import io.zerolock.check.recognize.Recognized;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the migrations have done so far: transaction state, tables created in this file (new and empty:
+ * nothing to lock or scan), settings, locks held, and the schema history of earlier files (column types,
+ * NOT NULL columns, validated CHECK constraints, concurrently built indexes).
+ */
+public final class MigrationState {
+
+    private final Set<String> newTables = new HashSet<>();
+    private final Map<String, Name> indexTables = new HashMap<>();
+    private final Map<String, Map<String, String>> columnTypes = new HashMap<>();
+    private final Map<String, Set<String>> notNullColumns = new HashMap<>();
+    private final Set<String> validatedChecks = new HashSet<>();
+    private final Set<String> concurrentIndexes = new HashSet<>();
+    private final Set<String> notValidInTransaction = new HashSet<>();
+    private boolean inTransaction;
+    private boolean sessionLockTimeout;
+    private boolean localLockTimeout;
+    private String strongLock;
+    private int strongLockLine;
+    private boolean ddlInTransaction;
+
+    /** A new file: its tables are history from now on, but settings and transactions do not carry over. */
+    public void newFile() {
+        newTables.clear();
+        inTransaction = false;
+        sessionLockTimeout = false;
+        localLockTimeout = false;
+        strongLock = null;
+        ddlInTransaction = false;
+        notValidInTransaction.clear();
+    }
+
+    public boolean inTransaction() {
+        return inTransaction;
+    }
+
+    /** Created earlier in this file: new and empty, nothing to wait for. */
+    public boolean isNew(Name table) {
+        return table != null && newTables.contains(table.object());
+    }
+
+    /** An index on a table created earlier in this file: dropping it locks nothing that has rows. */
+    public boolean isNewIndex(Name index) {
+        return index != null && indexTables.containsKey(index.object()) && isNew(indexTables.get(index.object()));
+    }
+
+    public boolean lockTimeoutSet() {
+        return sessionLockTimeout || localLockTimeout;
+    }
+
+    /** The strong lock taken earlier in this transaction, e.g. {@code ACCESS EXCLUSIVE on orders}, or null. */
+    public String strongLockHeld() {
+        return strongLock;
+    }
+
+    public int strongLockLine() {
+        return strongLockLine;
+    }
+
+    public boolean ddlInTransaction() {
+        return ddlInTransaction;
+    }
+
+    public boolean addedNotValidInThisTransaction(String constraint) {
+        return constraint != null && notValidInTransaction.contains(constraint);
+    }
+
+    public boolean builtConcurrently(String index) {
+        return index != null && concurrentIndexes.contains(index);
+    }
+
+    /** The column's type as an earlier CREATE TABLE or ADD COLUMN wrote it, or null when not known. */
+    public String columnType(Name table, String column) {
+        Map<String, String> columns = columnTypes.get(table.object());
+        return columns == null ? null : columns.get(column);
+    }
+
+    public boolean knownNotNull(Name table, String column) {
+        return notNullColumns.getOrDefault(table.object(), Set.of()).contains(column);
+    }
+
+    /** Whether a validated CHECK was added to this table earlier (a partition's bound, a NOT NULL proof). */
+    public boolean hasValidatedCheck(Name table) {
+        return validatedChecks.contains(table.object());
+    }
+
+    /** Updates the state with a statement that ran; {@code strongLockTaken} is what it took, if strong. */
+    public void apply(Recognized recognized, String strongLockTaken, int line) {
+        if (recognized instanceof Recognized.Begin) {
+            inTransaction = true;
+            ddlInTransaction = false;
+            strongLock = null;
+            notValidInTransaction.clear();
+        } else if (recognized instanceof Recognized.Commit || recognized instanceof Recognized.Rollback) {
+            endTransaction();
+        } else if (recognized instanceof Recognized.Set set) {
+            if (set.setting().equals("lock_timeout")) {
+                boolean on = set.value() != null && !set.value().equals("0");
+                if (set.local()) {
+                    localLockTimeout = on;
+                } else {
+                    sessionLockTimeout = on;
+                }
+            } else if (set.setting().equals("all") && set.value() == null) {
+                sessionLockTimeout = false;
+                localLockTimeout = false;
+            }
+        } else if (recognized instanceof Recognized.CreateTable create) {
+            newTables.add(create.table().object());
+            columnTypes.put(create.table().object(), new HashMap<>(create.columns()));
+            notNullColumns.put(create.table().object(), new HashSet<>(create.notNull()));
+            ddl();
+        } else if (recognized instanceof Recognized.CreateIndex index) {
+            if (index.index() != null) {
+                indexTables.put(index.index().object(), index.table());
+                if (index.concurrently()) {
+                    concurrentIndexes.add(index.index().object());
+                }
+            }
+            ddl();
+        } else if (recognized instanceof Recognized.AlterTable alter) {
+            alter.actions().forEach(action -> apply(alter.table(), action));
+            ddl();
+        } else if (!(recognized instanceof Recognized.DataChange || recognized instanceof Recognized.Unknown)) {
+            ddl();
+        }
+        if (strongLockTaken != null && inTransaction && strongLock == null) {
+            strongLock = strongLockTaken;
+            strongLockLine = line;
+        }
+    }
+
+    private void apply(Name table, Action action) {
+        String key = table.object();
+        if (action instanceof Action.AddColumn add) {
+            columnTypes.computeIfAbsent(key, k -> new HashMap<>()).put(add.column(), add.type());
+            if (add.notNull()) {
+                notNullColumns.computeIfAbsent(key, k -> new HashSet<>()).add(add.column());
+            }
+        } else if (action instanceof Action.AlterColumnType type) {
+            columnTypes.computeIfAbsent(key, k -> new HashMap<>()).put(type.column(), type.type());
+        } else if (action instanceof Action.SetNotNull set) {
+            notNullColumns.computeIfAbsent(key, k -> new HashSet<>()).add(set.column());
+        } else if (action instanceof Action.AddConstraint add) {
+            if (add.notValid()) {
+                notValidInTransactionIfAny(add.name());
+            } else if (add.kind() == Action.ConstraintKind.CHECK) {
+                validatedChecks.add(key);
+            } else if (add.kind() == Action.ConstraintKind.PRIMARY_KEY) {
+                notNullColumns.computeIfAbsent(key, k -> new HashSet<>()).addAll(add.columns());
+            }
+        } else if (action instanceof Action.ValidateConstraint) {
+            validatedChecks.add(key);
+        } else if (action instanceof Action.Rename rename && rename.kind() == Action.RenameKind.TABLE
+                && newTables.remove(key)) {
+            newTables.add(rename.to());
+        }
+    }
+
+    private void notValidInTransactionIfAny(String constraint) {
+        if (inTransaction && constraint != null) {
+            notValidInTransaction.add(constraint);
+        }
+    }
+
+    private void ddl() {
+        if (inTransaction) {
+            ddlInTransaction = true;
+        }
+    }
+
+    private void endTransaction() {
+        inTransaction = false;
+        localLockTimeout = false;
+        strongLock = null;
+        ddlInTransaction = false;
+        notValidInTransaction.clear();
+    }
+}

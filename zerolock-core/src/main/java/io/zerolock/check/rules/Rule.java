@@ -1,0 +1,76 @@
+package io.zerolock.check.rules;
+
+import io.zerolock.check.Severity;
+import io.zerolock.check.recognize.Action;
+import io.zerolock.check.recognize.Name;
+import io.zerolock.check.recognize.Recognized;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One check, with a stable id. Subclasses say which statements they flag in {@link #check}; the rest is
+ * the rule's documentation, printed with every finding.
+ */
+public abstract class Rule {
+
+    private final String id;
+    private final String name;
+    private final Severity severity;
+    private final int minVersion;
+    private final String why;
+    private final String safe;
+
+    /**
+     * @param minVersion the first PostgreSQL major version the rule applies to
+     * @param why the lock the statement takes and what it blocks, in a sentence or two
+     * @param safe the safe SQL sequence instead, with placeholders in angle brackets
+     */
+    protected Rule(String id, String name, Severity severity, int minVersion, String why, String safe) {
+        this.id = id;
+        this.name = name;
+        this.severity = severity;
+        this.minVersion = minVersion;
+        this.why = why;
+        this.safe = safe;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    public boolean appliesTo(int pgVersion) {
+        return pgVersion >= minVersion;
+    }
+
+    public String why() {
+        return why;
+    }
+
+    public String safe() {
+        return safe;
+    }
+
+    /** A message when this statement breaks the rule, in the state the migration is in before it. */
+    public abstract Optional<String> check(Context context);
+
+    /** The sub-commands of this type of an ALTER TABLE on a table that existed before the migration. */
+    protected static <T extends Action> List<T> actions(Context context, Class<T> type) {
+        if (context.recognized() instanceof Recognized.AlterTable alter && !context.state().isNew(alter.table())) {
+            return alter.actions().stream().filter(type::isInstance).map(type::cast).toList();
+        }
+        return List.of();
+    }
+
+    /** The table an ALTER TABLE changes. */
+    protected static Name table(Context context) {
+        return ((Recognized.AlterTable) context.recognized()).table();
+    }
+}

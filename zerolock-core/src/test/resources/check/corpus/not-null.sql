@@ -1,0 +1,9 @@
+SET lock_timeout = '1s';
+-- expect: ZL007
+ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;
+ALTER TABLE customers ADD CONSTRAINT name_not_null CHECK (name IS NOT NULL) NOT VALID;
+ALTER TABLE customers VALIDATE CONSTRAINT name_not_null;
+-- with a validated CHECK (name IS NOT NULL), PostgreSQL 12+ skips the scan
+-- expect(-11): ZL007
+ALTER TABLE customers ALTER COLUMN name SET NOT NULL;
+ALTER TABLE customers DROP CONSTRAINT name_not_null;

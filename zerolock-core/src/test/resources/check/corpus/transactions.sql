@@ -1,0 +1,24 @@
+-- expect: ZL022
+ALTER TABLE orders ADD COLUMN a int;
+SET lock_timeout = '2s';
+ALTER TABLE orders ADD COLUMN b int;
+RESET lock_timeout;
+-- expect: ZL016 ZL022
+ALTER TABLE orders DROP COLUMN IF EXISTS z;
+SET lock_timeout = 0;
+-- expect: ZL022
+LOCK TABLE orders;
+LOCK TABLE orders IN ACCESS SHARE MODE;
+BEGIN;
+SET LOCAL lock_timeout = '1s';
+ALTER TABLE orders ADD COLUMN c int;
+-- expect: ZL023 ZL024
+UPDATE orders SET c = 0;
+-- expect: ZL023
+ALTER TABLE orders ADD COLUMN d int;
+COMMIT;
+-- the SET LOCAL ended with its transaction
+-- expect: ZL022
+ALTER TABLE orders ADD COLUMN e int;
+-- a backfill on its own, no finding
+UPDATE orders SET c = 0 WHERE id < 1000;
