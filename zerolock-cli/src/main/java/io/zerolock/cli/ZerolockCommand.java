@@ -8,7 +8,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "zerolock",
         description = "Keeps PostgreSQL indexes and schemas healthy without downtime.",
         subcommands = {IndexesCommand.class, ReindexCommand.class, CleanupCommand.class, ResumeCommand.class,
-            VersionCommand.class,
+            CheckCommand.class, VersionCommand.class,
             DemoCommand.class},
         versionProvider = ZerolockCommand.VersionProvider.class,
         usageHelpAutoWidth = true,

@@ -44,6 +44,15 @@ public final class Checker {
 
     /** @param excluded rule ids to leave out */
     public static Report check(List<Source> sources, int pgVersion, Set<String> excluded) {
+        return check(sources, pgVersion, excluded, java.util.Map.of());
+    }
+
+    /**
+     * @param excluded rule ids to leave out
+     * @param severities rule ids whose severity the project's configuration changes
+     */
+    public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
+            java.util.Map<String, Severity> severities) {
         List<Rule> rules = Rules.all().stream().filter(rule -> rule.appliesTo(pgVersion))
                 .filter(rule -> !excluded.contains(rule.id())).toList();
         MigrationState state = new MigrationState();
@@ -68,7 +77,7 @@ public final class Checker {
                         continue;
                     }
                     rule.check(context).ifPresent(message -> findings.add(new Finding(rule.id(), rule.name(),
-                            rule.severity(), statement.file(), statement.line(), statement.column(),
+                            severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(), statement.column(),
                             statement.text(), message, rule.why(), rule.safe())));
                 }
                 String lock = Locks.blockingLock(recognized, state);

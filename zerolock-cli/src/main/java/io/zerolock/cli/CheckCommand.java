@@ -1,0 +1,171 @@
+package io.zerolock.cli;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.ZerolockException;
+import io.zerolock.check.Checker;
+import io.zerolock.check.Severity;
+import io.zerolock.cli.check.CheckConfig;
+import io.zerolock.cli.check.CheckOutput;
+import io.zerolock.embedded.BundledPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "check", usageHelpAutoWidth = true,
+        description = {"Check migrations for statements that would lock a busy table, before they reach production. "
+                + "Files are read in order (a directory's *.sql files in natural order: V2 before V10); earlier "
+                + "files are the schema's history, and what a file creates is new and empty within it. Each "
+                + "finding says where, which lock, why it blocks, and the safe SQL instead. Exit code 3 when a "
+                + "finding reaches --fail-on; -v also lists the statements no rule recognised.",
+                "Silence one statement with a comment on the line before it: -- zerolock:ignore ZL001 <reason>. "
+                        + "Project settings go in " + CheckConfig.FILE_NAME + " (pg-version, paths, exclude, fail-on, "
+                        + "[severity])."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  zerolock check db/migration", "  zerolock check --pg-version 12 V3__add_index.sql",
+                "  zerolock check db/migration --format sarif > zerolock.sarif",
+                "  zerolock check db/migration --format github --fail-on warning"})
+final class CheckCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE|DIR", arity = "0..*", description = "Migration files or directories of them.")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--pg-version", paramLabel = "MAJOR",
+            description = "PostgreSQL major version the migrations will run on, 11 to 18 (default: the newest).")
+    Integer pgVersion;
+
+    @Option(names = "--format", paramLabel = "text|json|sarif|github", description = "Output format (default: text).")
+    CheckOutput.Format format = CheckOutput.Format.text;
+
+    @Option(names = "--fail-on", paramLabel = "error|warning|info|never",
+            description = "Exit with code 3 when a finding is at least this severe (default: error).")
+    String failOn;
+
+    @Option(names = "--exclude", paramLabel = "RULE", split = ",", description = "Rules to leave out, e.g. ZL015.")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (default: " + CheckConfig.FILE_NAME + " in the current directory, if any).")
+    Path config;
+
+    /** Its {@code -v}: also list the statements no rule recognised. */
+    @picocli.CommandLine.ParentCommand
+    ZerolockCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CheckConfig settings = config != null ? CheckConfig.read(config)
+                : Files.isRegularFile(Path.of(CheckConfig.FILE_NAME)) ? CheckConfig.read(Path.of(CheckConfig.FILE_NAME))
+                : CheckConfig.none();
+        int version = pgVersion != null ? pgVersion : settings.pgVersion() != null ? settings.pgVersion()
+                : BundledPostgres.newestMajor();
+        if (version < 11 || version > 18) {
+            throw new ParameterException(spec.commandLine(), "--pg-version must be between 11 and 18");
+        }
+        Severity threshold = threshold(failOn != null ? failOn : settings.failOn() != null ? settings.failOn() : "error");
+        List<Path> roots = !paths.isEmpty() ? paths : settings.paths().stream().map(Path::of).toList();
+        if (roots.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "give migration files or directories (or paths in "
+                    + CheckConfig.FILE_NAME + ")");
+        }
+        List<Checker.Source> sources = new ArrayList<>();
+        for (Path file : files(roots)) {
+            try {
+                sources.add(new Checker.Source(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        Set<String> excluded = new HashSet<>(settings.exclude());
+        excluded.addAll(exclude);
+        Checker.Report report = Checker.check(sources, version, excluded, settings.severity());
+        spec.commandLine().getOut().print(CheckOutput.render(report, sources.size(), format,
+                root != null && root.verbose));
+        spec.commandLine().getOut().flush();
+        boolean failed = threshold != null && report.findings().stream().anyMatch(f -> f.severity().atLeast(threshold));
+        return failed ? ErrorCode.CHECK_FINDINGS.exitCode() : 0;
+    }
+
+    private Severity threshold(String value) {
+        if (value.equalsIgnoreCase("never")) {
+            return null;
+        }
+        try {
+            return Severity.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--fail-on must be error, warning, info or never");
+        }
+    }
+
+    /** Files as given; directories' *.sql files (recursively) in natural order, so V2 comes before V10. */
+    private static List<Path> files(List<Path> roots) {
+        List<Path> files = new ArrayList<>();
+        for (Path root : roots) {
+            if (Files.isDirectory(root)) {
+                try (Stream<Path> found = Files.walk(root)) {
+                    files.addAll(found.filter(Files::isRegularFile)
+                            .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".sql"))
+                            .sorted(NATURAL).toList());
+                } catch (IOException e) {
+                    throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot list " + root + ": " + e.getMessage());
+                }
+            } else if (Files.isRegularFile(root)) {
+                files.add(root);
+            } else {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "no such file or directory: " + root);
+            }
+        }
+        return files;
+    }
+
+    /** Compares runs of digits by value: V2__a.sql before V10__b.sql, 1.2 before 1.10. */
+    static final Comparator<Path> NATURAL = (a, b) -> natural(a.toString(), b.toString());
+
+    static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int si = i;
+                int sj = j;
+                while (i < a.length() && Character.isDigit(a.charAt(i))) {
+                    i++;
+                }
+                while (j < b.length() && Character.isDigit(b.charAt(j))) {
+                    j++;
+                }
+                int compared = new java.math.BigInteger(a.substring(si, i)).compareTo(
+                        new java.math.BigInteger(b.substring(sj, j)));
+                if (compared != 0) {
+                    return compared;
+                }
+            } else {
+                if (x != y) {
+                    return Character.compare(x, y);
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}

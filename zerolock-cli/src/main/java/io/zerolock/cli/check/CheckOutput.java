@@ -1,0 +1,194 @@
+package io.zerolock.cli.check;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zerolock.Version;
+import io.zerolock.check.Checker;
+import io.zerolock.check.Finding;
+import io.zerolock.check.Severity;
+import io.zerolock.check.rules.Rule;
+import io.zerolock.check.rules.Rules;
+import java.util.List;
+
+/** The check report as text for people, JSON, SARIF 2.1.0 for code-scanning UIs, or GitHub annotations. */
+public final class CheckOutput {
+
+    public enum Format { text, json, sarif, github }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private CheckOutput() {}
+
+    public static String render(Checker.Report report, int files, Format format, boolean verbose) {
+        return switch (format) {
+            case text -> text(report, files, verbose);
+            case json -> json(report, files);
+            case sarif -> sarif(report);
+            case github -> github(report);
+        };
+    }
+
+    static String text(Checker.Report report, int files, boolean verbose) {
+        StringBuilder out = new StringBuilder();
+        out.append("zerolock check: ").append(files).append(files == 1 ? " file, " : " files, ")
+                .append(report.statements()).append(" statements, rules for PostgreSQL ").append(report.pgVersion())
+                .append("\n");
+        for (Finding f : report.findings()) {
+            out.append('\n').append(f.file()).append(':').append(f.line()).append(':').append(f.column()).append("  ")
+                    .append(f.severity().id()).append("  ").append(f.ruleId()).append(' ').append(f.ruleName())
+                    .append('\n');
+            out.append("  ").append(firstLine(f.statement())).append('\n');
+            out.append("  ").append(f.message()).append('\n');
+            out.append("  why: ").append(f.why()).append('\n');
+            out.append("  instead:\n");
+            f.safe().lines().forEach(line -> out.append("    ").append(line).append('\n'));
+        }
+        for (var warning : report.warnings()) {
+            out.append('\n').append(warning.file()).append(':').append(warning.line()).append(':')
+                    .append(warning.column()).append("  warning  ").append(warning.message()).append('\n');
+        }
+        if (verbose) {
+            for (Checker.Unrecognized unknown : report.unrecognized()) {
+                out.append('\n').append(unknown.file()).append(':').append(unknown.line())
+                        .append("  unknown statement, no rule applied: ").append(unknown.firstWords()).append(" ...\n");
+            }
+        }
+        out.append('\n').append(summary(report)).append('\n');
+        return out.toString();
+    }
+
+    static String summary(Checker.Report report) {
+        long errors = count(report, Severity.ERROR);
+        long warnings = count(report, Severity.WARNING);
+        long infos = count(report, Severity.INFO);
+        if (errors + warnings + infos == 0) {
+            return "No findings.";
+        }
+        return plural(errors, "error") + ", " + plural(warnings, "warning") + ", " + plural(infos, "note")
+                + (report.unrecognized().isEmpty() ? "" : "; " + plural(report.unrecognized().size(),
+                        "statement") + " not recognised (-v lists them)");
+    }
+
+    static String json(Checker.Report report, int files) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("pgVersion", report.pgVersion());
+        root.put("files", files);
+        root.put("statements", report.statements());
+        ArrayNode findings = root.putArray("findings");
+        for (Finding f : report.findings()) {
+            ObjectNode node = findings.addObject();
+            node.put("rule", f.ruleId()).put("name", f.ruleName()).put("severity", f.severity().id())
+                    .put("file", f.file()).put("line", f.line()).put("column", f.column())
+                    .put("statement", f.statement()).put("message", f.message()).put("why", f.why())
+                    .put("safe", f.safe());
+        }
+        ArrayNode warnings = root.putArray("warnings");
+        report.warnings().forEach(w -> warnings.addObject().put("file", w.file()).put("line", w.line())
+                .put("column", w.column()).put("message", w.message()));
+        ArrayNode unknown = root.putArray("unrecognized");
+        report.unrecognized().forEach(u -> unknown.addObject().put("file", u.file()).put("line", u.line())
+                .put("start", u.firstWords()));
+        return write(root);
+    }
+
+    /** SARIF 2.1.0: one run, every rule described, one result per finding with its location. */
+    static String sarif(Checker.Report report) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+        root.put("version", "2.1.0");
+        ObjectNode run = root.putArray("runs").addObject();
+        ObjectNode driver = run.putObject("tool").putObject("driver");
+        driver.put("name", "zerolock").put("version", Version.current())
+                .put("informationUri", "https://github.com/zerolock/zerolock");
+        ArrayNode rules = driver.putArray("rules");
+        List<Rule> all = Rules.all();
+        for (Rule rule : all) {
+            ObjectNode node = rules.addObject();
+            node.put("id", rule.id()).put("name", rule.name());
+            node.putObject("shortDescription").put("text", rule.name());
+            node.putObject("fullDescription").put("text", rule.why());
+            node.putObject("help").put("text", "Instead:\n" + rule.safe());
+            node.putObject("defaultConfiguration").put("level", level(rule.severity()));
+        }
+        ArrayNode results = run.putArray("results");
+        for (Finding f : report.findings()) {
+            ObjectNode result = results.addObject();
+            result.put("ruleId", f.ruleId());
+            int index = indexOf(all, f.ruleId());
+            if (index >= 0) {
+                result.put("ruleIndex", index);
+            }
+            result.put("level", level(f.severity()));
+            result.putObject("message").put("text", f.message() + ". " + f.why());
+            ObjectNode physical = result.putArray("locations").addObject().putObject("physicalLocation");
+            physical.putObject("artifactLocation").put("uri", f.file().replace('\\', '/'));
+            physical.putObject("region").put("startLine", f.line()).put("startColumn", f.column());
+        }
+        return write(root);
+    }
+
+    /** GitHub Actions workflow commands: one annotation per finding. */
+    static String github(Checker.Report report) {
+        StringBuilder out = new StringBuilder();
+        for (Finding f : report.findings()) {
+            String command = switch (f.severity()) {
+                case ERROR -> "error";
+                case WARNING -> "warning";
+                case INFO -> "notice";
+            };
+            out.append("::").append(command).append(" file=").append(property(f.file())).append(",line=")
+                    .append(f.line()).append(",col=").append(f.column()).append(",title=")
+                    .append(property(f.ruleId() + " " + f.ruleName())).append("::")
+                    .append(data(f.message() + ". " + f.why() + "\nInstead:\n" + f.safe())).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String level(Severity severity) {
+        return switch (severity) {
+            case ERROR -> "error";
+            case WARNING -> "warning";
+            case INFO -> "note";
+        };
+    }
+
+    private static int indexOf(List<Rule> rules, String id) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String data(String text) {
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+    }
+
+    private static String property(String text) {
+        return data(text).replace(":", "%3A").replace(",", "%2C");
+    }
+
+    private static long count(Checker.Report report, Severity severity) {
+        return report.findings().stream().filter(f -> f.severity() == severity).count();
+    }
+
+    private static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline) + " ...";
+    }
+
+    private static String write(ObjectNode root) {
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

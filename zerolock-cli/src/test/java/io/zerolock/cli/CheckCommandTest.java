@@ -1,0 +1,143 @@
+package io.zerolock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Path migrations() throws Exception {
+        Path db = Files.createDirectories(dir.resolve("db"));
+        Files.writeString(db.resolve("V1__orders.sql"), "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n"
+                + "CREATE INDEX orders_status ON orders (status);\n");
+        Files.writeString(db.resolve("V2__index.sql"), "SET lock_timeout = '1s';\n"
+                + "CREATE INDEX orders_status2 ON orders (status);\n"
+                + "-- zerolock:ignore ZL001 tiny table, checked by hand\nCREATE INDEX orders_id ON orders (id);\n");
+        Files.writeString(db.resolve("V10__rename.sql"), "SET lock_timeout = '1s';\n"
+                + "ALTER TABLE orders RENAME COLUMN status TO state;\nGRANT SELECT ON orders TO reporting;\n"
+                + "ALTER TABLE orders DETACH PARTITION orders_2020;\n");
+        return db;
+    }
+
+    @Test
+    void reports_where_why_and_what_instead_and_exits_3_on_errors() throws Exception {
+        Path db = migrations();
+        Cli cli = Cli.run("check", db.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isEqualTo(3);
+        assertThat(cli.out()).startsWith("zerolock check: 3 files, 9 statements, rules for PostgreSQL 18")
+                .contains(db.resolve("V2__index.sql") + ":2:1  error  ZL001 create-index-not-concurrently")
+                .contains("  why: CREATE INDEX without CONCURRENTLY takes a SHARE lock")
+                .contains("  instead:\n    CREATE INDEX CONCURRENTLY")
+                .contains(db.resolve("V10__rename.sql") + ":2:1  warning  ZL015 rename")
+                .contains("ZL017 detach-partition-not-concurrently")
+                .contains("1 error, 2 warnings, 0 notes; 1 statement not recognised (-v lists them)")
+                .doesNotContain("V1__orders.sql:") // new table in its own file
+                .doesNotContain(":4:1  error  ZL001"); // ignored inline
+        // V2 before V10: natural order
+        assertThat(cli.out().indexOf("V2__index.sql")).isLessThan(cli.out().indexOf("V10__rename.sql"));
+
+        Cli verbose = Cli.run("check", "-v", db.toString());
+        assertThat(verbose.out()).contains("V10__rename.sql:3  unknown statement, no rule applied: GRANT SELECT ON ...");
+    }
+
+    @Test
+    void version_fail_on_and_exclude_change_the_verdict() throws Exception {
+        Path db = migrations();
+        Cli eleven = Cli.run("check", "--pg-version", "11", "--fail-on", "never", db.toString());
+        assertThat(eleven.exitCode()).isZero();
+        assertThat(eleven.out()).contains("rules for PostgreSQL 11").doesNotContain("ZL017"); // 14+ only
+        Cli excluded = Cli.run("check", "--exclude", "ZL001", db.toString());
+        assertThat(excluded.exitCode()).isZero();
+        Cli strict = Cli.run("check", "--exclude", "ZL001", "--fail-on", "warning", db.toString());
+        assertThat(strict.exitCode()).isEqualTo(3);
+        Cli bad = Cli.run("check", "--pg-version", "9", db.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--pg-version must be between 11 and 18");
+        Cli missing = Cli.run("check", dir.resolve("nope.sql").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file or directory: " + dir.resolve("nope.sql"));
+    }
+
+    @Test
+    void reads_the_projects_config_file() throws Exception {
+        Path db = migrations();
+        Path config = dir.resolve(".zerolock.toml");
+        Files.writeString(config, "pg-version = 12\npaths = [\"" + db.toString().replace("\\", "\\\\") + "\"]\n"
+                + "exclude = [\"ZL017\"]\nfail-on = \"warning\"\n\n[severity]\nZL015 = \"error\"\n");
+        Cli cli = Cli.run("check", "--config", config.toString());
+        assertThat(cli.exitCode()).isEqualTo(3);
+        assertThat(cli.out()).contains("rules for PostgreSQL 12").contains("error  ZL015 rename").doesNotContain("ZL017");
+
+        Files.writeString(config, "pg_version = 12\n");
+        Cli bad = Cli.run("check", "--config", config.toString(), db.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("cannot read " + config).contains("pg_version")
+                .contains("known keys: pg-version, paths, exclude, fail-on, [severity]");
+    }
+
+    @Test
+    void json_github_and_sarif_outputs() throws Exception {
+        Path db = migrations();
+        JsonNode json = new ObjectMapper().readTree(Cli.run("check", "--format", "json", db.toString()).out());
+        assertThat(json.get("pgVersion").asInt()).isEqualTo(18);
+        assertThat(json.get("findings")).hasSize(3);
+        JsonNode first = json.get("findings").get(0);
+        assertThat(first.get("rule").asText()).isEqualTo("ZL001");
+        assertThat(first.get("line").asInt()).isEqualTo(2);
+        assertThat(first.get("safe").asText()).contains("CREATE INDEX CONCURRENTLY");
+
+        String github = Cli.run("check", "--format", "github", db.toString()).out();
+        assertThat(github.lines()).hasSize(3).allMatch(line -> line.matches("::(error|warning|notice) file=[^,]+,"
+                + "line=\\d+,col=\\d+,title=ZL\\d{3} [a-z-]+::.*"));
+        assertThat(github).contains("%0AInstead:%0A");
+
+        JsonNode sarif = new ObjectMapper().readTree(Cli.run("check", "--format", "sarif", db.toString()).out());
+        assertSarif(sarif);
+        assertThat(sarif.at("/runs/0/results")).hasSize(3);
+    }
+
+    /** The structure SARIF 2.1.0 requires (sarif-schema-2.1.0.json), and what code-scanning UIs read. */
+    private static void assertSarif(JsonNode sarif) {
+        assertThat(sarif.get("version").asText()).isEqualTo("2.1.0");
+        assertThat(sarif.get("$schema").asText()).endsWith("sarif-2.1.0.json");
+        assertThat(sarif.get("runs").isArray()).isTrue();
+        JsonNode run = sarif.get("runs").get(0);
+        JsonNode driver = run.at("/tool/driver");
+        assertThat(driver.get("name").asText()).isEqualTo("zerolock");
+        JsonNode rules = driver.get("rules");
+        assertThat(rules.size()).isEqualTo(28);
+        for (JsonNode rule : rules) {
+            assertThat(rule.get("id").asText()).matches("ZL\\d{3}");
+            assertThat(rule.at("/shortDescription/text").asText()).isNotBlank();
+            assertThat(rule.at("/defaultConfiguration/level").asText()).isIn("none", "note", "warning", "error");
+        }
+        for (JsonNode result : run.get("results")) {
+            assertThat(result.get("message").get("text").asText()).isNotBlank();
+            assertThat(result.get("level").asText()).isIn("none", "note", "warning", "error");
+            assertThat(rules.get(result.get("ruleIndex").asInt()).get("id").asText())
+                    .isEqualTo(result.get("ruleId").asText());
+            JsonNode location = result.at("/locations/0/physicalLocation");
+            assertThat(location.at("/artifactLocation/uri").asText()).endsWith(".sql");
+            assertThat(location.at("/region/startLine").asInt()).isPositive();
+            assertThat(location.at("/region/startColumn").asInt()).isPositive();
+            assertThat(Set.of("ruleId", "ruleIndex", "level", "message", "locations"))
+                    .containsAll(List.copyOf(iterable(result)));
+        }
+    }
+
+    private static List<String> iterable(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
