@@ -11,6 +11,8 @@ public final class SqlState {
     public static final String UNDEFINED_OBJECT = "42704";
     public static final String CONNECTION_FAILURE = "08001";
     public static final String ADMIN_SHUTDOWN = "57P01";
+    /** "cannot run inside a transaction block". */
+    public static final String ACTIVE_SQL_TRANSACTION = "25001";
 
     private SqlState() {}
 }

@@ -30,13 +30,15 @@ public final class Checker {
     /** A statement the recogniser did not follow: no rule looked at it. */
     public record Unrecognized(String file, int line, String firstWords) {}
 
+    /** @param files the files checked, in the order read */
     public record Report(int pgVersion, int statements, List<Finding> findings, List<Splitter.Warning> warnings,
-            List<Unrecognized> unrecognized) {
+            List<Unrecognized> unrecognized, List<String> files) {
 
         public Report {
             findings = List.copyOf(findings);
             warnings = List.copyOf(warnings);
             unrecognized = List.copyOf(unrecognized);
+            files = List.copyOf(files);
         }
     }
 
@@ -78,7 +80,7 @@ public final class Checker {
                     }
                     rule.check(context).ifPresent(message -> findings.add(new Finding(rule.id(), rule.name(),
                             severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(), statement.column(),
-                            statement.text(), message, rule.why(), rule.safe())));
+                            statement.text(), message, rule.why(), rule.safe(), null)));
                 }
                 String lock = Locks.blockingLock(recognized, state);
                 boolean strong = lock != null && (lock.startsWith(Locks.ACCESS_EXCLUSIVE)
@@ -87,7 +89,8 @@ public final class Checker {
                 state.apply(recognized, strong ? lock : null, statement.line());
             }
         }
-        return new Report(pgVersion, statements, findings, warnings, unrecognized);
+        return new Report(pgVersion, statements, findings, warnings, unrecognized,
+                sources.stream().map(Source::file).toList());
     }
 
     /** {@code -- zerolock:ignore ZL001 reason} in the comments just before the statement. */

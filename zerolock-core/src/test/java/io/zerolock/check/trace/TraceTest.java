@@ -1,0 +1,73 @@
+package io.zerolock.check.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerolock.check.Checker;
+import io.zerolock.check.Finding;
+import io.zerolock.testing.PostgresTest;
+import io.zerolock.testing.TestDatabase;
+import java.util.List;
+import java.util.Set;
+
+/** The trace on a real server confirms, refutes and adds to the static findings, per version. */
+class TraceTest {
+
+    private static final String MIGRATION = """
+            SET lock_timeout = '1s';
+            ALTER TABLE orders ALTER COLUMN code TYPE varchar(50);
+            ALTER TABLE orders ALTER COLUMN amount TYPE bigint;
+            CREATE INDEX orders_amount ON orders (amount);
+            ALTER TABLE orders ALTER COLUMN name SET NOT NULL;
+            CREATE TABLE fresh (id int);
+            CREATE INDEX fresh_id ON fresh (id);
+            DO $$ BEGIN EXECUTE 'ALTER TABLE orders ALTER COLUMN id TYPE bigint'; END $$;
+            BEGIN;
+            ALTER TABLE orders ADD COLUMN note text;
+            UPDATE orders SET note = 'x';
+            COMMIT;
+            CREATE INDEX CONCURRENTLY orders_note ON orders (note);
+            ALTER TABLE orders ADD CONSTRAINT amount_positive CHECK (amount > 0);
+            """;
+
+    @PostgresTest
+    void confirms_refutes_and_adds_findings_with_what_the_server_did(TestDatabase db) throws Exception {
+        // the schema before the migration, made outside it: the static rules do not know its column types
+        db.execute("CREATE TABLE orders (id int PRIMARY KEY, code varchar(20), amount int, name text)",
+                "ALTER TABLE orders ADD CONSTRAINT name_known CHECK (name IS NOT NULL)");
+        List<Checker.Source> sources = List.of(new Checker.Source("V2__change.sql", MIGRATION));
+        Checker.Report report = Checker.check(sources, db.majorVersion(), Set.of());
+        List<Tracer.Traced> traced = new Tracer(db.connect(), db::connect).trace(sources);
+        TraceVerdict.Result result = TraceVerdict.apply(report, traced, "PostgreSQL " + db.majorVersion());
+
+        assertThat(traced).filteredOn(t -> t.outcome() != Tracer.Outcome.RAN).isEmpty();
+        List<Finding> kept = result.report().findings();
+        assertThat(ids(result.refuted())).as("a varchar widening rewrites nothing").contains("ZL014@2");
+        assertThat(find(kept, "ZL014", 3).trace()).contains("ACCESS EXCLUSIVE on public.orders")
+                .contains("rewrote public.orders");
+        assertThat(find(kept, "ZL001", 4).trace()).contains("SHARE on public.orders");
+        if (db.majorVersion() >= 12) {
+            assertThat(ids(result.refuted())).as("a validated CHECK (name IS NOT NULL) spares the scan")
+                    .contains("ZL007@5");
+        } else {
+            assertThat(find(kept, "ZL007", 5).trace()).contains("scanned public.orders in full");
+        }
+        assertThat(find(kept, "ZL100", 8).message()).contains("rewrote public.orders");
+        assertThat(find(kept, "ZL024", 11).trace()).contains("still holding ACCESS EXCLUSIVE on public.orders");
+        assertThat(find(kept, "ZL023", 11)).isNotNull();
+        assertThat(find(kept, "ZL008", 14).trace()).contains("scanned public.orders in full");
+        assertThat(ids(kept)).as("nothing on the new table").noneMatch(id -> id.endsWith("@6") || id.endsWith("@7"));
+        Tracer.Traced concurrent = traced.stream().filter(t -> t.line() == 13).findFirst().orElseThrow();
+        assertThat(concurrent.outsideTransaction()).isTrue();
+        assertThat(concurrent.outcome()).isEqualTo(Tracer.Outcome.RAN);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).isZero();
+    }
+
+    private static List<String> ids(List<Finding> findings) {
+        return findings.stream().map(f -> f.ruleId() + "@" + f.line()).toList();
+    }
+
+    private static Finding find(List<Finding> findings, String id, int line) {
+        return findings.stream().filter(f -> f.ruleId().equals(id) && f.line() == line).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + id + " at line " + line + " in " + ids(findings)));
+    }
+}
