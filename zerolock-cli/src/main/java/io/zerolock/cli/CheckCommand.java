@@ -6,6 +6,9 @@ import io.zerolock.check.Checker;
 import io.zerolock.check.Severity;
 import io.zerolock.cli.check.CheckConfig;
 import io.zerolock.cli.check.CheckOutput;
+import io.zerolock.cli.check.TraceRunner;
+import io.zerolock.check.trace.TraceVerdict;
+import io.zerolock.connect.ConnectionResolver;
 import io.zerolock.embedded.BundledPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
         footerHeading = "%nExamples:%n",
         footer = {"  zerolock check db/migration", "  zerolock check --pg-version 12 V3__add_index.sql",
                 "  zerolock check db/migration --format sarif > zerolock.sarif",
-                "  zerolock check db/migration --format github --fail-on warning"})
+                "  zerolock check db/migration --format github --fail-on warning",
+                "  zerolock check db/migration --trace --pg-version 14",
+                "  zerolock check db/migration --trace -d postgresql://me@scratch-db/postgres"})
 final class CheckCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE|DIR", arity = "0..*", description = "Migration files or directories of them.")
@@ -61,6 +66,14 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration file (default: " + CheckConfig.FILE_NAME + " in the current directory, if any).")
     Path config;
+
+    @Option(names = "--trace", description = "Also replay the migrations on a scratch PostgreSQL of --pg-version "
+            + "(embedded; or a server given with -d, where a scratch database is created and dropped) and confirm or "
+            + "refute each finding with the locks, rewrites and scans the server really did.")
+    boolean trace;
+
+    @picocli.CommandLine.Mixin
+    ConnectionMixin connection;
 
     /** Its {@code -v}: also list the statements no rule recognised. */
     @picocli.CommandLine.ParentCommand
@@ -95,9 +108,18 @@ final class CheckCommand implements Callable<Integer> {
         }
         Set<String> excluded = new HashSet<>(settings.exclude());
         excluded.addAll(exclude);
+        if (connection.given() && !trace) {
+            throw new ParameterException(spec.commandLine(), "-d and the other connection options are for --trace");
+        }
         Checker.Report report = Checker.check(sources, version, excluded, settings.severity());
+        TraceVerdict.Result traced = null;
+        if (trace) {
+            traced = TraceRunner.run(report, sources, version, connection.given()
+                    ? ConnectionResolver.forThisProcess().resolve(connection.options()) : null);
+            report = traced.report();
+        }
         spec.commandLine().getOut().print(CheckOutput.render(report, sources.size(), format,
-                root != null && root.verbose));
+                root != null && root.verbose, traced));
         spec.commandLine().getOut().flush();
         boolean failed = threshold != null && report.findings().stream().anyMatch(f -> f.severity().atLeast(threshold));
         return failed ? ErrorCode.CHECK_FINDINGS.exitCode() : 0;

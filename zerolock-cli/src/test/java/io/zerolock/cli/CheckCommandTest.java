@@ -106,6 +106,51 @@ class CheckCommandTest {
         assertThat(sarif.at("/runs/0/results")).hasSize(3);
     }
 
+    @Test
+    void trace_confirms_on_an_embedded_server_of_the_chosen_version() throws Exception {
+        Path file = dir.resolve("V3__change.sql");
+        Files.writeString(file, "CREATE TABLE orders (id int PRIMARY KEY, code varchar(20), amount int);\n");
+        Path change = dir.resolve("V4__change.sql");
+        Files.writeString(change, "SET lock_timeout = '1s';\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;\n"
+                + "DO $$ BEGIN EXECUTE 'ALTER TABLE orders ALTER COLUMN id TYPE bigint'; END $$;\n");
+        Cli cli = Cli.run("check", "--trace", "--pg-version", "14", file.toString(), change.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isEqualTo(3);
+        assertThat(cli.out()).contains("traced on PostgreSQL 14.")
+                .contains("V4__change.sql:2:1  error  ZL014 alter-column-type")
+                .contains("  traced: on PostgreSQL 14.").contains("ACCESS EXCLUSIVE on public.orders; rewrote")
+                .contains("V4__change.sql:3:1  error  ZL100 traced-rewrite");
+        JsonNode json = new ObjectMapper().readTree(Cli.run("check", "--trace", "--format", "json", "--pg-version", "11",
+                file.toString(), change.toString()).out());
+        assertThat(json.get("tracedOn").asText()).startsWith("PostgreSQL 11.");
+        assertThat(json.get("traced")).hasSize(4);
+        assertThat(json.at("/traced/2/locks/0/mode").asText()).isEqualTo("ACCESS EXCLUSIVE");
+        assertThat(json.at("/traced/2/rewritten").toString()).contains("public.orders");
+
+        Cli notBundled = Cli.run("check", "--trace", "--pg-version", "16", file.toString());
+        assertThat(notBundled.exitCode()).isEqualTo(2);
+        assertThat(notBundled.err()).contains("PostgreSQL 16 is not bundled").contains("-d");
+        Cli dbWithoutTrace = Cli.run("check", "-d", "postgresql://localhost/x", file.toString());
+        assertThat(dbWithoutTrace.exitCode()).isEqualTo(2);
+        assertThat(dbWithoutTrace.err()).contains("are for --trace");
+    }
+
+    @io.zerolock.testing.PostgresTest(versions = 18)
+    void trace_on_a_server_you_give_uses_a_scratch_database_and_drops_it(io.zerolock.testing.TestDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE mine (id int)");
+        Path file = dir.resolve("V1__a.sql");
+        Files.writeString(file, "CREATE TABLE mine (id int, v varchar(10));\nALTER TABLE mine ADD CONSTRAINT c CHECK "
+                + "(id > 0) NOT VALID;\n");
+        Path second = dir.resolve("V2__b.sql");
+        Files.writeString(second, "SET lock_timeout = '1s';\nALTER TABLE mine ALTER COLUMN v TYPE varchar(20);\n");
+        Cli cli = Cli.run("check", "--trace", "-d", CommandLineTest.uri(db), file.toString(), second.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("traced on PostgreSQL 18.").contains("No findings.");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_database WHERE datname LIKE 'zerolock\\_trace\\_%'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM information_schema.columns WHERE table_name = 'mine'"))
+                .as("the given database is untouched").isOne();
+    }
+
     /** The structure SARIF 2.1.0 requires (sarif-schema-2.1.0.json), and what code-scanning UIs read. */
     private static void assertSarif(JsonNode sarif) {
         assertThat(sarif.get("version").asText()).isEqualTo("2.1.0");
@@ -115,7 +160,7 @@ class CheckCommandTest {
         JsonNode driver = run.at("/tool/driver");
         assertThat(driver.get("name").asText()).isEqualTo("zerolock");
         JsonNode rules = driver.get("rules");
-        assertThat(rules.size()).isEqualTo(28);
+        assertThat(rules.size()).isEqualTo(30); // 28 static rules, 2 made by the trace
         for (JsonNode rule : rules) {
             assertThat(rule.get("id").asText()).matches("ZL\\d{3}");
             assertThat(rule.at("/shortDescription/text").asText()).isNotBlank();

@@ -10,6 +10,9 @@ import io.zerolock.check.Finding;
 import io.zerolock.check.Severity;
 import io.zerolock.check.rules.Rule;
 import io.zerolock.check.rules.Rules;
+import io.zerolock.check.trace.TraceRules;
+import io.zerolock.check.trace.TraceVerdict;
+import io.zerolock.check.trace.Tracer;
 import java.util.List;
 
 /** The check report as text for people, JSON, SARIF 2.1.0 for code-scanning UIs, or GitHub annotations. */
@@ -21,26 +24,31 @@ public final class CheckOutput {
 
     private CheckOutput() {}
 
-    public static String render(Checker.Report report, int files, Format format, boolean verbose) {
+    /** @param trace the trace's verdict, or null without {@code --trace} */
+    public static String render(Checker.Report report, int files, Format format, boolean verbose,
+            TraceVerdict.Result trace) {
         return switch (format) {
-            case text -> text(report, files, verbose);
-            case json -> json(report, files);
+            case text -> text(report, files, verbose, trace);
+            case json -> json(report, files, trace);
             case sarif -> sarif(report);
             case github -> github(report);
         };
     }
 
-    static String text(Checker.Report report, int files, boolean verbose) {
+    static String text(Checker.Report report, int files, boolean verbose, TraceVerdict.Result trace) {
         StringBuilder out = new StringBuilder();
         out.append("zerolock check: ").append(files).append(files == 1 ? " file, " : " files, ")
                 .append(report.statements()).append(" statements, rules for PostgreSQL ").append(report.pgVersion())
-                .append("\n");
+                .append(trace == null ? "" : ", traced on " + trace.server()).append("\n");
         for (Finding f : report.findings()) {
             out.append('\n').append(f.file()).append(':').append(f.line()).append(':').append(f.column()).append("  ")
                     .append(f.severity().id()).append("  ").append(f.ruleId()).append(' ').append(f.ruleName())
                     .append('\n');
             out.append("  ").append(firstLine(f.statement())).append('\n');
             out.append("  ").append(f.message()).append('\n');
+            if (f.trace() != null) {
+                out.append("  traced: ").append(f.trace()).append('\n');
+            }
             out.append("  why: ").append(f.why()).append('\n');
             out.append("  instead:\n");
             f.safe().lines().forEach(line -> out.append("    ").append(line).append('\n'));
@@ -48,6 +56,19 @@ public final class CheckOutput {
         for (var warning : report.warnings()) {
             out.append('\n').append(warning.file()).append(':').append(warning.line()).append(':')
                     .append(warning.column()).append("  warning  ").append(warning.message()).append('\n');
+        }
+        if (trace != null) {
+            for (Finding f : trace.refuted()) {
+                out.append('\n').append(f.file()).append(':').append(f.line()).append(':').append(f.column())
+                        .append("  refuted by the trace  ").append(f.ruleId()).append(' ').append(f.ruleName())
+                        .append(": ").append(f.trace()).append('\n');
+            }
+            for (Tracer.Traced t : trace.traced()) {
+                if (t.outcome() == Tracer.Outcome.FAILED) {
+                    out.append('\n').append(t.file()).append(':').append(t.line())
+                            .append("  could not run on the scratch server: ").append(firstLine(t.error())).append('\n');
+                }
+            }
         }
         if (verbose) {
             for (Checker.Unrecognized unknown : report.unrecognized()) {
@@ -71,7 +92,7 @@ public final class CheckOutput {
                         "statement") + " not recognised (-v lists them)");
     }
 
-    static String json(Checker.Report report, int files) {
+    static String json(Checker.Report report, int files, TraceVerdict.Result trace) {
         ObjectNode root = JSON.createObjectNode();
         root.put("pgVersion", report.pgVersion());
         root.put("files", files);
@@ -83,6 +104,33 @@ public final class CheckOutput {
                     .put("file", f.file()).put("line", f.line()).put("column", f.column())
                     .put("statement", f.statement()).put("message", f.message()).put("why", f.why())
                     .put("safe", f.safe());
+            if (f.trace() != null) {
+                node.put("trace", f.trace());
+            }
+        }
+        if (trace != null) {
+            root.put("tracedOn", trace.server());
+            ArrayNode refuted = root.putArray("refuted");
+            trace.refuted().forEach(f -> refuted.addObject().put("rule", f.ruleId()).put("file", f.file())
+                    .put("line", f.line()).put("trace", f.trace()));
+            ArrayNode statements = root.putArray("traced");
+            for (Tracer.Traced t : trace.traced()) {
+                ObjectNode node = statements.addObject();
+                node.put("file", t.file()).put("line", t.line()).put("outcome", t.outcome().name().toLowerCase(
+                        java.util.Locale.ROOT)).put("outsideTransaction", t.outsideTransaction()).put("ms", t.millis());
+                if (t.error() != null) {
+                    node.put("error", t.error());
+                }
+                ArrayNode locks = node.putArray("locks");
+                t.locks().forEach(lock -> locks.addObject().put("relation", lock.relation()).put("mode", lock.mode()));
+                ArrayNode held = node.putArray("heldFromEarlier");
+                t.heldFromEarlier().forEach(lock -> held.addObject().put("relation", lock.relation())
+                        .put("mode", lock.mode()));
+                ArrayNode rewritten = node.putArray("rewritten");
+                t.rewritten().forEach(rewritten::add);
+                ArrayNode scanned = node.putArray("scannedUnderLock");
+                t.scanned().forEach(scanned::add);
+            }
         }
         ArrayNode warnings = root.putArray("warnings");
         report.warnings().forEach(w -> warnings.addObject().put("file", w.file()).put("line", w.line())
@@ -103,7 +151,8 @@ public final class CheckOutput {
         driver.put("name", "zerolock").put("version", Version.current())
                 .put("informationUri", "https://github.com/zerolock/zerolock");
         ArrayNode rules = driver.putArray("rules");
-        List<Rule> all = Rules.all();
+        List<Rule> all = new java.util.ArrayList<>(Rules.all());
+        all.addAll(TraceRules.all());
         for (Rule rule : all) {
             ObjectNode node = rules.addObject();
             node.put("id", rule.id()).put("name", rule.name());
@@ -121,7 +170,8 @@ public final class CheckOutput {
                 result.put("ruleIndex", index);
             }
             result.put("level", level(f.severity()));
-            result.putObject("message").put("text", f.message() + ". " + f.why());
+            result.putObject("message").put("text", f.message() + ". " + f.why()
+                    + (f.trace() == null ? "" : " Traced " + f.trace() + "."));
             ObjectNode physical = result.putArray("locations").addObject().putObject("physicalLocation");
             physical.putObject("artifactLocation").put("uri", f.file().replace('\\', '/'));
             physical.putObject("region").put("startLine", f.line()).put("startColumn", f.column());
@@ -141,7 +191,8 @@ public final class CheckOutput {
             out.append("::").append(command).append(" file=").append(property(f.file())).append(",line=")
                     .append(f.line()).append(",col=").append(f.column()).append(",title=")
                     .append(property(f.ruleId() + " " + f.ruleName())).append("::")
-                    .append(data(f.message() + ". " + f.why() + "\nInstead:\n" + f.safe())).append('\n');
+                    .append(data(f.message() + ". " + f.why() + (f.trace() == null ? "" : "\nTraced " + f.trace())
+                            + "\nInstead:\n" + f.safe())).append('\n');
         }
         return out.toString();
     }
@@ -180,6 +231,9 @@ public final class CheckOutput {
     }
 
     private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline) + " ...";
     }

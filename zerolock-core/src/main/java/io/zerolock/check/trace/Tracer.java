@@ -161,8 +161,9 @@ public final class Tracer {
             execute("COMMIT");
         }
         long millis = millisSince(started);
-        List<Lock> taken = locksAfter.keySet().stream().filter(lock -> !locksBefore.containsKey(lock)).toList();
-        List<Lock> held = locksBefore.keySet().stream().filter(Lock::blocksWrites).toList();
+        List<Lock> taken = strongestPerRelation(locksAfter.keySet().stream()
+                .filter(lock -> !locksBefore.containsKey(lock)).toList());
+        List<Lock> held = strongestPerRelation(locksBefore.keySet().stream().filter(Lock::blocksWrites).toList());
         List<String> scanned = new ArrayList<>();
         for (Map.Entry<Long, Long> scan : scansAfter.entrySet()) {
             Relation relation = before.get(scan.getKey());
@@ -199,7 +200,7 @@ public final class Tracer {
             }
         }
         return new Traced(statement.file(), statement.line(), statement.text(), error == null ? Outcome.RAN : Outcome.FAILED, error, true,
-                List.copyOf(sampled), List.of(), error == null ? rewritten(before) : List.of(), List.of(),
+                strongestPerRelation(List.copyOf(sampled)), List.of(), error == null ? rewritten(before) : List.of(), List.of(),
                 millisSince(started));
     }
 
@@ -225,6 +226,15 @@ public final class Tracer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A statement takes several modes on one relation on its way (SHARE, then ACCESS EXCLUSIVE): keep the strongest. */
+    static List<Lock> strongestPerRelation(List<Lock> locks) {
+        Map<String, Lock> strongest = new LinkedHashMap<>();
+        for (Lock lock : locks) {
+            strongest.merge(lock.relation(), lock, (a, b) -> ORDER.indexOf(a.mode()) >= ORDER.indexOf(b.mode()) ? a : b);
+        }
+        return List.copyOf(strongest.values());
     }
 
     private Traced runPlain(Splitter.Statement statement) {
