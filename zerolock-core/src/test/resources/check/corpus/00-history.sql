@@ -7,3 +7,4 @@ CREATE TABLE events_2025 (id bigint, at timestamptz);
 CREATE TABLE events_2026 (id bigint, at timestamptz);
 CREATE MATERIALIZED VIEW totals AS SELECT 1 AS x;
 CREATE DOMAIN positive AS int;
+CREATE TYPE mood AS ENUM ('ok');

@@ -22,3 +22,13 @@ COMMIT;
 -- expect: ZL025
 ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0);
 ALTER DOMAIN positive ADD CONSTRAINT positive_check2 CHECK (VALUE > 0) NOT VALID;
+CREATE UNIQUE INDEX CONCURRENTLY orders_id_key ON orders (id);
+-- orders.id is the primary key column, NOT NULL already: no scan
+ALTER TABLE orders ADD CONSTRAINT orders_pk2 PRIMARY KEY USING INDEX orders_id_key;
+CREATE TABLE slots (r int4range);
+ALTER TABLE slots ADD CONSTRAINT slots_no_overlap EXCLUDE USING gist (r WITH &&);
+ALTER TABLE slots ADD CONSTRAINT slots_r_check CHECK (r IS NOT NULL);
+BEGIN;
+-- expect(-11): ZL004
+ALTER TYPE mood ADD VALUE 'meh';
+COMMIT;

@@ -61,7 +61,8 @@ final class DemoCommand implements Callable<Integer> {
     ConnectionMixin connection;
 
     @Option(names = "--pg-version", paramLabel = "MAJOR",
-            description = "Embedded PostgreSQL major version (bundled: ${COMPLETION-CANDIDATES}; default: the newest).",
+            description = "Embedded PostgreSQL major version, 11 to 18 (bundled: ${COMPLETION-CANDIDATES}, the others "
+                    + "downloaded from Maven Central on first use; default: the newest bundled).",
             completionCandidates = BundledVersions.class)
     Integer pgVersion;
 
@@ -105,9 +106,10 @@ final class DemoCommand implements Callable<Integer> {
             return onYourDatabase(out, target);
         }
         int major = pgVersion == null ? BundledPostgres.newestMajor() : pgVersion;
-        if (!BundledPostgres.releases().containsKey(major)) {
-            throw new ZerolockException(ErrorCode.BAD_USAGE, "PostgreSQL " + major + " is not bundled with zerolock; "
-                    + "available major versions: " + BundledPostgres.releases().keySet());
+        if (!BundledPostgres.startable(major)) {
+            throw new ZerolockException(ErrorCode.BAD_USAGE, "PostgreSQL " + major + " cannot be run by zerolock; "
+                    + "major versions 11 to 18 can (bundled: " + BundledPostgres.releases().keySet() + "; the others are "
+                    + "downloaded from Maven Central on first use)");
         }
         List<Strategy> strategies = strategies(major); // refuse before starting anything
         try (EmbeddedPostgresServer server = startServer(major)) {

@@ -24,9 +24,20 @@ public final class BundledPostgres {
         return RELEASES.lastKey();
     }
 
-    /** The full release of a bundled major version, e.g. {@code 14.24.0} for 14. */
+    /** Major versions that {@link EmbeddedPostgresServer#start} can run: bundled, or downloaded on first use. */
+    public static boolean startable(int major) {
+        return major >= 11 && major <= 18;
+    }
+
+    /**
+     * The full release of a major version, e.g. {@code 14.24.0} for 14: bundled, or else downloaded from
+     * Maven Central on first use (and cached).
+     */
     public static String release(int major) {
         String release = RELEASES.get(major);
+        if (release == null && startable(major)) {
+            return DownloadedPostgres.fetch(major).version();
+        }
         if (release == null) {
             throw new EmbeddedPostgresException(
                     "PostgreSQL " + major + " is not bundled with zerolock; available major versions: "

@@ -7,7 +7,6 @@ import io.zerolock.catalog.Identifiers;
 import io.zerolock.check.Checker;
 import io.zerolock.check.trace.TraceVerdict;
 import io.zerolock.check.trace.Tracer;
-import io.zerolock.embedded.BundledPostgres;
 import io.zerolock.embedded.EmbeddedPostgresException;
 import io.zerolock.embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
@@ -31,12 +30,6 @@ public final class TraceRunner {
     public static TraceVerdict.Result run(Checker.Report report, List<Checker.Source> sources, int version,
             ConnectionTarget given) {
         if (given == null) {
-            if (!BundledPostgres.releases().containsKey(version)) {
-                throw new ZerolockException(ErrorCode.BAD_USAGE, "PostgreSQL " + version + " is not bundled with "
-                        + "zerolock, so it cannot be traced on an embedded server; bundled: "
-                        + BundledPostgres.releases().keySet() + ". Give a scratch server of that version with -d, or "
-                        + "trace with --pg-version set to a bundled one");
-            }
             try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(version)) {
                 String database = server.createDatabase("zerolock_trace");
                 ConnectionTarget target = new ConnectionTarget(List.of(server.host()), List.of(server.port()),

@@ -5,8 +5,9 @@ import java.util.List;
 /** What a statement does, as far as locking goes; {@link Unknown} for everything else. */
 public sealed interface Recognized {
 
-    record CreateIndex(Name index, Name table, boolean unique, boolean concurrently, boolean ifNotExists)
-            implements Recognized {}
+    /** @param columns the indexed columns when each key is a plain column (empty for expressions) */
+    record CreateIndex(Name index, Name table, boolean unique, boolean concurrently, boolean ifNotExists,
+            List<String> columns) implements Recognized {}
 
     record DropIndex(List<Name> indexes, boolean concurrently) implements Recognized {}
 

@@ -125,7 +125,22 @@ public final class Recognizer {
             Name index = c.peekIs("on") ? null : c.name();
             c.expect("on");
             c.accept("only");
-            return new Recognized.CreateIndex(index, c.name(), unique, concurrently, ifNotExists);
+            Name table = c.name();
+            if (c.accept("using")) {
+                c.next();
+            }
+            List<String> columns = new ArrayList<>();
+            if (c.peekPunctuation("(")) {
+                for (List<Token> key : c.parenthesizedList()) {
+                    if (key.size() == 1 && key.get(0).identifier() != null) {
+                        columns.add(key.get(0).identifier());
+                    } else {
+                        columns.clear();
+                        break;
+                    }
+                }
+            }
+            return new Recognized.CreateIndex(index, table, unique, concurrently, ifNotExists, columns);
         }
         if (unique) {
             return null;

@@ -17,6 +17,7 @@ public final class MigrationState {
 
     private final Set<String> newTables = new HashSet<>();
     private final Map<String, Name> indexTables = new HashMap<>();
+    private final Map<String, java.util.List<String>> indexColumns = new HashMap<>();
     private final Map<String, Map<String, String>> columnTypes = new HashMap<>();
     private final Map<String, Set<String>> notNullColumns = new HashMap<>();
     private final Set<String> validatedChecks = new HashSet<>();
@@ -85,6 +86,11 @@ public final class MigrationState {
         return columns == null ? null : columns.get(column);
     }
 
+    /** The plain columns of an index created by these migrations; empty when unknown. */
+    public java.util.List<String> indexColumns(String index) {
+        return indexColumns.getOrDefault(index, java.util.List.of());
+    }
+
     public boolean knownNotNull(Name table, String column) {
         return notNullColumns.getOrDefault(table.object(), Set.of()).contains(column);
     }
@@ -123,6 +129,7 @@ public final class MigrationState {
         } else if (recognized instanceof Recognized.CreateIndex index) {
             if (index.index() != null) {
                 indexTables.put(index.index().object(), index.table());
+                indexColumns.put(index.index().object(), index.columns());
                 if (index.concurrently()) {
                     concurrentIndexes.add(index.index().object());
                 }

@@ -18,6 +18,10 @@ public final class PrimaryKeyOnNullableColumns extends Rule {
     public Optional<String> check(Context context) {
         for (Action.AddConstraint add : actions(context, Action.AddConstraint.class)) {
             if (add.kind() == Action.ConstraintKind.PRIMARY_KEY && add.usingIndex() != null) {
+                java.util.List<String> columns = context.state().indexColumns(add.usingIndex());
+                if (!columns.isEmpty() && columns.stream().allMatch(c -> context.state().knownNotNull(table(context), c))) {
+                    continue; // already NOT NULL: nothing to scan
+                }
                 return Optional.of("PRIMARY KEY USING INDEX " + add.usingIndex() + " on " + table(context)
                         + ": unless its columns are already NOT NULL, PostgreSQL scans the table to set them");
             }
