@@ -7,6 +7,7 @@ import io.zerolock.check.recognize.Recognizer;
 import io.zerolock.check.rules.Context;
 import io.zerolock.check.rules.Locks;
 import io.zerolock.check.rules.MigrationState;
+import io.zerolock.check.rules.Placeholders;
 import io.zerolock.check.rules.Rule;
 import io.zerolock.check.rules.Rules;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public final class Checker {
                     }
                     rule.check(context).ifPresent(message -> findings.add(new Finding(rule.id(), rule.name(),
                             severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(), statement.column(),
-                            statement.text(), message, rule.why(), rule.safe(), null)));
+                            statement.text(), message, rule.why(), Placeholders.fill(rule.safe(), recognized), null)));
                 }
                 String lock = Locks.blockingLock(recognized, state);
                 boolean strong = lock != null && (lock.startsWith(Locks.ACCESS_EXCLUSIVE)

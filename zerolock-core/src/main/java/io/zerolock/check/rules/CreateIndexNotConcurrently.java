@@ -11,7 +11,7 @@ public final class CreateIndexNotConcurrently extends Rule {
     public CreateIndexNotConcurrently() {
         super("ZL001", "create-index-not-concurrently", Severity.ERROR, 11,
                 "CREATE INDEX without CONCURRENTLY takes a SHARE lock on the table: every INSERT, UPDATE and DELETE waits until the whole index is built.",
-                "CREATE INDEX CONCURRENTLY <name> ON <table> (...);  -- outside a transaction; if it fails, DROP INDEX CONCURRENTLY the invalid index and retry");
+                "CREATE <unique>INDEX CONCURRENTLY <name> ON <table> (...);  -- outside a transaction; if it fails, DROP INDEX CONCURRENTLY the invalid index and retry");
     }
 
     @Override

@@ -11,7 +11,7 @@ public final class ReindexNotConcurrently extends Rule {
     public ReindexNotConcurrently() {
         super("ZL003", "reindex-not-concurrently", Severity.ERROR, 11,
                 "REINDEX without CONCURRENTLY blocks writes to the table (SHARE) and every query that would use the index (ACCESS EXCLUSIVE on the index) for the whole rebuild.",
-                "REINDEX INDEX CONCURRENTLY <name>;  -- PostgreSQL 12+, outside a transaction; or: zerolock reindex <name>");
+                "REINDEX <kind> CONCURRENTLY <name>;  -- PostgreSQL 12+, outside a transaction; or: zerolock reindex <zerolock-target>");
     }
 
     @Override

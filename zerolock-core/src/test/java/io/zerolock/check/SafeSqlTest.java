@@ -1,0 +1,37 @@
+package io.zerolock.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The safe SQL of a finding names the statement's own table, columns, constraint and index. */
+class SafeSqlTest {
+
+    private static String safe(String sql, String rule) {
+        Checker.Report report = Checker.check(List.of(new Checker.Source("V1.sql", "SET lock_timeout = '1s';\n" + sql)),
+                18, Set.of());
+        return report.findings().stream().filter(f -> f.ruleId().equals(rule)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + rule + " for " + sql)).safe();
+    }
+
+    @Test
+    void fills_in_the_statements_names() {
+        assertThat(safe("CREATE UNIQUE INDEX orders_code_key ON shop.orders (code);", "ZL001"))
+                .startsWith("CREATE UNIQUE INDEX CONCURRENTLY orders_code_key ON shop.orders (code);");
+        assertThat(safe("REINDEX TABLE orders;", "ZL003"))
+                .startsWith("REINDEX TABLE CONCURRENTLY orders;").endsWith("zerolock reindex --table orders");
+        assertThat(safe("ALTER TABLE \"Orders\" ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES customers (id);",
+                "ZL009")).startsWith("ALTER TABLE \"Orders\" ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES "
+                        + "customers(id) NOT VALID;").contains("ALTER TABLE \"Orders\" VALIDATE CONSTRAINT fk;");
+        assertThat(safe("ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;", "ZL007"))
+                .startsWith("ALTER TABLE orders ADD CONSTRAINT customer_id_not_null CHECK (customer_id IS NOT NULL) "
+                        + "NOT VALID;");
+        assertThat(safe("ALTER TABLE customers ADD CONSTRAINT email_key UNIQUE (email);", "ZL011"))
+                .startsWith("CREATE UNIQUE INDEX CONCURRENTLY email_key ON customers (email);");
+        // what the statement does not say stays a placeholder
+        assertThat(safe("ALTER TABLE orders ALTER COLUMN amount TYPE bigint;", "ZL014"))
+                .contains("ADD COLUMN <new> bigint").contains("RENAME COLUMN amount TO amount_retired");
+    }
+}
