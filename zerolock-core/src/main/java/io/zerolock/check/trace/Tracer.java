@@ -141,7 +141,7 @@ public final class Tracer {
         if (!userTransaction) {
             execute("BEGIN");
         }
-        Map<Lock, Boolean> locksBefore = userTransaction ? locks(before) : Map.of();
+        Set<Lock> locksBefore = userTransaction ? locks(before) : Set.of();
         Map<Long, Long> scansBefore = scans(before);
         try {
             execute(statement.text());
@@ -155,20 +155,19 @@ public final class Tracer {
             return new Traced(statement.file(), statement.line(), statement.text(), Outcome.FAILED, e.getMessage(), false, List.of(),
                     List.of(), List.of(), List.of(), millisSince(started));
         }
-        Map<Lock, Boolean> locksAfter = locks(before);
+        Set<Lock> locksAfter = locks(before);
         Map<Long, Long> scansAfter = scans(before);
         if (!userTransaction) {
             execute("COMMIT");
         }
         long millis = millisSince(started);
-        List<Lock> taken = strongestPerRelation(locksAfter.keySet().stream()
-                .filter(lock -> !locksBefore.containsKey(lock)).toList());
-        List<Lock> held = strongestPerRelation(locksBefore.keySet().stream().filter(Lock::blocksWrites).toList());
+        List<Lock> taken = strongestPerRelation(locksAfter.stream().filter(lock -> !locksBefore.contains(lock)).toList());
+        List<Lock> held = strongestPerRelation(locksBefore.stream().filter(Lock::blocksWrites).toList());
         List<String> scanned = new ArrayList<>();
         for (Map.Entry<Long, Long> scan : scansAfter.entrySet()) {
             Relation relation = before.get(scan.getKey());
             if (scan.getValue() > scansBefore.getOrDefault(scan.getKey(), 0L) && relation != null
-                    && locksAfter.keySet().stream().anyMatch(l -> l.relation().equals(relation.name())
+                    && locksAfter.stream().anyMatch(l -> l.relation().equals(relation.name())
                             && l.blocksWrites())) {
                 scanned.add(relation.name());
             }
@@ -280,15 +279,15 @@ public final class Tracer {
     }
 
     /** This backend's granted locks on the relations of {@code before}. */
-    private Map<Lock, Boolean> locks(Map<Long, Relation> before) throws SQLException {
-        Map<Lock, Boolean> locks = new LinkedHashMap<>();
+    private Set<Lock> locks(Map<Long, Relation> before) throws SQLException {
+        Set<Lock> locks = new java.util.LinkedHashSet<>();
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
                 "SELECT relation, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' "
                         + "AND granted")) {
             while (rows.next()) {
                 Relation relation = before.get(rows.getLong(1));
                 if (relation != null && !relation.kind().equals("i") && !relation.kind().equals("I")) {
-                    locks.put(new Lock(relation.name(), mode(rows.getString(2))), true);
+                    locks.add(new Lock(relation.name(), mode(rows.getString(2))));
                 }
             }
         }
