@@ -2,6 +2,7 @@ package io.zerolock.bench;
 
 import io.zerolock.ConnectionOptions;
 import io.zerolock.ConnectionTarget;
+import io.zerolock.catalog.Identifiers;
 import io.zerolock.cli.demo.Comparison;
 import io.zerolock.cli.demo.ComparisonTable;
 import io.zerolock.cli.demo.Contender;
@@ -112,11 +113,11 @@ public final class ReindexBenchmark {
             try (Connection admin = DriverManager.getConnection(target.withDatabase("postgres").jdbcUrl(),
                     target.jdbcProperties()); Statement sql = admin.createStatement()) {
                 if (!copies.isEmpty()) { // the previous run's copy: at 20M rows, copies add up
-                    sql.execute("DROP DATABASE \"" + copies.get(copies.size() - 1) + "\"");
+                    sql.execute("DROP DATABASE " + Identifiers.quote(copies.get(copies.size() - 1)));
                 }
                 copies.add(copy);
-                sql.execute("CREATE DATABASE \"" + copy + "\" TEMPLATE \"" + target.database() + "\""
-                        + (major >= 15 ? " STRATEGY FILE_COPY" : ""));
+                sql.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE "
+                        + Identifiers.quote(target.database()) + (major >= 15 ? " STRATEGY FILE_COPY" : ""));
             }
             return target.withDatabase(copy);
         };

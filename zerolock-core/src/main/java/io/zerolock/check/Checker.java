@@ -83,11 +83,8 @@ public final class Checker {
                             severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(), statement.column(),
                             statement.text(), message, rule.why(), Placeholders.fill(rule.safe(), recognized), null)));
                 }
-                String lock = Locks.blockingLock(recognized, state);
-                boolean strong = lock != null && (lock.startsWith(Locks.ACCESS_EXCLUSIVE)
-                        || lock.startsWith(Locks.SHARE_ROW_EXCLUSIVE) || lock.startsWith(Locks.EXCLUSIVE)
-                        || lock.startsWith(Locks.SHARE));
-                state.apply(recognized, strong ? lock : null, statement.line());
+                // SHARE or stronger on a table that has rows: held to COMMIT inside a transaction
+                state.apply(recognized, Locks.blockingLock(recognized, state), statement.line());
             }
         }
         return new Report(pgVersion, statements, findings, warnings, unrecognized,

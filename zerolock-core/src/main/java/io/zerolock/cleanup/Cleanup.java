@@ -5,6 +5,7 @@ import io.zerolock.ZerolockException;
 import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.ServerInfo;
+import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
 import io.zerolock.execute.Monitor;
@@ -20,7 +21,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Finds every invalid index in the database and decides, for each, whether it is a tool's leftover to
@@ -29,24 +29,16 @@ import java.util.regex.Pattern;
  */
 public final class Cleanup {
 
-    /** REINDEX CONCURRENTLY names its indexes {@code <name>_ccnew}, {@code _ccnew1}, ...; the base may be truncated. */
-    private static final Pattern CC_NEW = Pattern.compile("(?s).*_ccnew\\d*");
-    private static final Pattern CC_OLD = Pattern.compile("(?s).*_ccold\\d*");
-    private static final Pattern ZEROLOCK = Pattern.compile("zerolock_\\d+_(new|old)");
-
     private Cleanup() {}
 
     public static LeftoverKind classify(String indexName) {
-        if (ZEROLOCK.matcher(indexName).matches()) {
+        if (WorkingIndexNames.isZerolocks(indexName)) {
             return LeftoverKind.ZEROLOCK_WORKING_INDEX;
         }
-        if (CC_NEW.matcher(indexName).matches()) {
-            return LeftoverKind.REINDEX_CONCURRENTLY_NEW;
-        }
-        if (CC_OLD.matcher(indexName).matches()) {
-            return LeftoverKind.REINDEX_CONCURRENTLY_OLD;
-        }
-        return LeftoverKind.FAILED_BUILD;
+        return WorkingIndexNames.concurrentRole(indexName)
+                .map(role -> role.equals("new") ? LeftoverKind.REINDEX_CONCURRENTLY_NEW
+                        : LeftoverKind.REINDEX_CONCURRENTLY_OLD)
+                .orElse(LeftoverKind.FAILED_BUILD);
     }
 
     /** Every invalid index of the database (system catalogs aside), classified, with the action to take. */

@@ -4,12 +4,11 @@ import io.zerolock.catalog.Constraint;
 import io.zerolock.catalog.ForeignKey;
 import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.QualifiedName;
+import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.plan.Sql;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Everything the planner needs about one index, read once by OID.
@@ -23,10 +22,6 @@ import java.util.regex.Pattern;
  */
 public record ReindexTarget(IndexDefinition index, Optional<Constraint> constraint, List<ForeignKey> referencingKeys,
         List<IndexDefinition> leaves, List<QualifiedName> leftovers, boolean twinBuilt) {
-
-    private static final Pattern RETIRED = Pattern.compile("zerolock_(\\d+)_old");
-    /** REINDEX CONCURRENTLY's names: the index's name, truncated to fit 63 bytes, then _ccnew or _ccold and digits. */
-    private static final Pattern CONCURRENT = Pattern.compile("(?s)(.*)_cc(new|old)\\d*");
 
     public ReindexTarget {
         referencingKeys = List.copyOf(referencingKeys);
@@ -42,13 +37,12 @@ public record ReindexTarget(IndexDefinition index, Optional<Constraint> constrai
         if (other.name().name().equals(workingIndexName(target.oid()))) {
             return true;
         }
-        Matcher retired = RETIRED.matcher(other.name().name());
-        if (retired.matches()) {
-            return retired.group(1).equals(String.valueOf(other.oid()));
+        Optional<Long> retired = WorkingIndexNames.retiredOid(other.name().name());
+        if (retired.isPresent()) {
+            return retired.get() == other.oid();
         }
-        Matcher concurrent = CONCURRENT.matcher(other.name().name());
-        return !other.valid() && concurrent.matches() && !concurrent.group(1).isEmpty()
-                && target.name().name().startsWith(concurrent.group(1)) && sameDefinition(other, target);
+        return !other.valid() && WorkingIndexNames.concurrentBase(other.name().name())
+                .filter(base -> target.name().name().startsWith(base)).isPresent() && sameDefinition(other, target);
     }
 
     /** A valid working index that an earlier run finished building: it is as good as a new build. */
@@ -69,12 +63,12 @@ public record ReindexTarget(IndexDefinition index, Optional<Constraint> constrai
     }
 
     public static String workingIndexName(long indexOid) {
-        return "zerolock_" + indexOid + "_new";
+        return WorkingIndexNames.working(indexOid);
     }
 
     /** The name the original index is moved to while its twin takes its place (plain indexes). */
     public String retiredIndexName() {
-        return "zerolock_" + index.oid() + "_old";
+        return WorkingIndexNames.retired(index.oid());
     }
 
     /** A constraint or foreign keys depend on the index: the swap must happen in one locked transaction. */

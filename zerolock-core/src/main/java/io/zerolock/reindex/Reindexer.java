@@ -11,6 +11,7 @@ import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.NameResolver;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.catalog.ServerInfo;
+import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
 import io.zerolock.execute.Impact;
@@ -29,7 +30,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class Reindexer {
 
     private static final Logger log = LoggerFactory.getLogger(Reindexer.class);
-    /** zerolock's own working and retired indexes, and (when invalid) REINDEX CONCURRENTLY's: never targets. */
-    private static final Pattern OWN = Pattern.compile("zerolock_\\d+_(new|old)");
-    private static final Pattern CONCURRENT_LEFTOVER = Pattern.compile(".*_cc(new|old)\\d*");
 
     private final Connector connector;
     private final ReindexOptions options;
@@ -336,7 +333,7 @@ public final class Reindexer {
         now.removeAll(before);
         CatalogReader catalog = new CatalogReader(work);
         for (IndexDefinition leftover : catalog.indexes(now)) {
-            if (!leftover.name().name().contains("_ccnew")) {
+            if (!WorkingIndexNames.concurrentRole(leftover.name().name()).equals(java.util.Optional.of("new"))) {
                 continue;
             }
             Plan drop = new Plan(leftover.name().display(), "cleanup", List.of(new io.zerolock.plan.Step(
@@ -422,8 +419,9 @@ public final class Reindexer {
         for (IndexDefinition index : catalog.indexes(all)) {
             boolean explicit = named.contains(index.oid());
             String name = index.name().name();
-            if (!explicit && (OWN.matcher(name).matches()
-                    || (!index.valid() && CONCURRENT_LEFTOVER.matcher(name).matches()))) {
+            // zerolock's own working and retired indexes, and (when invalid) REINDEX CONCURRENTLY's: never targets
+            if (!explicit && (WorkingIndexNames.isZerolocks(name)
+                    || (!index.valid() && WorkingIndexNames.concurrentRole(name).isPresent()))) {
                 continue; // a leftover of a failed run: dropped before a rebuild, or by cleanup; not a target
             }
             Optional<Constraint> constraint = catalog.constraintUsingIndex(index.oid());

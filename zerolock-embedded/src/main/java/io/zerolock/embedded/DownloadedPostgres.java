@@ -40,10 +40,17 @@ final class DownloadedPostgres {
     /** A downloaded release: its full version and where its archive is cached. */
     record Release(String version, Path archive) {}
 
+    /** Asked of Maven Central once per JVM and major version, not at every server start. */
+    private static final java.util.Map<Integer, Release> FETCHED = new java.util.HashMap<>();
+
     private DownloadedPostgres() {}
 
     /** The newest release of {@code major} for this machine, downloaded if not yet in the cache. */
     static synchronized Release fetch(int major) {
+        return FETCHED.computeIfAbsent(major, DownloadedPostgres::fetchOnce);
+    }
+
+    private static Release fetchOnce(int major) {
         String system = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "Darwin" : "Linux";
         String hardware = machineHardware();
         String platform = (system.equals("Darwin") ? "darwin" : "linux") + "-" + mavenArch(hardware);

@@ -24,6 +24,8 @@ import java.util.Map;
  */
 public final class TraceRunner {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TraceRunner.class);
+
     private TraceRunner() {}
 
     /** @param given the user's server, or null for an embedded one */
@@ -64,7 +66,8 @@ public final class TraceRunner {
                 statement.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch));
             } catch (SQLException e) {
                 // said, not thrown: the check's result stands
-                System.err.println("zerolock: could not drop the scratch database " + scratch + ": " + e.getMessage());
+                log.atWarn().setMessage("could not drop the scratch database; drop it by hand")
+                        .addKeyValue("database", scratch).addKeyValue("reason", e.getMessage()).log();
             }
         }
     }

@@ -55,11 +55,11 @@ public final class HtmlReport {
         html.append("<table>\n<tr><th></th>");
         runs.forEach(run -> html.append("<th>").append(escape(run.contender().name())).append("</th>"));
         html.append("</tr>\n");
-        int metrics = ComparisonTable.figures(runs.get(0)).size();
-        for (int m = 0; m < metrics; m++) {
-            html.append("<tr><td>").append(escape(ComparisonTable.figures(runs.get(0)).get(m)[0])).append("</td>");
-            for (RunResult run : runs) {
-                html.append("<td>").append(escape(ComparisonTable.figures(run).get(m)[1])).append("</td>");
+        List<List<String[]>> figures = runs.stream().map(ComparisonTable::figures).toList();
+        for (int m = 0; m < figures.get(0).size(); m++) {
+            html.append("<tr><td>").append(escape(figures.get(0).get(m)[0])).append("</td>");
+            for (List<String[]> run : figures) {
+                html.append("<td>").append(escape(run.get(m)[1])).append("</td>");
             }
             html.append("</tr>\n");
         }

@@ -21,6 +21,12 @@ public final class MigrationState {
     private final Map<String, Map<String, String>> columnTypes = new HashMap<>();
     private final Map<String, Set<String>> notNullColumns = new HashMap<>();
     private final Set<String> validatedChecks = new HashSet<>();
+    /** Columns a validated {@code CHECK (column IS NOT NULL)} proves, per table. */
+    private final Map<String, Set<String>> provenNotNull = new HashMap<>();
+    /** CHECK constraints added NOT VALID, by name: their table, and the column if {@code IS NOT NULL}. */
+    private final Map<String, String[]> unvalidatedChecks = new HashMap<>();
+    private static final java.util.regex.Pattern IS_NOT_NULL = java.util.regex.Pattern.compile(
+            "(?i)\\bcheck\\s*\\(\\s*\\(?\\s*(\"(?:[^\"]|\"\")+\"|[^\\s()\"]+)\\s*\\)?\\s+is\\s+not\\s+null\\s*\\)");
     private final Set<String> concurrentIndexes = new HashSet<>();
     private final Set<String> notValidInTransaction = new HashSet<>();
     private boolean inTransaction;
@@ -95,9 +101,14 @@ public final class MigrationState {
         return notNullColumns.getOrDefault(table.object(), Set.of()).contains(column);
     }
 
-    /** Whether a validated CHECK was added to this table earlier (a partition's bound, a NOT NULL proof). */
+    /** Whether a validated CHECK was added to this table earlier (a partition's bound). */
     public boolean hasValidatedCheck(Name table) {
         return validatedChecks.contains(table.object());
+    }
+
+    /** Whether a validated {@code CHECK (column IS NOT NULL)} lets SET NOT NULL skip its scan (12+). */
+    public boolean notNullProven(Name table, String column) {
+        return provenNotNull.getOrDefault(table.object(), Set.of()).contains(column);
     }
 
     /** Updates the state with a statement that ran; {@code strongLockTaken} is what it took, if strong. */
@@ -159,19 +170,45 @@ public final class MigrationState {
         } else if (action instanceof Action.SetNotNull set) {
             notNullColumns.computeIfAbsent(key, k -> new HashSet<>()).add(set.column());
         } else if (action instanceof Action.AddConstraint add) {
+            String notNullColumn = add.kind() == Action.ConstraintKind.CHECK ? isNotNullColumn(add.definition()) : null;
             if (add.notValid()) {
                 notValidInTransactionIfAny(add.name());
+                if (add.kind() == Action.ConstraintKind.CHECK && add.name() != null) {
+                    unvalidatedChecks.put(add.name(), new String[] {key, notNullColumn});
+                }
             } else if (add.kind() == Action.ConstraintKind.CHECK) {
-                validatedChecks.add(key);
+                validatedCheck(key, notNullColumn);
             } else if (add.kind() == Action.ConstraintKind.PRIMARY_KEY) {
                 notNullColumns.computeIfAbsent(key, k -> new HashSet<>()).addAll(add.columns());
             }
-        } else if (action instanceof Action.ValidateConstraint) {
-            validatedChecks.add(key);
+        } else if (action instanceof Action.ValidateConstraint validate) {
+            // only CHECKs count: a validated foreign key proves nothing about NULLs or partition bounds
+            String[] check = unvalidatedChecks.remove(validate.name());
+            if (check != null) {
+                validatedCheck(check[0], check[1]);
+            }
         } else if (action instanceof Action.Rename rename && rename.kind() == Action.RenameKind.TABLE
                 && newTables.remove(key)) {
             newTables.add(rename.to());
         }
+    }
+
+    private void validatedCheck(String table, String notNullColumn) {
+        validatedChecks.add(table);
+        if (notNullColumn != null) {
+            provenNotNull.computeIfAbsent(table, k -> new HashSet<>()).add(notNullColumn);
+        }
+    }
+
+    /** The column of {@code CHECK (column IS NOT NULL)}, folded as PostgreSQL folds it; else null. */
+    private static String isNotNullColumn(String definition) {
+        java.util.regex.Matcher matcher = IS_NOT_NULL.matcher(definition);
+        if (!matcher.find()) {
+            return null;
+        }
+        String column = matcher.group(1);
+        return column.startsWith("\"") ? column.substring(1, column.length() - 1).replace("\"\"", "\"")
+                : column.toLowerCase(java.util.Locale.ROOT);
     }
 
     private void notValidInTransactionIfAny(String constraint) {

@@ -17,7 +17,7 @@ public final class SetNotNull extends Rule {
     @Override
     public Optional<String> check(Context context) {
         for (Action.SetNotNull set : actions(context, Action.SetNotNull.class)) {
-            if (context.pgVersion() >= 12 && context.state().hasValidatedCheck(table(context))) {
+            if (context.pgVersion() >= 12 && context.state().notNullProven(table(context), set.column())) {
                 continue; // the CHECK ... IS NOT NULL path: PostgreSQL uses the validated constraint, no scan
             }
             return Optional.of("SET NOT NULL on " + table(context) + "." + set.column() + " scans the table under "

@@ -19,19 +19,14 @@ final class TypeChanges {
             return true;
         }
         Matcher fromVarchar = VARCHAR.matcher(from);
-        if (fromVarchar.matches()) {
-            if (to.equals("text")) {
-                return true;
-            }
-            Matcher toVarchar = VARCHAR.matcher(to);
-            if (toVarchar.matches()) {
-                return toVarchar.group(2) == null
-                        || fromVarchar.group(2) != null && Integer.parseInt(toVarchar.group(2))
-                                >= Integer.parseInt(fromVarchar.group(2));
-            }
+        Matcher toVarchar = VARCHAR.matcher(to);
+        if (fromVarchar.matches() && (to.equals("text") || toVarchar.matches())) {
+            // to text, to unbounded varchar, or to a length at least as long
+            return to.equals("text") || toVarchar.group(2) == null || fromVarchar.group(2) != null
+                    && Integer.parseInt(toVarchar.group(2)) >= Integer.parseInt(fromVarchar.group(2));
         }
-        if (from.equals("text") && VARCHAR.matcher(to).matches() && VARCHAR.matcher(to).replaceAll("$2").isEmpty()) {
-            return true;
+        if (from.equals("text") && toVarchar.matches() && toVarchar.group(2) == null) {
+            return true; // text to unbounded varchar
         }
         Matcher fromNumeric = NUMERIC.matcher(from);
         Matcher toNumeric = NUMERIC.matcher(to);
