@@ -67,9 +67,9 @@ public record ConnectionTarget(
     public Properties jdbcProperties() {
         Properties properties = new Properties();
         properties.setProperty("user", user);
-        if (password != null) {
-            properties.setProperty("password", password.reveal());
-        }
+        // Always set, empty when there is none: the driver would otherwise read ~/.pgpass or $PGPASSFILE on
+        // its own, without libpq's permission check, and send a password zerolock decided to ignore.
+        properties.setProperty("password", password != null ? password.reveal() : "");
         if (sslMode != null) {
             properties.setProperty("sslmode", sslMode);
         }

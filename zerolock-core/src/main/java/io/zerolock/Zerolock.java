@@ -36,7 +36,7 @@ public final class Zerolock implements AutoCloseable {
 
     private Zerolock(Connector connector) {
         this.connector = connector;
-        this.connection = connector.open("catalog");
+        this.connection = connector.openCatalog();
         this.catalog = new CatalogReader(connection);
     }
 

@@ -16,14 +16,17 @@ final class LockOptions {
                     + "try (default: ${DEFAULT-VALUE}).")
     int lockRetries;
 
-    /** Steps that could block the application are always bounded: refuse a zero timeout or no tries. */
+    /**
+     * Steps that could block the application are always bounded, and by a value the server accepts:
+     * checked here, before connecting, so a run never fails half-way on its own setting.
+     */
     void validate(picocli.CommandLine commandLine) {
-        if (lockRetries < 1) {
-            throw new picocli.CommandLine.ParameterException(commandLine, "--lock-retries must be at least 1");
-        }
-        if (lockTimeout.isZero()) {
-            throw new picocli.CommandLine.ParameterException(commandLine,
-                    "--lock-timeout must be more than 0: steps that block the application are always bounded");
+        try {
+            io.zerolock.plan.SettingValues.requireMillisSetting("--lock-timeout", lockTimeout);
+            io.zerolock.plan.SettingValues.requireRange("--lock-retries", lockRetries, 1,
+                    io.zerolock.reindex.ReindexOptions.MAX_LOCK_ATTEMPTS);
+        } catch (io.zerolock.ZerolockException e) {
+            throw new picocli.CommandLine.ParameterException(commandLine, e.getMessage());
         }
     }
 }

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -35,6 +34,11 @@ public final class Main {
         commandLine.setExecutionStrategy(parseResult -> execute(parseResult, err));
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
             PrintWriter writer = exception.getCommandLine().getErr();
+            if (unmatchedAfterPasswordFlag(exception, arguments)) {
+                // nothing takes it but a password would sit there: say so, and never echo it
+                writer.println("error: " + PASSWORD_REFUSAL);
+                return ErrorCode.BAD_USAGE.exitCode();
+            }
             writer.println("error: " + Redaction.redact(exception.getMessage()));
             writer.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ErrorCode.BAD_USAGE.exitCode();
@@ -65,24 +69,38 @@ public final class Main {
         return ((ZerolockCommand) parseResult.commandSpec().root().userObject()).verbose;
     }
 
-    /** A password typed as an argument would sit in shell history and ps output: refuse it without echoing it. */
+    private static final String PASSWORD_REFUSAL = "a password cannot be given on the command line (it would be "
+            + "visible in shell history and ps): use -W to be prompted, PGPASSWORD, or ~/.pgpass";
+
+    /** An argument that no option or parameter takes, right after {@code -W}: a password typed by mistake. */
+    private static boolean unmatchedAfterPasswordFlag(CommandLine.ParameterException exception, String[] args) {
+        if (!(exception instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+            return false;
+        }
+        for (int i = 1; i < args.length; i++) {
+            boolean afterFlag = args[i - 1].equals("-W") || args[i - 1].equals("--password");
+            if (afterFlag && unmatched.getUnmatched().contains(args[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A password typed as an argument would sit in shell history and ps output: refuse the forms that can
+     * only be a password ({@code --password=X}, {@code -WX}) without echoing it. {@code -W} itself takes no
+     * value, as in psql: what follows it is the next argument, for the option parser to read.
+     */
     static String passwordOnCommandLine(String[] args) {
-        List<String> list = List.of(args);
-        for (int i = 0; i < list.size(); i++) {
-            String arg = list.get(i);
-            boolean flag = arg.equals("-W") || arg.equals("--password");
-            boolean attached = arg.startsWith("--password=") || (arg.startsWith("-W") && arg.length() > 2);
-            boolean followedByValue = flag && i + 1 < list.size() && !list.get(i + 1).startsWith("-")
-                    && !isCommand(list.get(i + 1));
-            if (attached || followedByValue) {
-                return "a password cannot be given on the command line (it would be visible in shell history and "
-                        + "ps): use -W to be prompted, PGPASSWORD, or ~/.pgpass";
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.startsWith("--password=") || (arg.startsWith("-W") && arg.length() > 2)) {
+                return PASSWORD_REFUSAL;
             }
         }
         return null;
     }
 
-    private static boolean isCommand(String arg) {
-        return List.of("indexes", "reindex", "cleanup", "resume", "version", "demo").contains(arg);
-    }
 }

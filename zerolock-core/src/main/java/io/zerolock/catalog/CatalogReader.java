@@ -1,6 +1,7 @@
 package io.zerolock.catalog;
 
 import io.zerolock.ErrorCode;
+import io.zerolock.SqlState;
 import io.zerolock.ZerolockException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -179,6 +180,13 @@ public final class CatalogReader {
                 .stream().findFirst();
     }
 
+    /** The name of the relation with this OID, if it still exists. */
+    public Optional<QualifiedName> relationName(long oid) {
+        return query("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.oid = ?", List.of(oid), rows -> QualifiedName.of(rows.getString(1), rows.getString(2)))
+                .stream().findFirst();
+    }
+
     /** The constraints declared on a table, by name. */
     public List<Constraint> constraintsOf(long tableOid) {
         return constraints("c.conrelid = ?", tableOid);
@@ -337,8 +345,43 @@ public final class CatalogReader {
             }
             return results;
         } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.OPERATION_FAILED,
-                    "catalog query failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
+            throw failed(e);
+        }
+    }
+
+    private ZerolockException failed(SQLException e) {
+        if (SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            return new ZerolockException(ErrorCode.OPERATION_FAILED, "reading the catalog waited too long for a lock: "
+                    + "another session holds an exclusive lock (VACUUM FULL, CLUSTER, ALTER TABLE, TRUNCATE, or a "
+                    + "transaction that did one of them and is still open): " + exclusiveLockHolders()
+                    + "; nothing was changed: run again once it is done", e);
+        }
+        if (SqlState.QUERY_CANCELED.equals(e.getSQLState())) {
+            return new ZerolockException(ErrorCode.OPERATION_FAILED, "reading the catalog took too long and was "
+                    + "cancelled (" + e.getMessage() + "); nothing was changed: run again when the server is less busy",
+                    e);
+        }
+        return new ZerolockException(ErrorCode.OPERATION_FAILED,
+                "catalog query failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
+    }
+
+    /** Who holds ACCESS EXCLUSIVE locks in this database: pid, application, age and query of each. */
+    private String exclusiveLockHolders() {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT string_agg(DISTINCT 'pid ' || a.pid || ' (' || coalesce(nullif(a.application_name, ''), '-')
+                       || ', user ' || coalesce(a.usename::text, '-') || ', state ' || coalesce(a.state, '-')
+                       || ', transaction open ' || coalesce(extract(epoch FROM clock_timestamp() - a.xact_start)::bigint
+                       || 's', '-') || ', relation ' || l.relation::regclass::text || ', query "'
+                       || left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 100) || '")', '; ')
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock'
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND a.pid <> pg_backend_pid()
+                """); ResultSet rows = statement.executeQuery()) {
+            String holders = rows.next() ? rows.getString(1) : null;
+            return holders == null ? "the holder has gone since" : holders;
+        } catch (SQLException e) {
+            return "could not list the holders (" + e.getMessage() + ")";
         }
     }
 }

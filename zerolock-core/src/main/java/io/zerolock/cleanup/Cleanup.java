@@ -101,9 +101,11 @@ public final class Cleanup {
             found.forEach(invalid -> outcomes.add(new CleanupOutcome(invalid, false, null, null)));
             return outcomes;
         }
+        AutoCloseable claimed = null;
         try (Connection work = connector.open("work");
                 Journal journal = Journal.openOrWarn(() -> connector.open("journal"), stateSchema)) {
             Executor executor = new Executor(work).journaledBy(journal);
+            claimed = io.zerolock.execute.OrphanedWork.claim(catalog.connection(), Monitor.backendPid(work));
             for (int i = 0; i < found.size(); i++) {
                 InvalidIndex invalid = found.get(i);
                 Plan plan = plans.get(i);
@@ -127,6 +129,14 @@ public final class Cleanup {
             }
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
+        } finally {
+            if (claimed != null) {
+                try {
+                    claimed.close();
+                } catch (Exception e) {
+                    // the claim ends with the session anyway
+                }
+            }
         }
         return outcomes;
     }

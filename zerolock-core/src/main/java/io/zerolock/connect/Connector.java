@@ -7,6 +7,8 @@ import io.zerolock.ZerolockException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,19 +17,56 @@ public final class Connector {
 
     private static final Logger log = LoggerFactory.getLogger(Connector.class);
 
+    /** How long a catalog read may wait for a lock (behind VACUUM FULL, CLUSTER, a long ALTER). */
+    public static final Duration CATALOG_LOCK_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a catalog read may run at all. */
+    public static final Duration CATALOG_STATEMENT_TIMEOUT = Duration.ofMinutes(2);
+
     private final ConnectionTarget target;
+    private final Duration catalogLockTimeout;
+    private final java.util.concurrent.atomic.AtomicBoolean announced = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Connector(ConnectionTarget target) {
+        this(target, CATALOG_LOCK_TIMEOUT);
+    }
+
+    public Connector(ConnectionTarget target, Duration catalogLockTimeout) {
         this.target = target;
+        this.catalogLockTimeout = catalogLockTimeout;
     }
 
     public ConnectionTarget target() {
         return target;
     }
 
-    /** A new autocommit connection; {@code purpose} only labels the log line. */
+    /**
+     * A new autocommit connection for reading the catalog: its reads wait at most
+     * {@link #CATALOG_LOCK_TIMEOUT} for a lock and run at most {@link #CATALOG_STATEMENT_TIMEOUT}, so a
+     * read never hangs behind another session's exclusive lock.
+     */
+    public Connection openCatalog() {
+        Connection connection = open("catalog");
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET lock_timeout = '" + catalogLockTimeout.toMillis() + "ms'");
+            statement.execute("SET statement_timeout = '" + CATALOG_STATEMENT_TIMEOUT.toMillis() + "ms'");
+        } catch (SQLException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already failing
+            }
+            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "cannot set up the catalog connection: "
+                    + e.getMessage(), e);
+        }
+        return connection;
+    }
+
+    /**
+     * A new autocommit connection; {@code purpose} only labels the log line. The first connection is
+     * logged at info level, the others (monitor, journal, work) at debug: one line per run, not four.
+     */
     public Connection open(String purpose) {
-        log.atInfo().setMessage("connecting to database")
+        (announced.getAndSet(true) ? log.atDebug() : log.atInfo()).setMessage("connecting to database")
                 .addKeyValue("dbname", target.database())
                 .addKeyValue("host", target.host())
                 .addKeyValue("port", target.port())

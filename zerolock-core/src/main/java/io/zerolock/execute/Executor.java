@@ -177,13 +177,20 @@ public final class Executor {
         }
     }
 
+    /**
+     * One try of the step. Every step states both of its timeouts, whatever the role, the session or an
+     * earlier step set: {@code lock_timeout} from its policy, {@code statement_timeout} likewise.
+     */
     private void attempt(Step step) throws SQLException {
         LockPolicy policy = step.policy();
+        String lockTimeout = "'" + policy.lockTimeout().toMillis() + "ms'";
+        String statementTimeout = "'" + policy.statementTimeout().toMillis() + "ms'";
         try (Statement statement = connection.createStatement()) {
             if (step.transactional()) {
                 statement.execute("BEGIN");
                 try {
-                    statement.execute("SET LOCAL lock_timeout = '" + policy.lockTimeout().toMillis() + "ms'");
+                    statement.execute("SET LOCAL lock_timeout = " + lockTimeout);
+                    statement.execute("SET LOCAL statement_timeout = " + statementTimeout);
                     for (String sql : step.statements()) {
                         logStatement(step, sql);
                         statement.execute(sql);
@@ -194,8 +201,8 @@ public final class Executor {
                     throw e;
                 }
             } else {
-                statement.execute("SET statement_timeout = 0");
-                statement.execute("SET lock_timeout = '" + policy.lockTimeout().toMillis() + "ms'");
+                statement.execute("SET statement_timeout = " + statementTimeout);
+                statement.execute("SET lock_timeout = " + lockTimeout);
                 try {
                     for (String sql : step.statements()) {
                         logStatement(step, sql);

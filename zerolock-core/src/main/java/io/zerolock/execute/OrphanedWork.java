@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The server keeps running a statement whose client was killed until the statement ends (PostgreSQL
  * notices a closed connection only when it next reads or writes it). So a zerolock killed during a
- * build leaves a backend still building, holding SHARE UPDATE EXCLUSIVE on the table. Once this run
- * holds the table's advisory lock, any other zerolock backend still running one of zerolock's
- * statements on the table is such an orphan: it is cancelled, and this run waits for it to end.
+ * build leaves a backend still building, holding SHARE UPDATE EXCLUSIVE on the table. Such a backend is
+ * an orphan only when the run that owns it is provably gone: every live run {@link #claim claims} its
+ * work backend with a session advisory lock held on its (idle) catalog connection, which the server
+ * releases the moment that client dies. A zerolock backend working on the table whose claim nobody
+ * holds is cancelled, and this run waits for it to end; a live run's backend is never touched.
  */
 public final class OrphanedWork {
 
@@ -27,8 +29,34 @@ public final class OrphanedWork {
     private static final String OURS = "^\\s*(CREATE (UNIQUE )?INDEX CONCURRENTLY \"?zerolock_"
             + "|REINDEX INDEX CONCURRENTLY |DROP INDEX CONCURRENTLY IF EXISTS |ALTER TABLE .* VALIDATE CONSTRAINT )";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** The first key of a run's claim on its work backend ("zlru"); the second key is that backend's pid. */
+    private static final int CLAIM_NAMESPACE = 0x7A6C7275;
 
     private OrphanedWork() {}
+
+    /**
+     * Marks {@code workPid} as the work backend of a live run, for as long as {@code idleConnection} (a
+     * connection that never runs long statements: the catalog connection) is open or until closed.
+     */
+    public static AutoCloseable claim(Connection idleConnection, int workPid) {
+        try (PreparedStatement statement = idleConnection.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            statement.setInt(1, CLAIM_NAMESPACE);
+            statement.setInt(2, workPid);
+            statement.execute();
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot mark this run's backend as alive: "
+                    + e.getMessage(), e);
+        }
+        return () -> {
+            try (PreparedStatement statement = idleConnection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                statement.setInt(1, CLAIM_NAMESPACE);
+                statement.setInt(2, workPid);
+                statement.execute();
+            } catch (SQLException e) {
+                log.atDebug().setMessage("claim release failed; it ends with the session").log();
+            }
+        };
+    }
 
     /**
      * Stops the orphans of killed zerolock runs that still work on this table; call it holding the
@@ -75,7 +103,9 @@ public final class OrphanedWork {
               AND a.application_name = current_setting('application_name')
               AND a.pid <> pg_backend_pid() AND NOT a.pid = ANY (?)
               AND a.state = 'active' AND a.query ~* ?
-            """;
+              AND NOT EXISTS (SELECT 1 FROM pg_locks claim WHERE claim.locktype = 'advisory' AND claim.granted
+                              AND claim.objsubid = 2 AND claim.classid::bigint = %d AND claim.objid::bigint = a.pid)
+            """.formatted(CLAIM_NAMESPACE);
 
     private static List<String> find(Connection connection, long tableOid, List<Integer> ourPids)
             throws SQLException {

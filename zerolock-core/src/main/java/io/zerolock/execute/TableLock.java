@@ -8,6 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +28,35 @@ public final class TableLock implements AutoCloseable {
 
     private final Connection connection;
     private final long key;
+    private final List<TableLock> others;
 
-    private TableLock(Connection connection, long key) {
+    private TableLock(Connection connection, long key, List<TableLock> others) {
         this.connection = connection;
         this.key = key;
+        this.others = List.copyOf(others);
+    }
+
+    /**
+     * Takes the lock of every table a plan touches (the index's table and those whose foreign keys it
+     * validates), in ascending OID order so that two runs never wait for each other in a circle. If one
+     * cannot be had within {@code wait}, the ones already taken are released and the failure names the
+     * holder.
+     */
+    public static TableLock acquireAll(Connection connection, Map<Long, QualifiedName> tables, Duration wait) {
+        if (tables.isEmpty()) {
+            throw new IllegalArgumentException("no table to lock");
+        }
+        List<TableLock> taken = new ArrayList<>();
+        try {
+            for (Map.Entry<Long, QualifiedName> table : new TreeMap<>(tables).entrySet()) {
+                taken.add(acquire(connection, table.getKey(), table.getValue(), wait));
+            }
+        } catch (RuntimeException failure) {
+            taken.forEach(TableLock::close);
+            throw failure;
+        }
+        TableLock first = taken.get(0);
+        return new TableLock(connection, first.key, taken.subList(1, taken.size()));
     }
 
     /**
@@ -41,7 +70,7 @@ public final class TableLock implements AutoCloseable {
         try {
             while (true) {
                 if (tryLock(connection, key)) {
-                    return new TableLock(connection, key);
+                    return new TableLock(connection, key, List.of());
                 }
                 String holder = holder(connection, key);
                 if (System.nanoTime() >= deadline) {
@@ -98,6 +127,7 @@ public final class TableLock implements AutoCloseable {
 
     @Override
     public void close() {
+        others.forEach(TableLock::close);
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
             statement.setLong(1, key);
             statement.execute();

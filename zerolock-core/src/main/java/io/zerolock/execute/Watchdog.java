@@ -1,5 +1,6 @@
 package io.zerolock.execute;
 
+import io.zerolock.plan.SettingValues;
 import java.time.Duration;
 
 /**
@@ -9,6 +10,11 @@ import java.time.Duration;
  * @param maxWait cancel the build (and clean up) once it has waited this long; null: never
  */
 public record Watchdog(Duration warnAfter, Duration maxWait) {
+
+    public Watchdog {
+        SettingValues.requirePositive("--warn-after", java.util.Objects.requireNonNull(warnAfter, "warnAfter"));
+        SettingValues.requirePositive("--max-wait", maxWait);
+    }
 
     public static Watchdog defaults() {
         return new Watchdog(Duration.ofSeconds(10), null);

@@ -170,7 +170,8 @@ public final class Journal implements StepListener, AutoCloseable {
      * A foreign key validation that an interrupted run left undone: its swap committed (so the key was
      * re-created NOT VALID), but the VALIDATE never finished.
      */
-    public record PendingValidation(long operationId, int position, String target, String step, String sql) {}
+    public record PendingValidation(long operationId, int position, String target, String step, String sql,
+            long tableOid) {}
 
     /** Pending validations of interrupted runs, of one target (display name) or, with null, of all. */
     public List<PendingValidation> pendingValidations(String target) {
@@ -178,18 +179,20 @@ public final class Journal implements StepListener, AutoCloseable {
         if (connection == null) {
             return pending;
         }
+        // Not only after a swap journaled as done: a run killed between the swap's COMMIT and the journal's
+        // write of it left the key NOT VALID too. VALIDATE of a key that is valid is a no-op, so every
+        // unfinished validation of an unfinished operation is pending.
         try (PreparedStatement statement = connection.prepareStatement("SELECT s.operation_id, s.position, o.target, "
-                + "s.name, s.sql[1] FROM " + schema + ".step s JOIN " + schema + ".operation o ON o.id = s.operation_id "
-                + "WHERE o.outcome <> 'done' AND s.name LIKE 'validate:%' AND s.outcome <> 'done' "
-                + "AND (?::text IS NULL OR o.target = ?) AND EXISTS (SELECT 1 FROM " + schema + ".step w "
-                + "WHERE w.operation_id = o.id AND w.name = 'swap' AND w.outcome = 'done') "
+                + "s.name, s.sql[1], o.table_oid FROM " + schema + ".step s JOIN " + schema + ".operation o "
+                + "ON o.id = s.operation_id WHERE o.outcome <> 'done' AND s.name LIKE 'validate:%' "
+                + "AND s.outcome <> 'done' AND (?::text IS NULL OR o.target = ?) "
                 + "ORDER BY s.operation_id, s.position")) {
             statement.setString(1, target);
             statement.setString(2, target);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     pending.add(new PendingValidation(rows.getLong(1), rows.getInt(2), rows.getString(3),
-                            rows.getString(4), rows.getString(5)));
+                            rows.getString(4), rows.getString(5), rows.getLong(6)));
                 }
             }
         } catch (SQLException e) {

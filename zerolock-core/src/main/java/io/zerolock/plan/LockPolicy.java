@@ -11,11 +11,16 @@ import java.util.Objects;
  * @param attempts how many times to try in all; there is never a final untimed attempt
  * @param initialBackoff the wait before the second attempt; doubled each time, with jitter
  * @param maxBackoff the longest wait between attempts
+ * @param statementTimeout {@code statement_timeout} of the step's statements; {@link Duration#ZERO} means
+ *     none. Always set by the executor, so a step never inherits the role's or an earlier step's value (a
+ *     VALIDATE of a large foreign key must not die of the role's 30 s timeout)
  */
-public record LockPolicy(Duration lockTimeout, int attempts, Duration initialBackoff, Duration maxBackoff) {
+public record LockPolicy(Duration lockTimeout, int attempts, Duration initialBackoff, Duration maxBackoff,
+        Duration statementTimeout) {
 
     public LockPolicy {
         Objects.requireNonNull(lockTimeout, "lockTimeout");
+        Objects.requireNonNull(statementTimeout, "statementTimeout");
         if (attempts < 1) {
             throw new IllegalArgumentException("at least one attempt, got " + attempts);
         }
@@ -23,11 +28,11 @@ public record LockPolicy(Duration lockTimeout, int attempts, Duration initialBac
 
     /** No lock_timeout, one attempt: for {@code CREATE INDEX CONCURRENTLY} and {@code REINDEX CONCURRENTLY}. */
     public static LockPolicy concurrentBuild() {
-        return new LockPolicy(Duration.ZERO, 1, Duration.ZERO, Duration.ZERO);
+        return new LockPolicy(Duration.ZERO, 1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 
     public static LockPolicy bounded(Duration lockTimeout, int attempts) {
-        return new LockPolicy(lockTimeout, attempts, Duration.ofMillis(200), Duration.ofSeconds(10));
+        return new LockPolicy(lockTimeout, attempts, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ZERO);
     }
 
     public boolean bounded() {

@@ -1,6 +1,7 @@
 package io.zerolock.reindex;
 
 import io.zerolock.execute.Watchdog;
+import io.zerolock.plan.SettingValues;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,35 @@ public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAt
         Duration maxTransactionAge, String stateSchema) {
 
     public static final String DEFAULT_STATE_SCHEMA = "zerolock";
+
+    /** Upper bound of {@code max_parallel_maintenance_workers} (MAX_PARALLEL_WORKER_LIMIT). */
+    public static final int MAX_PARALLEL_WORKERS = 1024;
+    /** More tries than this of one step would keep a run retrying for hours; a mistake, not a policy. */
+    public static final int MAX_LOCK_ATTEMPTS = 1000;
+
+    /**
+     * Every value is checked against what PostgreSQL accepts here, before anything connects: a value the
+     * server would refuse half-way (after a build, in the middle of an undo) is a usage error up front.
+     */
+    public ReindexOptions {
+        SettingValues.requireMillisSetting("--lock-timeout", lockTimeout);
+        SettingValues.requireRange("--lock-retries", lockAttempts, 1, MAX_LOCK_ATTEMPTS);
+        if (maintenanceWorkMem != null) {
+            SettingValues.requireMemory("--maintenance-work-mem", maintenanceWorkMem, 1024, false);
+        }
+        if (parallelWorkers != null) {
+            SettingValues.requireRange("--parallel-workers", parallelWorkers, 0, MAX_PARALLEL_WORKERS);
+        }
+        if (tempFileLimit != null) {
+            SettingValues.requireMemory("--temp-file-limit", tempFileLimit, 0, true);
+        }
+        if (waitForOthers == null || waitForOthers.isNegative()) {
+            throw new IllegalArgumentException("waitForOthers must be zero or more");
+        }
+        SettingValues.requirePositive("--max-xact-age", maxTransactionAge);
+        java.util.Objects.requireNonNull(watchdog, "watchdog");
+        java.util.Objects.requireNonNull(stateSchema, "stateSchema");
+    }
 
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final int DEFAULT_LOCK_RETRIES = 10;

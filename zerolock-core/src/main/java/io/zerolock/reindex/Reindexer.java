@@ -28,7 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +81,7 @@ public final class Reindexer {
 
     /** Plans every target and, unless {@code dryRun}, runs the plans; catalog reads on a connection of its own. */
     public List<ReindexOutcome> run(ReindexRequest request, boolean dryRun) {
-        try (Connection connection = connector.open("catalog")) {
+        try (Connection connection = connector.openCatalog()) {
             return run(request, dryRun, connection);
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog connection failed: " + e.getMessage(), e);
@@ -133,20 +135,25 @@ public final class Reindexer {
             prepared.forEach(item -> outcomes.add(skipped(item)));
             return outcomes;
         }
+        AutoCloseable claimed = null;
         try (Connection work = connector.open("work");
                 Journal journal = Journal.openOrWarn(() -> connector.open("journal"), effective.stateSchema())) {
             stopWhenClientDies(work, server);
+            claimed = OrphanedWork.claim(catalog.connection(), Monitor.backendPid(work));
             Executor executor = new Executor(work).journaledBy(journal);
             for (Prepared item : prepared) {
                 if (item.plan == null) {
                     outcomes.add(skipped(item));
                     continue;
                 }
-                // held on the catalog connection, idle during the build: a build never waits for it
-                try (TableLock lock = TableLock.acquire(catalog.connection(), item.index.tableOid(),
-                        item.index.table(), effective.waitForOthers())) {
-                    OrphanedWork.stop(catalog.connection(), item.index.tableOid(), item.index.table(),
-                            List.of(Monitor.backendPid(work)));
+                // held on the catalog connection, idle during the build: a build never waits for it; every
+                // table the plan touches, so no other run treats this one's VALIDATE of a child as its own
+                try (TableLock lock = TableLock.acquireAll(catalog.connection(), item.tables,
+                        effective.waitForOthers())) {
+                    for (Map.Entry<Long, QualifiedName> table : item.tables.entrySet()) {
+                        OrphanedWork.stop(catalog.connection(), table.getKey(), table.getValue(),
+                                List.of(Monitor.backendPid(work)));
+                    }
                     resumeValidations(journal, work, item.index.name().display());
                     log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
                             .addKeyValue("advisory_key", lock.key()).log();
@@ -165,8 +172,21 @@ public final class Reindexer {
             }
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "work connection failed: " + e.getMessage(), e);
+        } finally {
+            closeQuietly(claimed);
         }
         return outcomes;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.atDebug().setMessage("release failed; it ends with the session").log();
+        }
     }
 
     private ReindexOutcome execute(Connection work, Executor executor, Prepared item, int catalogPid,
@@ -231,7 +251,8 @@ public final class Reindexer {
     private int resumeValidations(Journal journal, Connection work, String target) {
         int resumed = 0;
         for (Journal.PendingValidation pending : journal.pendingValidations(target)) {
-            log.atWarn().setMessage("an interrupted run left a foreign key NOT VALID; validating it")
+            log.atWarn().setMessage("finishing an interrupted run: validating the foreign key its swap re-created "
+                    + "NOT VALID (a no-op when the swap never committed)")
                     .addKeyValue("target", pending.target()).addKeyValue("step", pending.step())
                     .addKeyValue("operation", pending.operationId()).log();
             Plan validate = new Plan(pending.target(), "resume", List.of(new io.zerolock.plan.Step(pending.step(),
@@ -240,23 +261,50 @@ public final class Reindexer {
                     io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()), List.of(),
                     false)), List.of(), io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(),
                             options.lockAttempts()));
-            new Executor(work).run(validate);
+            try {
+                new Executor(work).run(validate);
+            } catch (ZerolockException e) {
+                if (!(e.getCause() instanceof SQLException sql && io.zerolock.SqlState.UNDEFINED_OBJECT.equals(
+                        sql.getSQLState()))) {
+                    throw e;
+                }
+                log.atWarn().setMessage("the foreign key to validate no longer exists; nothing to finish")
+                        .addKeyValue("step", pending.step()).log();
+            }
             journal.resumed(pending);
             resumed++;
         }
         return resumed;
     }
 
-    /** {@code zerolock resume}: finishes every interrupted run the journal knows of; creates nothing. */
+    /**
+     * {@code zerolock resume}: finishes every interrupted run the journal knows of; creates nothing. Each
+     * operation's table is locked first, as a run locks it, so a run still alive is never finished under it.
+     */
     public int resumeAll() {
-        try (Connection catalogConnection = connector.open("catalog")) {
+        try (Connection catalogConnection = connector.openCatalog()) {
             if (!Journal.exists(catalogConnection, options.stateSchema())) {
                 return 0;
             }
+            int resumed = 0;
             try (Connection work = connector.open("work");
                     Journal journal = Journal.open(connector.open("journal"), options.stateSchema())) {
-                return resumeValidations(journal, work, null);
+                Map<String, Long> targets = new java.util.LinkedHashMap<>();
+                journal.pendingValidations(null).forEach(pending -> targets.put(pending.target(), pending.tableOid()));
+                for (Map.Entry<String, Long> target : targets.entrySet()) {
+                    QualifiedName table = new CatalogReader(catalogConnection).relationName(target.getValue())
+                            .orElse(null);
+                    if (table == null) {
+                        continue; // the table is gone, and its foreign keys with it
+                    }
+                    try (TableLock held = TableLock.acquire(catalogConnection, target.getValue(), table,
+                            options.waitForOthers())) {
+                        log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
+                        resumed += resumeValidations(journal, work, target.getKey());
+                    }
+                }
             }
+            return resumed;
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "resume failed: " + e.getMessage(), e);
         }
@@ -456,7 +504,10 @@ public final class Reindexer {
                             && !(twinBuilt && ReindexTarget.isBuiltTwin(other, index)))
                     .map(IndexDefinition::name).toList();
             ReindexTarget target = new ReindexTarget(index, constraint, keys, leaves, leftovers, twinBuilt);
-            prepared.add(new Prepared(index, planner.plan(target, strategy), null));
+            Map<Long, QualifiedName> tables = new TreeMap<>();
+            tables.put(index.tableOid(), index.table());
+            keys.forEach(key -> tables.put(key.tableOid(), key.table()));
+            prepared.add(new Prepared(index, planner.plan(target, strategy), null, tables));
         }
         if (!refusals.isEmpty()) {
             throw new ZerolockException(ErrorCode.REFUSED, "refused, nothing was changed: " + String.join("; ",
@@ -485,5 +536,14 @@ public final class Reindexer {
                 item.index.sizeBytes(), 0, item.reason, Impact.none());
     }
 
-    private record Prepared(IndexDefinition index, Plan plan, String reason) {}
+    /**
+     * @param tables every table the plan touches, by OID: the index's own and those of the foreign keys
+     *     it re-creates and validates
+     */
+    private record Prepared(IndexDefinition index, Plan plan, String reason, Map<Long, QualifiedName> tables) {
+
+        Prepared(IndexDefinition index, Plan plan, String reason) {
+            this(index, plan, reason, Map.of(index.tableOid(), index.table()));
+        }
+    }
 }

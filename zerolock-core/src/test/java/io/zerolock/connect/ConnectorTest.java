@@ -39,6 +39,33 @@ class ConnectorTest {
         }
     }
 
+    @PostgresTest(versions = {11, 18})
+    void a_world_readable_password_file_is_not_used_by_anyone(TestDatabase db) throws Exception {
+        String role = "mallory_" + db.name();
+        db.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'in-the-file'");
+        Path home = Files.createTempDirectory("zl-home");
+        Path pgpass = home.resolve("pgpass");
+        Files.writeString(pgpass, "*:*:*:" + role + ":in-the-file\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
+        ConnectionTarget target = new ConnectionResolver(Map.of("PGPASSFILE", pgpass.toString()), home, "nobody")
+                .resolve(new ConnectionOptions(db.name(), "localhost", String.valueOf(db.port()), role, null));
+        assertThat(target.password()).isNull();
+        // the driver's own password-file lookup, pointed at the same file, must not be consulted either
+        String previous = System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
+        try {
+            assertThatThrownBy(() -> new Connector(target).open("test").close())
+                    .isInstanceOfSatisfying(ZerolockException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED))
+                    .hasMessageContaining("none was given");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("org.postgresql.pgpassfile");
+            } else {
+                System.setProperty("org.postgresql.pgpassfile", previous);
+            }
+        }
+    }
+
     @PostgresTest(versions = 18)
     void a_wrong_password_fails_clearly_without_showing_it(TestDatabase db) {
         String role = "bob_" + db.name();

