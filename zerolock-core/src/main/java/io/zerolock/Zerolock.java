@@ -118,7 +118,8 @@ public final class Zerolock implements AutoCloseable {
     private IndexStatus status(IndexDefinition index) {
         var constraint = catalog.constraintUsingIndex(index.oid());
         var keys = catalog.foreignKeysReferencing(index.oid());
-        return new IndexStatus(index, constraint, keys, Rebuildability.assess(index, constraint, keys, server()));
+        return new IndexStatus(index, constraint, keys, Rebuildability.assess(index, constraint, keys, server(),
+                catalog::privileges));
     }
 
     /** A table typed without a schema is looked up in --schema when one is given. */

@@ -2,6 +2,7 @@ package io.zerolock.cli;
 
 import io.zerolock.Zerolock;
 import io.zerolock.execute.Watchdog;
+import io.zerolock.reindex.ReindexFailure;
 import io.zerolock.reindex.ReindexOptions;
 import io.zerolock.reindex.ReindexOutcome;
 import io.zerolock.reindex.ReindexRequest;
@@ -111,9 +112,17 @@ final class ReindexCommand implements Callable<Integer> {
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             ReindexRequest request = new ReindexRequest(indexes, table, schema);
             // on a terminal, a live progress line; otherwise (or when logs are quieted) a log line every 10 s
-            List<ReindexOutcome> outcomes = System.console() != null && !quiet()
-                    ? zerolock.reindex(request, options, dryRun, new TerminalProgress(System.err))
-                    : zerolock.reindex(request, options, dryRun);
+            List<ReindexOutcome> outcomes;
+            try {
+                outcomes = System.console() != null && !quiet()
+                        ? zerolock.reindex(request, options, dryRun, new TerminalProgress(System.err))
+                        : zerolock.reindex(request, options, dryRun);
+            } catch (ReindexFailure failure) {
+                // every target was tried: report them all, then fail with what failed
+                spec.commandLine().getOut().print(ReindexReport.render(failure.outcomes(), format, dryRun));
+                spec.commandLine().getOut().flush();
+                throw failure;
+            }
             spec.commandLine().getOut().print(ReindexReport.render(outcomes, format, dryRun));
             spec.commandLine().getOut().flush();
         }

@@ -136,4 +136,69 @@ class ReindexCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("index no_such_index does not exist");
     }
+
+    @PostgresTest
+    void a_run_over_several_indexes_tries_each_reports_each_and_exits_1_if_one_failed(TestDatabase db)
+            throws Exception {
+        db.execute("""
+                CREATE TABLE a_busy (id int PRIMARY KEY);
+                CREATE TABLE b_free (id int PRIMARY KEY);
+                INSERT INTO a_busy SELECT generate_series(1, 100);
+                INSERT INTO b_free SELECT generate_series(1, 100);
+                """);
+        List<Long> freeFiles = CatalogFingerprint.files(db, "b_free_pkey");
+        try (java.sql.Connection holder = db.connect(); java.sql.Statement statement = holder.createStatement()) {
+            statement.execute("BEGIN");
+            statement.execute("LOCK TABLE a_busy IN ACCESS SHARE MODE"); // the swap of a_busy_pkey cannot happen
+            Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "--schema", "public", "--strategy", "swap",
+                    "--lock-timeout", "50ms", "--lock-retries", "2");
+            statement.execute("ROLLBACK");
+            assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
+            assertThat(line(cli.out(), "public.a_busy_pkey")).contains("failed: step swap could not take");
+            assertThat(line(cli.out(), "public.b_free_pkey")).contains("done");
+            assertThat(cli.err()).contains("public.a_busy_pkey");
+        }
+        assertThat(CatalogFingerprint.files(db, "b_free_pkey")).as("b_free_pkey was rebuilt after a_busy_pkey failed")
+                .isNotEqualTo(freeFiles);
+    }
+
+    @PostgresTest
+    void a_role_that_may_not_rebuild_is_refused_before_anything_is_built(TestDatabase db) {
+        String role = "helper_" + db.name();
+        db.execute(SHOP, "CREATE ROLE " + role + " LOGIN PASSWORD 'pw'",
+                "GRANT ALL ON DATABASE " + db.name() + " TO " + role, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO "
+                        + role);
+        String uri = "postgresql://" + role + ":pw@localhost:" + db.port() + "/" + db.name();
+        List<String> before = CatalogFingerprint.of(db, "public");
+
+        Cli indexes = Cli.run("indexes", "-d", uri, "--table", "customers");
+        assertThat(indexes.exitCode()).as(indexes.err()).isZero();
+        assertThat(line(indexes.out(), "public.customers_pkey")).contains("no [").doesNotContain("native, swap");
+
+        Cli reindex = Cli.run("reindex", "-d", uri, "customers_pkey");
+        assertThat(reindex.exitCode()).as(reindex.err()).isEqualTo(2);
+        assertThat(reindex.err()).contains("role " + role + " may not rebuild it")
+                .contains("ownership of public.customers (owner: postgres)").contains("run as the owner");
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname LIKE 'zerolock%'")).isZero();
+    }
+
+    @PostgresTest(minVersion = 17)
+    void maintain_permits_native_but_not_swap(TestDatabase db) {
+        String role = "maint_" + db.name();
+        db.execute(SHOP, "CREATE ROLE " + role + " LOGIN PASSWORD 'pw'",
+                "GRANT ALL ON DATABASE " + db.name() + " TO " + role, "GRANT MAINTAIN ON customers TO " + role);
+        String uri = "postgresql://" + role + ":pw@localhost:" + db.port() + "/" + db.name();
+        Cli swap = Cli.run("reindex", "-d", uri, "customers_email", "--strategy", "swap", "--dry-run");
+        assertThat(swap.exitCode()).as(swap.err()).isEqualTo(2);
+        assertThat(swap.err()).contains("swap needs ownership of public.customers");
+        Cli nativeRun = Cli.run("reindex", "-d", uri, "customers_email", "--state-schema", "public");
+        assertThat(nativeRun.exitCode()).as(nativeRun.err()).isZero();
+        assertThat(line(nativeRun.out(), "public.customers_email")).contains("done");
+    }
+
+    private static String line(String text, String containing) {
+        return text.lines().filter(l -> l.contains(containing)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with " + containing + " in:\n" + text));
+    }
 }

@@ -180,6 +180,20 @@ public final class CatalogReader {
                 .stream().findFirst();
     }
 
+    /** What the current role may do to this table: own it, or (17+) MAINTAIN it. */
+    public TablePrivileges privileges(long tableOid) {
+        String maintain = server().major() >= 17 ? "has_table_privilege(c.oid, 'MAINTAIN')" : "false";
+        return query("""
+                SELECT n.nspname, c.relname, pg_get_userbyid(c.relowner), current_user,
+                       pg_has_role(c.relowner, 'USAGE'), %s
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?
+                """.formatted(maintain), List.of(tableOid), rows -> new TablePrivileges(tableOid,
+                        QualifiedName.of(rows.getString(1), rows.getString(2)), rows.getString(3), rows.getString(4),
+                        rows.getBoolean(5), rows.getBoolean(5) || rows.getBoolean(6)))
+                .stream().findFirst().orElseThrow(() -> new ZerolockException(ErrorCode.NOT_FOUND,
+                        "table with OID " + tableOid + " no longer exists (dropped while zerolock was running?)"));
+    }
+
     /** The name of the relation with this OID, if it still exists. */
     public Optional<QualifiedName> relationName(long oid) {
         return query("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

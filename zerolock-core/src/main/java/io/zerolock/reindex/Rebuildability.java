@@ -6,9 +6,11 @@ import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.Persistence;
 import io.zerolock.catalog.RelationKind;
 import io.zerolock.catalog.ServerInfo;
+import io.zerolock.catalog.TablePrivileges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Decides, from catalog facts alone, whether and how an index can be rebuilt online on this server. */
 public final class Rebuildability {
@@ -60,6 +62,51 @@ public final class Rebuildability {
                             + "window");
         }
         return new RebuildVerdict(strategies, notes.isEmpty() ? null : String.join("; ", notes), null);
+    }
+
+    /**
+     * As {@link #assess(IndexDefinition, Optional, List, ServerInfo)}, then keeps only the strategies the
+     * current role may run: native needs ownership of the table (or MAINTAIN on 17+); swap needs ownership
+     * of the table and of every table whose foreign keys it re-creates. Refused up front, naming who may.
+     */
+    public static RebuildVerdict assess(IndexDefinition index, Optional<Constraint> constraint,
+            List<ForeignKey> referencingKeys, ServerInfo server, Function<Long, TablePrivileges> privileges) {
+        RebuildVerdict verdict = assess(index, constraint, referencingKeys, server);
+        if (!verdict.online()) {
+            return verdict;
+        }
+        TablePrivileges own = privileges.apply(index.tableOid());
+        List<Strategy> permitted = new ArrayList<>();
+        List<String> denied = new ArrayList<>();
+        for (Strategy strategy : verdict.strategies()) {
+            List<TablePrivileges> needed = new ArrayList<>(List.of(own));
+            if (strategy == Strategy.SWAP) {
+                referencingKeys.stream().map(ForeignKey::tableOid).distinct().filter(oid -> oid != index.tableOid())
+                        .map(privileges).forEach(needed::add);
+            }
+            Optional<TablePrivileges> missing = needed.stream()
+                    .filter(p -> strategy == Strategy.NATIVE ? !p.maintain() : !p.owns()).findFirst();
+            if (missing.isEmpty()) {
+                permitted.add(strategy);
+            } else {
+                denied.add(strategy.id() + " needs " + (strategy == Strategy.NATIVE && server.major() >= 17
+                        ? "ownership or MAINTAIN of " : "ownership of ") + missing.get().table().display()
+                        + " (owner: " + missing.get().owner() + ")");
+            }
+        }
+        String role = own.role();
+        if (permitted.isEmpty()) {
+            return RebuildVerdict.refused("role " + role + " may not rebuild it: " + String.join("; ", denied),
+                    "run as the owner (or a role that is a member of it, or a superuser)"
+                            + (server.major() >= 17 ? ", or GRANT MAINTAIN ON TABLE " + own.table().display()
+                                    + " TO " + role + " for native" : ""));
+        }
+        List<String> notes = new ArrayList<>();
+        if (verdict.reason() != null) {
+            notes.add(verdict.reason());
+        }
+        notes.addAll(denied);
+        return new RebuildVerdict(permitted, notes.isEmpty() ? null : String.join("; ", notes), null);
     }
 
     /** Why the swap strategy cannot keep this index exact, if it cannot. */

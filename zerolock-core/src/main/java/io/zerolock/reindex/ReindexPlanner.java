@@ -87,8 +87,10 @@ public final class ReindexPlanner {
                             LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(fk.table()), true, bounded(), List.of(), false));
                 }
             }
+            analyzeStep(index).ifPresent(steps::add);
         } else {
             steps.add(renameSwapStep(target, working));
+            analyzeStep(index).ifPresent(steps::add);
             QualifiedName retired = QualifiedName.of(index.name().schema(), target.retiredIndexName());
             steps.add(new Step("drop-old", "drop the original index, now renamed " + retired.display(),
                     List.of("DROP INDEX CONCURRENTLY IF EXISTS " + retired.sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
@@ -130,7 +132,7 @@ public final class ReindexPlanner {
      */
     private Step renameSwapStep(ReindexTarget target, QualifiedName working) {
         IndexDefinition index = target.index();
-        List<String> sql = new ArrayList<>();
+        List<String> sql = new ArrayList<>(moveStatistics(index, working));
         sql.add("ALTER INDEX " + index.name().sql() + " RENAME TO " + Sql.ident(target.retiredIndexName()));
         sql.add("ALTER INDEX " + working.sql() + " RENAME TO " + Sql.ident(index.name().name()));
         sql.addAll(restoreProperties(target, index.name()));
@@ -154,6 +156,7 @@ public final class ReindexPlanner {
         List<String> sql = new ArrayList<>();
         sql.add("LOCK TABLE " + String.join(", ", tables.stream().map(QualifiedName::sql).toList())
                 + " IN ACCESS EXCLUSIVE MODE");
+        sql.addAll(moveStatistics(index, working));
         for (ForeignKey fk : target.referencingKeys()) {
             sql.add("ALTER TABLE " + fk.table().sql() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
         }
@@ -188,6 +191,33 @@ public final class ReindexPlanner {
         sql.addAll(restoreProperties(target, index.name()));
         return new Step("swap", "replace the index in one short locked transaction", sql, LockMode.ACCESS_EXCLUSIVE,
                 List.copyOf(tables), true, bounded(), adoptedTwinUndo(target, working), true);
+    }
+
+    /**
+     * An expression index has planner statistics of its own, which a new index does not: the twin takes
+     * over the original's rows, as REINDEX CONCURRENTLY does. Only a superuser may write pg_statistic;
+     * for other roles {@link #analyzeStep} gathers them afresh instead.
+     */
+    private List<String> moveStatistics(IndexDefinition index, QualifiedName working) {
+        if (!hasExpressions(index) || !server.superuser()) {
+            return List.of();
+        }
+        return List.of("UPDATE pg_catalog.pg_statistic SET starelid = " + Sql.literal(working.sql())
+                + "::pg_catalog.regclass WHERE starelid = " + Sql.literal(index.name().sql()) + "::pg_catalog.regclass");
+    }
+
+    /** Statistics of an expression index when the role may not move them: ANALYZE, which blocks no one. */
+    private Optional<Step> analyzeStep(IndexDefinition index) {
+        if (!hasExpressions(index) || server.superuser()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Step("analyze", "gather the planner statistics of the rebuilt expression index "
+                + "(only a superuser can carry the old ones over)", List.of("ANALYZE " + index.table().sql()),
+                LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(index.table()), false, bounded(), List.of(), false));
+    }
+
+    private static boolean hasExpressions(IndexDefinition index) {
+        return index.columns().stream().anyMatch(IndexColumn::expression);
     }
 
     /** Statistics targets, comment, replica identity and CLUSTER, now on the twin under the original name. */

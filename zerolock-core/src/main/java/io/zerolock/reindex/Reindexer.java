@@ -136,6 +136,7 @@ public final class Reindexer {
             return outcomes;
         }
         AutoCloseable claimed = null;
+        List<ZerolockException> failures = new ArrayList<>();
         try (Connection work = connector.open("work");
                 Journal journal = Journal.openOrWarn(() -> connector.open("journal"), effective.stateSchema())) {
             stopWhenClientDies(work, server);
@@ -146,28 +147,19 @@ public final class Reindexer {
                     outcomes.add(skipped(item));
                     continue;
                 }
-                // held on the catalog connection, idle during the build: a build never waits for it; every
-                // table the plan touches, so no other run treats this one's VALIDATE of a child as its own
-                try (TableLock lock = TableLock.acquireAll(catalog.connection(), item.tables,
-                        effective.waitForOthers())) {
-                    for (Map.Entry<Long, QualifiedName> table : item.tables.entrySet()) {
-                        OrphanedWork.stop(catalog.connection(), table.getKey(), table.getValue(),
-                                List.of(Monitor.backendPid(work)));
+                // one target failing does not stop the others: each is tried, each outcome reported
+                try {
+                    outcomes.add(executeLocked(catalog, server, effective, work, executor, journal, item));
+                } catch (ZerolockException failure) {
+                    failures.add(failure);
+                    outcomes.add(new ReindexOutcome(item.index.name(), ReindexOutcome.Status.FAILED,
+                            item.plan.strategy(), item.plan, Duration.ZERO, 0, item.index.sizeBytes(), 0,
+                            failure.getMessage(), Impact.none()));
+                    if (prepared.size() > 1) {
+                        log.atWarn().setMessage("index failed; going on with the others")
+                                .addKeyValue("index", item.index.name().display())
+                                .addKeyValue("error", failure.getMessage()).log();
                     }
-                    resumeValidations(journal, work, item.index.name().display());
-                    log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
-                            .addKeyValue("advisory_key", lock.key()).log();
-                    // another zerolock may have rebuilt it while we waited: plan from the catalog as it is now
-                    Optional<Prepared> fresh = catalog.relationOid(item.index.name())
-                            .flatMap(oid -> prepare(catalog, server, Set.of(oid), Set.of(), effective).stream()
-                                    .findFirst());
-                    if (fresh.isEmpty() || fresh.get().plan == null) {
-                        outcomes.add(skipped(new Prepared(item.index, null, "it was dropped or changed while "
-                                + "zerolock waited; nothing was done")));
-                        continue;
-                    }
-                    outcomes.add(execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection()),
-                            journal));
                 }
             }
         } catch (SQLException e) {
@@ -175,7 +167,36 @@ public final class Reindexer {
         } finally {
             closeQuietly(claimed);
         }
+        if (!failures.isEmpty()) {
+            throw new ReindexFailure(outcomes, failures);
+        }
         return outcomes;
+    }
+
+    /** One target, under the advisory locks of every table its plan touches, planned again from the catalog. */
+    private ReindexOutcome executeLocked(CatalogReader catalog, ServerInfo server, ReindexOptions effective,
+            Connection work, Executor executor, Journal journal, Prepared item) {
+        // held on the catalog connection, idle during the build: a build never waits for it; every
+        // table the plan touches, so no other run treats this one's VALIDATE of a child as its own
+        try (TableLock lock = TableLock.acquireAll(catalog.connection(), item.tables, effective.waitForOthers())) {
+            for (Map.Entry<Long, QualifiedName> table : item.tables.entrySet()) {
+                OrphanedWork.stop(catalog.connection(), table.getKey(), table.getValue(),
+                        List.of(Monitor.backendPid(work)));
+            }
+            resumeValidations(journal, work, item.index.name().display());
+            log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
+                    .addKeyValue("advisory_key", lock.key()).log();
+            // another zerolock may have rebuilt it while we waited: plan from the catalog as it is now
+            Optional<Prepared> fresh = catalog.relationOid(item.index.name())
+                    .flatMap(oid -> prepare(catalog, server, Set.of(oid), Set.of(), effective).stream().findFirst());
+            if (fresh.isEmpty() || fresh.get().plan == null) {
+                return skipped(new Prepared(item.index, null, "it was dropped or changed while zerolock waited; "
+                        + "nothing was done"));
+            }
+            return execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection()), journal);
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "lost a connection: " + e.getMessage(), e);
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -474,7 +495,8 @@ public final class Reindexer {
             }
             Optional<Constraint> constraint = catalog.constraintUsingIndex(index.oid());
             List<ForeignKey> keys = catalog.foreignKeysReferencing(index.oid());
-            RebuildVerdict verdict = Rebuildability.assess(index, constraint, keys, server);
+            RebuildVerdict verdict = Rebuildability.assess(index, constraint, keys, server,
+                    catalog::privileges);
             String refusal = null;
             Strategy strategy = null;
             if (!verdict.online()) {

@@ -12,7 +12,7 @@ import java.util.List;
  * lines that name objects by name (OIDs and files change in a rebuild; nothing else may): every index's
  * definition, flags, tablespace, storage parameters, comment, statistics targets and owner; every
  * constraint's definition, deferrability, validity, comment and the index it uses; each table's replica
- * identity and owner.
+ * identity and owner; the planner statistics of every expression index.
  */
 public final class CatalogFingerprint {
 
@@ -42,6 +42,18 @@ public final class CatalogFingerprint {
                     JOIN pg_class t ON t.oid = x.indrelid
                     JOIN pg_namespace n ON n.oid = c.relnamespace
                     LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace
+                    WHERE n.nspname = ?
+                    """, schema));
+            // an expression index has planner statistics of its own: a rebuild must keep them
+            lines.addAll(rows(connection, """
+                    SELECT 'statistics of index ' || c.relname || ' column ' || s.staattnum || ': inherit='
+                           || s.stainherit || ' nullfrac=' || s.stanullfrac || ' width=' || s.stawidth
+                           || ' distinct=' || s.stadistinct || ' kinds=' || s.stakind1 || ',' || s.stakind2 || ','
+                           || s.stakind3 || ',' || s.stakind4 || ',' || s.stakind5 || ' numbers='
+                           || coalesce(s.stanumbers1::text, '-') || ' values=' || md5(coalesce(s.stavalues1::text, '-'))
+                    FROM pg_statistic s
+                    JOIN pg_class c ON c.oid = s.starelid AND c.relkind IN ('i', 'I')
+                    JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = ?
                     """, schema));
             lines.addAll(rows(connection, """
