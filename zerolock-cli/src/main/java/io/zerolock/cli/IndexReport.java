@@ -106,10 +106,12 @@ final class IndexReport {
     }
 
     private static String state(IndexDefinition index) {
+        String leftover = io.zerolock.catalog.WorkingIndexNames.isZerolocks(index.name().name())
+                ? " (zerolock's working index: zerolock cleanup drops it once no run uses it)" : "";
         if (!index.ready()) {
-            return "INVALID (not ready)";
+            return "INVALID (not ready)" + leftover;
         }
-        return index.valid() ? "valid" : "INVALID";
+        return (index.valid() ? "valid" : "INVALID") + leftover;
     }
 
     private static String constraint(Constraint constraint) {

@@ -104,6 +104,69 @@ class CleanupCommandTest {
         assertThat(cli.out()).isEqualTo("No invalid indexes.\n");
     }
 
+    @PostgresTest(minVersion = 12)
+    void a_build_in_progress_is_not_a_leftover(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE INDEX t_v ON t (v)",
+                "CREATE TABLE other (id int)");
+        java.util.concurrent.CompletableFuture<Void> reindex;
+        try (Connection old = db.connect(); Statement reader = old.createStatement()) {
+            reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
+            reader.execute("SELECT count(*) FROM other"); // an old snapshot holds the REINDEX in its wait phase
+            reindex = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> db.execute("REINDEX INDEX CONCURRENTLY t_v"));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!invalid(db).contains("t_v_ccnew") && System.nanoTime() < deadline && !reindex.isDone()) {
+                Thread.sleep(10);
+            }
+            assertThat(invalid(db)).containsExactly("t_v_ccnew");
+
+            Cli dryRun = Cli.run("cleanup", "-d", CommandLineTest.uri(db), "--dry-run");
+            assertThat(line(dryRun.out(), "t_v_ccnew")).contains("kept: a concurrent build is running on its table")
+                    .contains("REINDEX INDEX CONCURRENTLY t_v");
+            Cli cleanup = Cli.run("cleanup", "-d", CommandLineTest.uri(db));
+            assertThat(cleanup.exitCode()).as(cleanup.err()).isZero();
+            assertThat(line(cleanup.out(), "t_v_ccnew")).contains("kept: a concurrent build").doesNotContain("dropped");
+            assertThat(reindex).as("the user's REINDEX was left alone").isNotDone();
+            reader.execute("ROLLBACK");
+        }
+        reindex.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(invalid(db)).isEmpty();
+    }
+
+    @PostgresTest(minVersion = 12)
+    void a_failed_rebuild_leaves_nothing_and_says_what_it_found(TestDatabase db) {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY, email text)",
+                "INSERT INTO t SELECT g, 'dup@example.com' FROM generate_series(1, 100) g");
+        try {
+            db.execute("CREATE UNIQUE INDEX CONCURRENTLY t_email_unique ON t (email)");
+        } catch (IllegalStateException expected) {
+            // duplicates: the index stays, invalid
+        }
+        Cli rebuild = Cli.run("cleanup", "-d", CommandLineTest.uri(db), "--rebuild-invalid");
+        assertThat(rebuild.exitCode()).as(rebuild.err()).isEqualTo(1);
+        assertThat(line(rebuild.out(), "t_email_unique")).contains("FAILED").contains("is duplicated")
+                .contains("dropped what it left behind (public.t_email_unique_ccnew)")
+                .contains("public.t_email_unique is still invalid").doesNotContain("nothing was changed");
+        assertThat(invalid(db)).containsExactly("t_email_unique");
+    }
+
+    @PostgresTest
+    void a_valid_working_index_of_a_dead_run_is_recognised_and_dropped(TestDatabase db) {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY, v int)", "CREATE INDEX t_v ON t (v)");
+        long oid = db.queryLong("SELECT 't_v'::regclass::oid");
+        String twin = "zerolock_" + oid + "_new";
+        db.execute("CREATE INDEX " + twin + " ON t (v)"); // built, then the run died before its swap
+        Cli indexes = Cli.run("indexes", "-d", CommandLineTest.uri(db));
+        assertThat(line(indexes.out(), twin)).contains("zerolock's working index");
+        Cli dryRun = Cli.run("cleanup", "-d", CommandLineTest.uri(db), "--dry-run");
+        assertThat(line(dryRun.out(), twin)).contains("zerolock working index").contains("would drop concurrently");
+        Cli cleanup = Cli.run("cleanup", "-d", CommandLineTest.uri(db));
+        assertThat(cleanup.exitCode()).as(cleanup.err()).isZero();
+        assertThat(line(cleanup.out(), twin)).contains("dropped");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = '" + twin + "'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 't_v'")).isOne();
+    }
+
     /** REINDEX CONCURRENTLY waits for transactions older than its build; cancelling it there leaves _ccnew. */
     private static void killReindexConcurrentlyWhileItWaitsForAnOldSnapshot(TestDatabase db) throws Exception {
         try (Connection old = db.connect(); Statement reader = old.createStatement();

@@ -134,6 +134,22 @@ class CommandLineTest {
         assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock'")).isZero();
     }
 
+    @PostgresTest(versions = 18)
+    void a_catalog_read_behind_an_exclusive_lock_fails_clearly_instead_of_hanging(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE busy (id int PRIMARY KEY)");
+        try (java.sql.Connection holder = db.connect(); java.sql.Statement statement = holder.createStatement()) {
+            statement.execute("BEGIN");
+            statement.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE"); // what VACUUM FULL holds
+            String pid = db.queryString("SELECT pid FROM pg_locks WHERE relation = 'busy'::regclass "
+                    + "AND mode = 'AccessExclusiveLock' AND granted");
+            Cli cli = Cli.run("indexes", "-d", uri(db));
+            statement.execute("ROLLBACK");
+            assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
+            assertThat(cli.err()).contains("reading the catalog waited too long for a lock")
+                    .contains("pid " + pid).contains("relation busy").contains("nothing was changed");
+        }
+    }
+
     static String uri(TestDatabase db) {
         return "postgresql://postgres@localhost:" + db.port() + "/" + db.name();
     }

@@ -173,6 +173,41 @@ public final class CatalogReader {
                 """.formatted(SYSTEM.formatted("n", "c")), List.of(), rows -> rows.getLong(1));
     }
 
+    /**
+     * OIDs of zerolock's own working and retired indexes ({@code zerolock_<oid>_new|old}) that are valid:
+     * a run that died after building its twin, or after a swap whose undo could not finish, leaves one.
+     */
+    public List<Long> validZerolockIndexOids() {
+        return query("""
+                SELECT c.oid FROM pg_index x
+                JOIN pg_class c ON c.oid = x.indexrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_class t ON t.oid = x.indrelid
+                WHERE x.indisvalid AND c.relname ~ '^zerolock_[0-9]+_(new|old)$' AND NOT %s
+                ORDER BY n.nspname, t.relname, c.relname
+                """.formatted(SYSTEM.formatted("n", "c")), List.of(), rows -> rows.getLong(1));
+    }
+
+    /**
+     * Tables on which a concurrent index build is running now (CREATE INDEX CONCURRENTLY or REINDEX
+     * CONCURRENTLY, any session but this one), with who runs it: an invalid index of such a table may be
+     * the build in progress, not a leftover.
+     */
+    public Map<Long, String> concurrentBuildsInProgress() {
+        Map<Long, String> builds = new LinkedHashMap<>();
+        query("""
+                SELECT l.relation::bigint, 'pid ' || a.pid || ' (' || coalesce(nullif(a.application_name, ''), '-')
+                       || ', running ' || extract(epoch FROM clock_timestamp() - a.query_start)::bigint || 's: "'
+                       || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 100) || '")'
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'ShareUpdateExclusiveLock'
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND a.pid <> pg_backend_pid() AND a.state = 'active'
+                  AND a.query ~* '^\\s*(CREATE\\s+(UNIQUE\\s+)?INDEX\\s+CONCURRENTLY|REINDEX\\s.*CONCURRENTLY)'
+                """, List.of(), rows -> builds.putIfAbsent(rows.getLong(1), rows.getString(2)));
+        return builds;
+    }
+
     /** The OID of the relation with exactly this name, if there is one. */
     public Optional<Long> relationOid(QualifiedName name) {
         return query("SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -386,7 +421,7 @@ public final class CatalogReader {
                        || ', user ' || coalesce(a.usename::text, '-') || ', state ' || coalesce(a.state, '-')
                        || ', transaction open ' || coalesce(extract(epoch FROM clock_timestamp() - a.xact_start)::bigint
                        || 's', '-') || ', relation ' || l.relation::regclass::text || ', query "'
-                       || left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 100) || '")', '; ')
+                       || left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100) || '")', '; ')
                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock'
                   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())

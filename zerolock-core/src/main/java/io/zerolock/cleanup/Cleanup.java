@@ -8,6 +8,7 @@ import io.zerolock.catalog.ServerInfo;
 import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
+import io.zerolock.execute.FailedConcurrentBuild;
 import io.zerolock.execute.Monitor;
 import io.zerolock.execute.TableLock;
 import io.zerolock.execute.Watchdog;
@@ -21,6 +22,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds every invalid index in the database and decides, for each, whether it is a tool's leftover to
@@ -41,12 +44,28 @@ public final class Cleanup {
                 .orElse(LeftoverKind.FAILED_BUILD);
     }
 
-    /** Every invalid index of the database (system catalogs aside), classified, with the action to take. */
+    /**
+     * Every invalid index of the database (system catalogs aside), and zerolock's own valid working or
+     * retired indexes, classified, with the action to take. An index whose table has a concurrent build
+     * running, or that a live zerolock run is working on, is not a leftover (yet): it is kept and said so.
+     */
     public static List<InvalidIndex> find(CatalogReader catalog, boolean rebuildInvalid) {
         List<InvalidIndex> found = new ArrayList<>();
-        for (IndexDefinition index : catalog.indexes(catalog.invalidIndexOids())) {
+        Map<Long, String> builds = catalog.concurrentBuildsInProgress();
+        List<Long> oids = new ArrayList<>(catalog.invalidIndexOids());
+        oids.addAll(catalog.validZerolockIndexOids());
+        for (IndexDefinition index : catalog.indexes(oids)) {
             LeftoverKind kind = classify(index.name().name());
-            if (catalog.constraintUsingIndex(index.oid()).isPresent()
+            String build = builds.getOrDefault(index.oid(), builds.get(index.tableOid()));
+            Optional<String> liveRun = kind == LeftoverKind.ZEROLOCK_WORKING_INDEX
+                    ? TableLock.holderOf(catalog.connection(), index.tableOid()) : Optional.empty();
+            if (build != null) {
+                found.add(new InvalidIndex(index, kind, InvalidIndex.Action.KEEP, "a concurrent build is running on "
+                        + "its table (" + build + "): it may be that build's index; run cleanup again once it ends"));
+            } else if (liveRun.isPresent()) {
+                found.add(new InvalidIndex(index, kind, InvalidIndex.Action.KEEP, "a zerolock run is working on its "
+                        + "table (" + liveRun.get() + ")"));
+            } else if (catalog.constraintUsingIndex(index.oid()).isPresent()
                     || !catalog.foreignKeysReferencing(index.oid()).isEmpty()) {
                 found.add(new InvalidIndex(index, kind, InvalidIndex.Action.KEEP,
                         "a constraint uses it: rebuild it with zerolock reindex instead"));
@@ -149,15 +168,35 @@ public final class Cleanup {
                 new int[] {Monitor.backendPid(work), catalogPid}, Watchdog.defaults(), index.name().display(),
                 progress -> { })) {
             executor.watchedBy(monitor);
+            List<Long> invalidBefore = FailedConcurrentBuild.invalidIndexes(work, index.tableOid());
             try {
                 executor.run(plan);
+                if (invalid.action() == InvalidIndex.Action.DROP && exists(work, index.oid())) {
+                    throw new ZerolockException(ErrorCode.OPERATION_FAILED, "the drop ran but the index is still "
+                            + "there");
+                }
                 journal.operationEnded("done", null, 0, monitor.impact());
                 return new CleanupOutcome(invalid, true, null, null);
             } catch (ZerolockException e) {
-                journal.operationEnded("failed", e.getMessage(), 0, monitor.impact());
-                return new CleanupOutcome(invalid, false, e.getMessage(), null);
+                String error = e.getMessage();
+                if (invalid.action() == InvalidIndex.Action.REBUILD) {
+                    // a failed REINDEX CONCURRENTLY leaves its own _ccnew: drop it, say what was found
+                    error = e.getMessage() + "; " + FailedConcurrentBuild.dropLeftovers(work, index.tableOid(),
+                            invalidBefore, plan.undoPolicy()) + "; " + index.name().display() + " is still invalid";
+                }
+                journal.operationEnded("failed", error, 0, monitor.impact());
+                return new CleanupOutcome(invalid, false, error, null);
             } finally {
                 executor.watchedBy(null);
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, long oid) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_class WHERE oid = ?")) {
+            statement.setLong(1, oid);
+            try (var rows = statement.executeQuery()) {
+                return rows.next();
             }
         }
     }

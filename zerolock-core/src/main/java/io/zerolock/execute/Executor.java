@@ -95,6 +95,12 @@ public final class Executor {
                     List<Step> toUndo = new ArrayList<>(done);
                     toUndo.add(step);
                     List<String> leftOver = undo(toUndo, failure, plan.undoPolicy());
+                    if (leftOver.isEmpty() && !step.transactional() && step.undo().isEmpty()
+                            && toUndo.stream().allMatch(undone -> undone.undo().isEmpty())) {
+                        // a statement outside a transaction may have left something (a _ccnew): only the
+                        // caller, who knows what the statement leaves, can say what state it is in
+                        throw failure;
+                    }
                     String state = leftOver.isEmpty() ? "the database is as before (" + undoSummary(toUndo) + ")"
                             : "could not finish undoing (" + String.join("; ", leftOver) + "): another session still "
                                     + "blocks it; the next zerolock run on this index drops what is left";
@@ -153,7 +159,7 @@ public final class Executor {
                 }
                 if (!lockTrouble || !policy.bounded()) {
                     throw new ZerolockException(ErrorCode.OPERATION_FAILED, "step " + step.name() + " failed: "
-                            + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
+                            + oneLine(e) + " (SQLSTATE " + e.getSQLState() + ")", e);
                 }
                 if (attempt >= policy.attempts()) {
                     throw new ZerolockException(ErrorCode.OPERATION_FAILED, "step " + step.name()
@@ -267,6 +273,11 @@ public final class Executor {
                 log.atDebug().setMessage("cannot reset setting").addKeyValue("setting", setting.name()).log();
             }
         }
+    }
+
+    /** The server's message with its detail and hint, on one line (a report's cell, a log value). */
+    static String oneLine(SQLException e) {
+        return String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     private static void logStatement(Step step, String sql) {

@@ -26,6 +26,8 @@ public final class TableLock implements AutoCloseable {
     /** "zero" in the high 32 bits keeps zerolock's keys apart from the application's own advisory locks. */
     private static final long NAMESPACE = 0x7A65726FL << 32;
 
+    private static final String UNKNOWN_HOLDER = "holder unknown";
+
     private final Connection connection;
     private final long key;
     private final List<TableLock> others;
@@ -94,6 +96,16 @@ public final class TableLock implements AutoCloseable {
         }
     }
 
+    /** Who holds zerolock's lock on this table now (pid, application, since when), if anyone. */
+    public static java.util.Optional<String> holderOf(Connection connection, long tableOid) {
+        try {
+            String holder = holder(connection, NAMESPACE | (tableOid & 0xFFFFFFFFL));
+            return holder.equals(UNKNOWN_HOLDER) ? java.util.Optional.empty() : java.util.Optional.of(holder);
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot read pg_locks: " + e.getMessage(), e);
+        }
+    }
+
     /** The advisory lock key, as {@code pg_locks} shows it: classid (high 32 bits) and objid (low). */
     public long key() {
         return key;
@@ -120,7 +132,7 @@ public final class TableLock implements AutoCloseable {
             statement.setLong(1, key >>> 32);
             statement.setLong(2, key & 0xFFFFFFFFL);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? rows.getString(1) : "holder unknown";
+                return rows.next() ? rows.getString(1) : UNKNOWN_HOLDER;
             }
         }
     }

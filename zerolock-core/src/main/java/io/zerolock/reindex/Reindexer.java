@@ -14,6 +14,7 @@ import io.zerolock.catalog.ServerInfo;
 import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.Executor;
+import io.zerolock.execute.FailedConcurrentBuild;
 import io.zerolock.execute.Impact;
 import io.zerolock.execute.Monitor;
 import io.zerolock.execute.OrphanedWork;
@@ -221,7 +222,7 @@ public final class Reindexer {
         log.atInfo().setMessage("rebuilding index").addKeyValue("index", item.index.name().display())
                 .addKeyValue("strategy", item.plan.strategy())
                 .addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes())).log();
-        List<Long> invalidBefore = invalidIndexesOfTable(work, item.index);
+        List<Long> invalidBefore = FailedConcurrentBuild.invalidIndexes(work, item.index.tableOid());
         journal.operationStarted("reindex", item.plan, item.index.oid(), item.index.tableOid(),
                 item.index.sizeBytes());
         List<StepResult> results;
@@ -233,18 +234,16 @@ public final class Reindexer {
             try {
                 results = executor.run(item.plan);
             } catch (ZerolockException failure) {
+                ZerolockException reported = failure;
                 if (item.plan.strategy().equals(Strategy.NATIVE.id())) {
-                    try {
-                        dropConcurrentLeftovers(work, item, invalidBefore);
-                    } catch (ZerolockException lost) {
-                        log.atWarn().setMessage("could not drop what the failed REINDEX CONCURRENTLY left; the next "
-                                + "run on this index, or zerolock cleanup, drops it")
-                                .addKeyValue("reason", lost.getMessage()).log();
-                    }
+                    String leftovers = FailedConcurrentBuild.dropLeftovers(work, item.index.tableOid(), invalidBefore,
+                            io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()));
+                    reported = new ZerolockException(failure.code(), failure.getMessage() + "; " + leftovers,
+                            failure.getCause());
                 }
                 logImpact(item, monitor.impact());
-                journal.operationEnded("failed", failure.getMessage(), 0, monitor.impact());
-                throw failure;
+                journal.operationEnded("failed", reported.getMessage(), 0, monitor.impact());
+                throw reported;
             } finally {
                 executor.watchedBy(null);
             }
@@ -389,51 +388,6 @@ public final class Reindexer {
                 .addKeyValue("max_wait_ms", impact.maxWaitMillis())
                 .addKeyValue("total_wait_ms", impact.totalWaitMillis())
                 .addKeyValue("step", impact.step() == null ? "-" : impact.step()).log();
-    }
-
-    private static List<Long> invalidIndexesOfTable(Connection connection, IndexDefinition index) {
-        return longs(connection, "SELECT indexrelid FROM pg_index WHERE indrelid = ? AND NOT indisvalid",
-                index.tableOid());
-    }
-
-    /** A failed REINDEX CONCURRENTLY leaves {@code <name>_ccnew}: drop the ones this run made, bounded. */
-    private void dropConcurrentLeftovers(Connection work, Prepared item, List<Long> before) {
-        List<Long> now = invalidIndexesOfTable(work, item.index);
-        now.removeAll(before);
-        CatalogReader catalog = new CatalogReader(work);
-        for (IndexDefinition leftover : catalog.indexes(now)) {
-            if (!WorkingIndexNames.concurrentRole(leftover.name().name()).equals(java.util.Optional.of("new"))) {
-                continue;
-            }
-            Plan drop = new Plan(leftover.name().display(), "cleanup", List.of(new io.zerolock.plan.Step(
-                    "drop-ccnew", "drop the index the failed REINDEX CONCURRENTLY left",
-                    List.of("DROP INDEX CONCURRENTLY IF EXISTS " + leftover.name().sql()),
-                    io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(leftover.table(), leftover.name()),
-                    false, io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()),
-                    List.of(), false)), List.of(),
-                    io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()));
-            try {
-                new Executor(work).run(drop); // not journaled as steps of the failed plan
-            } catch (ZerolockException e) {
-                log.atError().setMessage("could not drop the leftover of REINDEX CONCURRENTLY; zerolock cleanup "
-                        + "drops it later").addKeyValue("index", leftover.name().display()).log();
-            }
-        }
-    }
-
-    private static List<Long> longs(Connection connection, String sql, long parameter) {
-        List<Long> values = new ArrayList<>();
-        try (var statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, parameter);
-            try (var rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    values.add(rows.getLong(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "catalog query failed: " + e.getMessage(), e);
-        }
-        return values;
     }
 
     private void resolveTargets(ReindexRequest request, CatalogReader catalog, Set<Long> named, Set<Long> found) {
