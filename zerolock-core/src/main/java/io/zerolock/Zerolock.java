@@ -102,11 +102,18 @@ public final class Zerolock implements AutoCloseable {
      */
     public List<CleanupOutcome> cleanup(boolean rebuildInvalid, boolean dryRun, Duration lockTimeout, int attempts,
             String stateSchema) {
+        if (!dryRun) {
+            // what dead runs left is theirs to finish or undo first, so their operations get a final outcome
+            resume(ReindexOptions.defaults().withLocks(lockTimeout, attempts).withStateSchema(stateSchema));
+        }
         return Cleanup.run(catalog, connector, rebuildInvalid, dryRun, lockTimeout, attempts, stateSchema);
     }
 
-    /** Finishes what interrupted runs left, from the journal; returns how many steps it finished. */
-    public int resume(ReindexOptions options) {
+    /**
+     * Finishes or undoes what interrupted runs left, from the journal: every operation of a dead run gets
+     * a final outcome. Returns one line per thing done.
+     */
+    public List<String> resume(ReindexOptions options) {
         return new Reindexer(connector, options).resumeAll();
     }
 

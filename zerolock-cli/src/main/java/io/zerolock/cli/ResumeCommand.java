@@ -2,6 +2,7 @@ package io.zerolock.cli;
 
 import io.zerolock.Zerolock;
 import io.zerolock.reindex.ReindexOptions;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,10 +10,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "resume", usageHelpAutoWidth = true,
-        description = {"Finish what interrupted zerolock runs left, from the journal: foreign keys that a swap "
-                + "re-created NOT VALID and whose validation never ran are validated (SHARE UPDATE EXCLUSIVE: "
-                + "reads and writes go on). The next zerolock reindex of the same index does this by itself. "
-                + "Creates nothing when there is no journal."},
+        description = {"Finish or undo what interrupted zerolock runs left (killed, disconnected, the server "
+                + "stopped), from the journal: foreign keys that a swap re-created NOT VALID are validated (SHARE "
+                + "UPDATE EXCLUSIVE: reads and writes go on), working indexes are dropped concurrently, and every "
+                + "operation of a dead run gets a final outcome. A run that is still alive is never touched. The "
+                + "next zerolock reindex of the same index does this by itself. Creates nothing when there is no "
+                + "journal."},
         footerHeading = "%nExamples:%n",
         footer = {"  zerolock resume -d app", "  zerolock resume -d app --state-schema ops_zerolock"})
 final class ResumeCommand implements Callable<Integer> {
@@ -34,13 +37,16 @@ final class ResumeCommand implements Callable<Integer> {
         locks.validate(spec.commandLine());
         ReindexOptions options = ReindexOptions.defaults().withLocks(locks.lockTimeout, locks.lockRetries)
                 .withStateSchema(stateSchema.name(spec.commandLine()));
-        int resumed;
+        List<String> resumed;
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             resumed = zerolock.resume(options);
         }
-        spec.commandLine().getOut().println(resumed == 0 ? "Nothing to resume."
-                : "Resumed: validated " + resumed + " foreign key" + (resumed == 1 ? "" : "s")
-                        + " that interrupted runs had left NOT VALID.");
+        if (resumed.isEmpty()) {
+            spec.commandLine().getOut().println("Nothing to resume: no interrupted run left anything unfinished.");
+        } else {
+            spec.commandLine().getOut().println("Finished what interrupted runs left:");
+            resumed.forEach(line -> spec.commandLine().getOut().println("  " + line));
+        }
         return 0;
     }
 }

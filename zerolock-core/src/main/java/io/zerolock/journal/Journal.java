@@ -211,6 +211,59 @@ public final class Journal implements StepListener, AutoCloseable {
                 + "RETURNING id", validation.operationId(), validation.operationId());
     }
 
+    /**
+     * An operation whose run died before it ended (killed, its connection lost, the server stopped): its
+     * outcome is still {@code running} but the journal connection that wrote it is gone.
+     *
+     * @param steps each step's name and outcome, in plan order
+     */
+    public record Unfinished(long id, String kind, String target, long indexOid, long tableOid, String strategy,
+            java.util.Map<String, String> steps) {}
+
+    /**
+     * Operations still marked running whose run is provably gone: no backend with the journal connection's
+     * pid that started before the operation is alive. Of one target (display name), or with null, of all.
+     */
+    public List<Unfinished> unfinished(String target) {
+        List<Unfinished> found = new java.util.ArrayList<>();
+        if (connection == null) {
+            return found;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT o.id, o.kind, o.target, o.index_oid, "
+                + "o.table_oid, o.strategy, (SELECT array_agg(s.name || '=' || s.outcome ORDER BY s.position) FROM "
+                + schema + ".step s WHERE s.operation_id = o.id) FROM " + schema + ".operation o "
+                + "WHERE o.outcome = 'running' AND (?::text IS NULL OR o.target = ?) AND NOT EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_stat_activity a WHERE a.pid = o.backend_pid AND a.backend_start <= o.started_at) "
+                + "ORDER BY o.id")) {
+            statement.setString(1, target);
+            statement.setString(2, target);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    java.util.Map<String, String> steps = new java.util.LinkedHashMap<>();
+                    java.sql.Array array = rows.getArray(7);
+                    if (array != null) {
+                        for (Object entry : (Object[]) array.getArray()) {
+                            String text = (String) entry;
+                            int at = text.lastIndexOf('=');
+                            steps.put(text.substring(0, at), text.substring(at + 1));
+                        }
+                    }
+                    found.add(new Unfinished(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4),
+                            rows.getLong(5), rows.getString(6), steps));
+                }
+            }
+        } catch (SQLException e) {
+            journalFailed(e);
+        }
+        return found;
+    }
+
+    /** Gives an operation of a dead run its final outcome, with what was done to finish it. */
+    public void finish(long id, String outcome, String note) {
+        write("UPDATE " + schema + ".operation SET ended_at = clock_timestamp(), outcome = ?, error = ? WHERE id = ? "
+                + "AND outcome = 'running' RETURNING id", outcome, note, id);
+    }
+
     /** Whether a state schema with a journal exists; read-only, creates nothing. */
     public static boolean exists(Connection connection, String schemaName) {
         try (PreparedStatement statement = connection.prepareStatement(

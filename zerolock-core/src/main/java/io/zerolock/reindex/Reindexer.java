@@ -21,6 +21,7 @@ import io.zerolock.execute.OrphanedWork;
 import io.zerolock.execute.StepResult;
 import io.zerolock.execute.TableLock;
 import io.zerolock.journal.Journal;
+import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -184,7 +185,11 @@ public final class Reindexer {
                 OrphanedWork.stop(catalog.connection(), table.getKey(), table.getValue(),
                         List.of(Monitor.backendPid(work)));
             }
-            resumeValidations(journal, work, item.index.name().display());
+            String target = item.index.name().display();
+            resumeValidations(journal, work, target);
+            // dead runs on this index: this run's plan repairs what they left (drops leftovers, adopts a built
+            // twin); once it has run, their operations get a final outcome saying so
+            List<Journal.Unfinished> dead = journal.unfinished(target);
             log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
                     .addKeyValue("advisory_key", lock.key()).log();
             // another zerolock may have rebuilt it while we waited: plan from the catalog as it is now
@@ -194,7 +199,13 @@ public final class Reindexer {
                 return skipped(new Prepared(item.index, null, "it was dropped or changed while zerolock waited; "
                         + "nothing was done"));
             }
-            return execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection()), journal);
+            ReindexOutcome outcome = execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection()),
+                    journal);
+            for (Journal.Unfinished operation : dead) {
+                journal.finish(operation.id(), "interrupted", "the run died; the next run on " + target
+                        + " repaired what it left and rebuilt the index");
+            }
+            return outcome;
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "lost a connection: " + e.getMessage(), e);
         }
@@ -271,9 +282,13 @@ public final class Reindexer {
     private int resumeValidations(Journal journal, Connection work, String target) {
         int resumed = 0;
         for (Journal.PendingValidation pending : journal.pendingValidations(target)) {
+            if (!notValid(work, pending)) {
+                // the swap never committed: the original key is valid, there is nothing to finish
+                journal.resumed(pending);
+                continue;
+            }
             log.atWarn().setMessage("finishing an interrupted run: validating the foreign key its swap re-created "
-                    + "NOT VALID (a no-op when the swap never committed)")
-                    .addKeyValue("target", pending.target()).addKeyValue("step", pending.step())
+                    + "NOT VALID").addKeyValue("target", pending.target()).addKeyValue("step", pending.step())
                     .addKeyValue("operation", pending.operationId()).log();
             Plan validate = new Plan(pending.target(), "resume", List.of(new io.zerolock.plan.Step(pending.step(),
                     "finish an interrupted run", List.of(pending.sql()),
@@ -297,34 +312,70 @@ public final class Reindexer {
         return resumed;
     }
 
+    /** Whether the key a pending validation names (in zerolock's own VALIDATE statement) is NOT VALID now. */
+    private static boolean notValid(Connection connection, Journal.PendingValidation pending) {
+        String sql = pending.sql();
+        int table = sql.indexOf("ALTER TABLE ");
+        int validate = sql.lastIndexOf(" VALIDATE CONSTRAINT ");
+        if (table != 0 || validate < 0) {
+            return true; // not a statement of ours to read: validate it, which is never wrong
+        }
+        try (var statement = connection.prepareStatement("SELECT NOT convalidated FROM pg_catalog.pg_constraint "
+                + "WHERE conrelid = to_regclass(?) AND conname = ?")) {
+            statement.setString(1, sql.substring("ALTER TABLE ".length(), validate));
+            statement.setString(2, pending.step().substring("validate:".length()));
+            try (var rows = statement.executeQuery()) {
+                return !rows.next() || rows.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /**
-     * {@code zerolock resume}: finishes every interrupted run the journal knows of; creates nothing. Each
-     * operation's table is locked first, as a run locks it, so a run still alive is never finished under it.
+     * {@code zerolock resume}: gives every journaled operation of a dead run a final outcome, finishing or
+     * undoing what it left (foreign keys left NOT VALID are validated; working indexes are dropped); creates
+     * nothing. Each operation's table is locked first, as a run locks it, so a live run is never touched.
+     *
+     * @return one line per operation finished, saying what was done
      */
-    public int resumeAll() {
+    public List<String> resumeAll() {
         try (Connection catalogConnection = connector.openCatalog()) {
             if (!Journal.exists(catalogConnection, options.stateSchema())) {
-                return 0;
+                return List.of();
             }
-            int resumed = 0;
+            qualifyEverything(catalogConnection);
+            CatalogReader catalog = new CatalogReader(catalogConnection);
+            List<String> finished = new ArrayList<>();
             try (Connection work = connector.open("work");
                     Journal journal = Journal.open(connector.open("journal"), options.stateSchema())) {
                 Map<String, Long> targets = new java.util.LinkedHashMap<>();
                 journal.pendingValidations(null).forEach(pending -> targets.put(pending.target(), pending.tableOid()));
+                journal.unfinished(null).forEach(operation -> targets.put(operation.target(), operation.tableOid()));
                 for (Map.Entry<String, Long> target : targets.entrySet()) {
-                    QualifiedName table = new CatalogReader(catalogConnection).relationName(target.getValue())
-                            .orElse(null);
-                    if (table == null) {
-                        continue; // the table is gone, and its foreign keys with it
+                    Optional<QualifiedName> table = catalog.relationName(target.getValue());
+                    if (table.isEmpty()) {
+                        journal.unfinished(target.getKey()).forEach(operation -> journal.finish(operation.id(),
+                                "interrupted", "the run died; its table is gone"));
+                        continue;
                     }
-                    try (TableLock held = TableLock.acquire(catalogConnection, target.getValue(), table,
+                    try (TableLock held = TableLock.acquire(catalogConnection, target.getValue(), table.get(),
                             options.waitForOthers())) {
                         log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
-                        resumed += resumeValidations(journal, work, target.getKey());
+                        int validated = resumeValidations(journal, work, target.getKey());
+                        if (validated > 0) {
+                            finished.add(target.getKey() + ": validated " + validated + " foreign key"
+                                    + (validated == 1 ? "" : "s") + " an interrupted swap had left NOT VALID");
+                        }
+                        for (InterruptedRuns.Finished done : InterruptedRuns.finish(journal, catalog, work,
+                                target.getKey(), LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()))) {
+                            finished.add(done.target() + ": operation " + done.operationId() + " " + done.outcome()
+                                    + ": " + done.note());
+                        }
                     }
                 }
             }
-            return resumed;
+            return finished;
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "resume failed: " + e.getMessage(), e);
         }

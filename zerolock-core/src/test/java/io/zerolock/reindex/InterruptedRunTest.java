@@ -126,8 +126,18 @@ class InterruptedRunTest {
                 ProcessHandle.of(pid).orElseThrow().destroyForcibly();
                 awaitServer(db);
             });
-            repairAndCompare(db, strategy, "parent_pkey", clean, softly, strategy.id() + " / server restart / PG "
-                    + db.majorVersion());
+            String label = strategy.id() + " / server restart / PG " + db.majorVersion();
+            // the journal still says running, and the build left an invalid index: resume finishes both
+            softly.assertThat(db.queryLong("SELECT count(*) FROM zerolock.operation WHERE outcome = 'running'"))
+                    .as(label + ": journaled as running").isPositive();
+            List<String> resumed = new Reindexer(Databases.connector(db), ReindexOptions.defaults()).resumeAll();
+            softly.assertThat(resumed).as(label + ": resume").anyMatch(line -> line.contains("interrupted: the run "
+                    + "died at step") && line.contains("dropped what it left"));
+            softly.assertThat(db.queryLong("SELECT count(*) FROM zerolock.operation WHERE outcome = 'running'"))
+                    .as(label + ": every operation has a final outcome").isZero();
+            softly.assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname LIKE 'zerolock\\_%' "
+                    + "OR relname LIKE '%\\_cc%'")).as(label + ": nothing left after resume").isZero();
+            repairAndCompare(db, strategy, "parent_pkey", clean, softly, label);
         }
         softly.assertAll();
     }

@@ -42,14 +42,60 @@ class ResumeTest {
     void resume_finishes_every_interrupted_run_and_creates_nothing_without_a_journal(TestDatabase db) {
         db.execute(SCHEMA);
         Reindexer resumer = new Reindexer(Databases.connector(db), ReindexOptions.defaults());
-        assertThat(resumer.resumeAll()).isZero();
+        assertThat(resumer.resumeAll()).isEmpty();
         assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock'")).isZero();
 
         List<String> before = CatalogFingerprint.of(db, "public");
         dieAfterTheSwap(db);
-        assertThat(resumer.resumeAll()).isOne();
+        assertThat(resumer.resumeAll()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("public.parent_pkey: validated 1 foreign key");
         assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
-        assertThat(resumer.resumeAll()).isZero();
+        assertThat(resumer.resumeAll()).isEmpty();
+        assertThat(db.queryString("SELECT outcome FROM zerolock.operation")).isEqualTo("done");
+    }
+
+    @PostgresTest
+    void resume_undoes_a_run_that_died_mid_build_and_every_operation_gets_a_final_outcome(TestDatabase db)
+            throws Exception {
+        db.execute(SCHEMA);
+        List<String> before = CatalogFingerprint.of(db, "public");
+        for (Strategy strategy : db.majorVersion() < 12 ? List.of(Strategy.SWAP) : List.of(Strategy.SWAP,
+                Strategy.NATIVE)) {
+            String step = strategy == Strategy.SWAP ? "build" : "reindex";
+            System.setProperty(Executor.HALT_AFTER_STEP, step);
+            try {
+                assertThatThrownBy(() -> new Reindexer(Databases.connector(db), ReindexOptions.defaults()
+                        .withStrategy(strategy)).run(ReindexRequest.indexes("parent_pkey"), false))
+                        .isInstanceOf(Executor.HaltedForTest.class);
+            } finally {
+                System.clearProperty(Executor.HALT_AFTER_STEP);
+            }
+            if (strategy == Strategy.SWAP) {
+                assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname LIKE 'zerolock\\_%\\_new'"))
+                        .as("the dead run's twin").isOne();
+            }
+            awaitNoZerolockBackend(db);
+            List<String> resumed = new Reindexer(Databases.connector(db), ReindexOptions.defaults()).resumeAll();
+            assertThat(resumed).as(strategy.id()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .contains("public.parent_pkey: operation").contains(strategy == Strategy.SWAP
+                            ? "interrupted: the run died at step swap; dropped what it left: public.zerolock_"
+                            : "done: every step had finished");
+            assertThat(db.queryLong("SELECT count(*) FROM zerolock.operation WHERE outcome = 'running'")).isZero();
+            assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname LIKE 'zerolock\\_%' "
+                    + "OR relname LIKE '%\\_cc%'")).as("nothing left").isZero();
+            assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
+        }
+    }
+
+    /** A closed connection's backend leaves pg_stat_activity a moment later: wait for that. */
+    private static void awaitNoZerolockBackend(TestDatabase db) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'zerolock'") > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("zerolock's backends never went away");
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static void dieAfterTheSwap(TestDatabase db) {
