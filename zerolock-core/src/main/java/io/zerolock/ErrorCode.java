@@ -19,6 +19,8 @@ public enum ErrorCode {
     CONNECTION_FAILED(1),
     /** The operation failed; the database is as before, or repaired. */
     OPERATION_FAILED(1),
+    /** Stopped on request (Ctrl-C, SIGTERM): what could be undone was undone; the next run repairs the rest. */
+    INTERRUPTED(130),
     /** Migration check findings at or above the failing severity. */
     CHECK_FINDINGS(3);
 

@@ -18,7 +18,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Signals.install();
+        int code = run(args, System.out, System.err);
+        // a run that was stopped exits 130 (SIGINT) or 143 (SIGTERM); one that finished first says so with 0
+        System.exit(code == 0 ? 0 : Signals.exitCode(code));
     }
 
     /** Runs one command line with the given streams (results on {@code out}, logs and errors on {@code err}). */

@@ -128,6 +128,11 @@ public final class Cleanup {
             for (int i = 0; i < found.size(); i++) {
                 InvalidIndex invalid = found.get(i);
                 Plan plan = plans.get(i);
+                if (io.zerolock.execute.Stop.requested() != null) {
+                    outcomes.add(new CleanupOutcome(invalid, false, null, "not started: stopped by "
+                            + io.zerolock.execute.Stop.requested()));
+                    continue;
+                }
                 if (plan.steps().isEmpty()) {
                     outcomes.add(new CleanupOutcome(invalid, false, null, null));
                     continue;
@@ -184,7 +189,8 @@ public final class Cleanup {
                     error = e.getMessage() + "; " + FailedConcurrentBuild.dropLeftovers(work, index.tableOid(),
                             invalidBefore, plan.undoPolicy()) + "; " + index.name().display() + " is still invalid";
                 }
-                journal.operationEnded("failed", error, 0, monitor.impact());
+                boolean stopped = e.code() == ErrorCode.INTERRUPTED;
+                journal.operationEnded(stopped ? "interrupted" : "failed", error, 0, monitor.impact());
                 return new CleanupOutcome(invalid, false, error, null);
             } finally {
                 executor.watchedBy(null);

@@ -33,6 +33,7 @@ public final class Executor {
     private final Sleeper sleeper;
     private Monitor monitor;
     private StepListener listener;
+    private boolean stoppable = true;
 
     /** Waits between attempts; a seam so tests need not sleep for real. */
     @FunctionalInterface
@@ -48,6 +49,15 @@ public final class Executor {
         this.connection = connection;
         this.jitter = jitter;
         this.sleeper = sleeper;
+    }
+
+    /**
+     * Not stopped by a {@link Stop} request: for the clean-up that a failure or a stop itself needs (drop
+     * what a failed build left), which runs to its end, bounded by its own lock policy.
+     */
+    public Executor unstoppable() {
+        this.stoppable = false;
+        return this;
     }
 
     /** Reports step starts to this monitor, which may cancel a build that waits too long. */
@@ -75,11 +85,14 @@ public final class Executor {
             int position = 0;
             for (Step step : plan.steps()) {
                 position++;
+                if (stoppable && Stop.requested() != null) {
+                    throw stopped(step, null);
+                }
                 if (listener != null) {
                     listener.stepStarted(position, step);
                 }
                 try {
-                    StepResult result = runStep(step);
+                    StepResult result = runStep(step, stoppable);
                     results.add(result);
                     if (listener != null) {
                         listener.stepEnded(position, step, result.attempts(), null);
@@ -94,7 +107,11 @@ public final class Executor {
                     }
                     List<Step> toUndo = new ArrayList<>(done);
                     toUndo.add(step);
-                    List<String> leftOver = undo(toUndo, failure, plan.undoPolicy());
+                    // stopping: undo what may be undone, but within a bound the user can wait for
+                    LockPolicy undoPolicy = Stop.requested() == null ? plan.undoPolicy()
+                            : LockPolicy.bounded(plan.undoPolicy().lockTimeout(),
+                                    Math.min(3, plan.undoPolicy().attempts()));
+                    List<String> leftOver = undo(toUndo, failure, undoPolicy);
                     if (leftOver.isEmpty() && !step.transactional() && step.undo().isEmpty()
                             && toUndo.stream().allMatch(undone -> undone.undo().isEmpty())) {
                         // a statement outside a transaction may have left something (a _ccnew): only the
@@ -134,7 +151,7 @@ public final class Executor {
         }
     }
 
-    private StepResult runStep(Step step) {
+    private StepResult runStep(Step step, boolean stopsOnRequest) {
         long started = System.nanoTime();
         LockPolicy policy = step.policy();
         log.atInfo().setMessage("step started").addKeyValue("step", step.name())
@@ -142,14 +159,18 @@ public final class Executor {
         if (monitor != null) {
             monitor.stepStarted(step.name(), !policy.bounded());
         }
+        Stop.doing("step " + step.name() + " (" + step.description() + ")");
         for (int attempt = 1; ; attempt++) {
             try {
-                attempt(step);
+                attempt(step, stopsOnRequest);
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 log.atInfo().setMessage("step done").addKeyValue("step", step.name())
                         .addKeyValue("attempts", attempt).addKeyValue("duration_ms", took.toMillis()).log();
                 return new StepResult(step.name(), attempt, took);
             } catch (SQLException e) {
+                if (stopsOnRequest && Stop.requested() != null) {
+                    throw stopped(step, e);
+                }
                 boolean lockTrouble = SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())
                         || SqlState.DEADLOCK_DETECTED.equals(e.getSQLState());
                 if (monitor != null && monitor.cancelledBecause() != null
@@ -172,6 +193,9 @@ public final class Executor {
                         .addKeyValue("step", step.name()).addKeyValue("attempt", attempt)
                         .addKeyValue("of", policy.attempts()).addKeyValue("sqlstate", e.getSQLState())
                         .addKeyValue("backoff_ms", wait.toMillis()).log();
+                if (stopsOnRequest && Stop.requested() != null) {
+                    throw stopped(step, e);
+                }
                 try {
                     sleeper.sleep(wait);
                 } catch (InterruptedException interrupted) {
@@ -187,17 +211,21 @@ public final class Executor {
      * One try of the step. Every step states both of its timeouts, whatever the role, the session or an
      * earlier step set: {@code lock_timeout} from its policy, {@code statement_timeout} likewise.
      */
-    private void attempt(Step step) throws SQLException {
+    private void attempt(Step step, boolean stoppable) throws SQLException {
         LockPolicy policy = step.policy();
         String lockTimeout = "'" + policy.lockTimeout().toMillis() + "ms'";
         String statementTimeout = "'" + policy.statementTimeout().toMillis() + "ms'";
         try (Statement statement = connection.createStatement()) {
+            if (stoppable) {
+                Stop.running(statement);
+            }
             if (step.transactional()) {
                 statement.execute("BEGIN");
                 try {
                     statement.execute("SET LOCAL lock_timeout = " + lockTimeout);
                     statement.execute("SET LOCAL statement_timeout = " + statementTimeout);
                     for (String sql : step.statements()) {
+                        checkStop(stoppable);
                         logStatement(step, sql);
                         statement.execute(sql);
                     }
@@ -211,6 +239,7 @@ public final class Executor {
                 statement.execute("SET lock_timeout = " + lockTimeout);
                 try {
                     for (String sql : step.statements()) {
+                        checkStop(stoppable);
                         logStatement(step, sql);
                         statement.execute(sql);
                     }
@@ -218,7 +247,22 @@ public final class Executor {
                     statement.execute("SET lock_timeout = 0");
                 }
             }
+        } finally {
+            if (stoppable) {
+                Stop.running(null);
+            }
         }
+    }
+
+    private static void checkStop(boolean stoppable) throws SQLException {
+        if (stoppable && Stop.requested() != null) {
+            throw new SQLException("stop requested (" + Stop.requested() + ")", SqlState.QUERY_CANCELED);
+        }
+    }
+
+    private static ZerolockException stopped(Step step, SQLException cause) {
+        return new ZerolockException(ErrorCode.INTERRUPTED, "stopped by " + Stop.requested() + " during step "
+                + step.name() + " (" + step.description() + ")", cause);
     }
 
     /** Runs the undo SQL of these steps in reverse order; returns what could not be undone. */
@@ -233,7 +277,7 @@ public final class Executor {
                         io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, step.relations(), false, policy, List.of(),
                         false);
                 try {
-                    runStep(undoStep);
+                    runStep(undoStep, false); // an undo runs to its end, bounded by its policy
                 } catch (ZerolockException e) {
                     log.atError().setMessage("could not undo; the next zerolock run on this index finishes it")
                             .addKeyValue("sql", sql).addKeyValue("error", e.getMessage()).log();

@@ -72,7 +72,7 @@ public final class FailedConcurrentBuild {
                     LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(leftover.table(), leftover.name()), false, policy,
                     List.of(), false)), List.of(), policy);
             try {
-                new Executor(work).run(drop); // not journaled as a step of the failed plan
+                new Executor(work).unstoppable().run(drop); // not journaled as a step of the failed plan
                 dropped.add(leftover.name().display());
             } catch (ZerolockException e) {
                 log.atError().setMessage("could not drop the leftover of REINDEX CONCURRENTLY; zerolock cleanup "

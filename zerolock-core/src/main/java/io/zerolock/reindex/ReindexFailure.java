@@ -16,9 +16,17 @@ public final class ReindexFailure extends ZerolockException {
     private final transient List<ReindexOutcome> outcomes;
 
     ReindexFailure(List<ReindexOutcome> outcomes, List<ZerolockException> failures) {
-        super(failures.size() == 1 ? failures.get(0).code() : ErrorCode.OPERATION_FAILED, message(outcomes, failures),
+        super(code(failures), message(outcomes, failures),
                 failures.get(0).getCause());
         this.outcomes = List.copyOf(outcomes);
+    }
+
+    /** A stop wins: the run was interrupted, whatever else failed. */
+    private static ErrorCode code(List<ZerolockException> failures) {
+        if (failures.stream().anyMatch(f -> f.code() == ErrorCode.INTERRUPTED)) {
+            return ErrorCode.INTERRUPTED;
+        }
+        return failures.size() == 1 ? failures.get(0).code() : ErrorCode.OPERATION_FAILED;
     }
 
     private static String message(List<ReindexOutcome> outcomes, List<ZerolockException> failures) {

@@ -19,6 +19,7 @@ import io.zerolock.execute.Impact;
 import io.zerolock.execute.Monitor;
 import io.zerolock.execute.OrphanedWork;
 import io.zerolock.execute.StepResult;
+import io.zerolock.execute.Stop;
 import io.zerolock.execute.TableLock;
 import io.zerolock.journal.Journal;
 import io.zerolock.plan.LockPolicy;
@@ -149,6 +150,11 @@ public final class Reindexer {
                     outcomes.add(skipped(item));
                     continue;
                 }
+                if (Stop.requested() != null) {
+                    outcomes.add(skipped(new Prepared(item.index, null, "not started: stopped by "
+                            + Stop.requested())));
+                    continue;
+                }
                 // one target failing does not stop the others: each is tried, each outcome reported
                 try {
                     outcomes.add(executeLocked(catalog, server, effective, work, executor, journal, item));
@@ -253,7 +259,8 @@ public final class Reindexer {
                             failure.getCause());
                 }
                 logImpact(item, monitor.impact());
-                journal.operationEnded("failed", reported.getMessage(), 0, monitor.impact());
+                journal.operationEnded(reported.code() == ErrorCode.INTERRUPTED ? "interrupted" : "failed",
+                        reported.getMessage(), 0, monitor.impact());
                 throw reported;
             } finally {
                 executor.watchedBy(null);
