@@ -49,8 +49,25 @@ public record ConnectionTarget(
         return ports.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
+    /** The Unix-domain socket to connect through (libpq's host starting with {@code /}), if any. */
+    public java.util.Optional<String> socketPath() {
+        String host = hosts.get(0);
+        return host.startsWith("/") ? java.util.Optional.of((host.endsWith("/") ? host : host + "/") + ".s.PGSQL."
+                + ports.get(0)) : java.util.Optional.empty();
+    }
+
+    /** Where the connection goes, for messages: {@code host:port}, or the socket's path. */
+    public String where() {
+        return socketPath().map(path -> "Unix-domain socket " + path).orElse(host() + ":" + port());
+    }
+
     /** The JDBC URL; it never holds the password. */
     public String jdbcUrl() {
+        if (socketPath().isPresent()) {
+            // the socket factory ignores the host; the port still names the socket file
+            return "jdbc:postgresql://localhost:" + ports.get(0) + "/"
+                    + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+        }
         StringBuilder url = new StringBuilder("jdbc:postgresql://");
         for (int i = 0; i < hosts.size(); i++) {
             if (i > 0) {
@@ -74,6 +91,12 @@ public record ConnectionTarget(
             properties.setProperty("sslmode", sslMode);
         }
         properties.setProperty("ApplicationName", applicationName);
+        socketPath().ifPresent(path -> {
+            properties.setProperty("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
+            properties.setProperty("socketFactoryArg", path);
+            // SSL over a local socket makes no sense, and libpq does not try it there
+            properties.setProperty("sslmode", "disable");
+        });
         driverParameters.forEach(properties::setProperty);
         return properties;
     }

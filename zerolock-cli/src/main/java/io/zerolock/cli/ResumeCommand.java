@@ -42,7 +42,7 @@ final class ResumeCommand implements Callable<Integer> {
             resumed = zerolock.resume(options);
         }
         if (resumed.isEmpty()) {
-            spec.commandLine().getOut().println("Nothing to resume: no interrupted run left anything unfinished.");
+            spec.commandLine().getOut().println("Nothing to resume.");
         } else {
             spec.commandLine().getOut().println("Finished what interrupted runs left:");
             resumed.forEach(line -> spec.commandLine().getOut().println("  " + line));

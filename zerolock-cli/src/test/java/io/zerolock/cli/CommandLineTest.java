@@ -150,6 +150,16 @@ class CommandLineTest {
         }
     }
 
+    @PostgresTest(versions = 18)
+    void connects_through_a_socket_directory_like_psql(TestDatabase db) {
+        String directory = db.queryString("SELECT split_part(current_setting('unix_socket_directories'), ',', 1)");
+        Cli cli = Cli.run("version", "-h", directory, "-p", String.valueOf(db.port()), "-U", "postgres", "-d",
+                db.name());
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("server: PostgreSQL " + db.majorVersion() + ".");
+        assertThat(cli.err()).contains("host=" + directory);
+    }
+
     static String uri(TestDatabase db) {
         return "postgresql://postgres@localhost:" + db.port() + "/" + db.name();
     }

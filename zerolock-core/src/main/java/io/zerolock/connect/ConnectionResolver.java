@@ -36,10 +36,19 @@ public final class ConnectionResolver {
     private final Path home;
     private final String osUser;
 
+    private final java.util.function.Predicate<Path> socketExists;
+
     public ConnectionResolver(Map<String, String> environment, Path home, String osUser) {
+        this(environment, home, osUser, java.nio.file.Files::exists);
+    }
+
+    /** {@code socketExists} decides whether a server listens at a default socket path (tests pin it). */
+    public ConnectionResolver(Map<String, String> environment, Path home, String osUser,
+            java.util.function.Predicate<Path> socketExists) {
         this.environment = Map.copyOf(environment);
         this.home = home;
         this.osUser = osUser;
+        this.socketExists = socketExists;
     }
 
     /** The resolver for this process: its environment, home directory and OS user. */
@@ -69,15 +78,23 @@ public final class ConnectionResolver {
         putFlag(settings, "port", options.port());
         putFlag(settings, "user", options.user());
 
-        List<String> hosts = Arrays.asList(settings.getOrDefault("host", "localhost").split(",", -1));
-        hosts = hosts.stream().map(h -> h.isEmpty() ? "localhost" : h).toList();
+        String givenHosts = settings.get("host");
+        List<String> hosts = Arrays.asList((givenHosts == null ? "" : givenHosts).split(",", -1));
+        List<Integer> ports = ports(settings.get("port"), hosts.size());
+        // as libpq: no host means the default socket directory when the server's socket is there, else localhost
+        hosts = hosts.stream().map(h -> h.isEmpty() ? defaultHost(ports.get(0)) : h).toList();
         for (String host : hosts) {
-            if (host.startsWith("/") || host.startsWith("@")) {
-                throw new ZerolockException(ErrorCode.BAD_USAGE, "host \"" + host + "\" is a Unix-domain socket "
-                        + "directory; zerolock connects over TCP only: use -h localhost (or the server's address)");
+            if (host.startsWith("@")) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "host \"" + host + "\" is a socket in Linux's "
+                        + "abstract namespace, which zerolock cannot connect to: give the socket's directory, or a "
+                        + "TCP host");
+            }
+            if (host.startsWith("/") && hosts.size() > 1) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "host list " + hosts + " mixes a Unix-domain socket "
+                        + "directory with other hosts: zerolock connects through one socket directory, or to TCP "
+                        + "hosts");
             }
         }
-        List<Integer> ports = ports(settings.get("port"), hosts.size());
         String user = settings.getOrDefault("user", osUser);
         String database = settings.getOrDefault("dbname", user);
         String sslMode = settings.get("sslmode");
@@ -100,7 +117,9 @@ public final class ConnectionResolver {
         }
         if (password == null) {
             PgPassFile file = new PgPassFile(passFile(settings.get("passfile")));
-            Optional<String> found = file.lookup(hosts.get(0), ports.get(0), database, user);
+            // libpq matches a socket in the default directory as localhost, other directories by their path
+            String passHost = DEFAULT_SOCKET_DIRECTORIES.contains(hosts.get(0)) ? "localhost" : hosts.get(0);
+            Optional<String> found = file.lookup(passHost, ports.get(0), database, user);
             if (found.isPresent()) {
                 password = Secret.of(found.get());
                 passwordSource = file.path().toString();
@@ -116,6 +135,18 @@ public final class ConnectionResolver {
         });
         return new ConnectionTarget(hosts, ports, database, user, password, passwordSource, sslMode, applicationName,
                 driverParameters);
+    }
+
+    /** Where libpq builds look for the server's socket when no host is given (Debian's, then the source default). */
+    static final List<String> DEFAULT_SOCKET_DIRECTORIES = List.of("/var/run/postgresql", "/tmp");
+
+    private String defaultHost(int port) {
+        for (String directory : DEFAULT_SOCKET_DIRECTORIES) {
+            if (socketExists.test(Path.of(directory, ".s.PGSQL." + port))) {
+                return directory;
+            }
+        }
+        return "localhost";
     }
 
     private Path passFile(String configured) {

@@ -83,8 +83,8 @@ public final class Connector {
     }
 
     private ZerolockException connectionFailed(SQLException e) {
-        String where = "database \"" + target.database() + "\" on " + target.host() + ":" + target.port()
-                + " as user \"" + target.user() + "\"";
+        String where = "database \"" + target.database() + "\" on " + target.where() + " as user \""
+                + target.user() + "\"";
         String reason = Redaction.redact(e.getMessage(), target.password());
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String advice;
@@ -94,9 +94,16 @@ public final class Connector {
                     ? "the server wants a password and none was given: set PGPASSWORD, add a line to ~/.pgpass, "
                             + "or use -W to be prompted"
                     : "check the password (it came from " + target.passwordSource() + ")";
+        } else if (reason != null && reason.contains("SSL")) {
+            advice = "the server and sslmode=" + (target.sslMode() == null ? "prefer" : target.sslMode())
+                    + " disagree about SSL: set sslmode (PGSSLMODE, or ?sslmode= in the URI) to what the server "
+                    + "accepts";
         } else if (state.startsWith("08")) {
-            advice = "check that the server is running and accepts TCP connections at " + target.host() + ":"
-                    + target.port() + " (-h, -p, PGHOST, PGPORT)";
+            advice = target.socketPath().isPresent()
+                    ? "check that the server is running and listens on " + target.socketPath().get()
+                            + " (unix_socket_directories, -h, -p, PGHOST, PGPORT)"
+                    : "check that the server is running and accepts TCP connections at " + target.host() + ":"
+                            + target.port() + " (-h, -p, PGHOST, PGPORT)";
         } else {
             advice = "check the connection options";
         }

@@ -26,7 +26,8 @@ class ConnectionResolverTest {
     private final Map<String, String> env = new HashMap<>();
 
     private ConnectionTarget resolve(String dbname, String host, String port, String user) {
-        return new ConnectionResolver(env, home, "osuser").resolve(new ConnectionOptions(dbname, host, port, user, null));
+        return new ConnectionResolver(env, home, "osuser", socket -> false)
+                .resolve(new ConnectionOptions(dbname, host, port, user, null));
     }
 
     @Test
@@ -106,8 +107,28 @@ class ConnectionResolverTest {
         env.put("PGSSLMODE", "sometimes");
         assertThatThrownBy(() -> resolve(null, null, null, null)).hasMessageStartingWith("invalid sslmode value");
         env.remove("PGSSLMODE");
-        assertThatThrownBy(() -> resolve(null, "/var/run/postgresql", null, null))
-                .hasMessageContaining("Unix-domain socket");
+        assertThatThrownBy(() -> resolve(null, "@abstract", null, null)).hasMessageContaining("abstract namespace");
+        assertThatThrownBy(() -> resolve(null, "/var/run/postgresql,db2", null, null))
+                .hasMessageContaining("mixes a Unix-domain socket directory");
+    }
+
+    @Test
+    void a_host_starting_with_a_slash_is_a_socket_directory_as_in_libpq() {
+        assertThat(resolve(null, "/var/run/postgresql", "5433", null).socketPath())
+                .contains("/var/run/postgresql/.s.PGSQL.5433");
+        env.put("PGHOST", "/tmp/");
+        assertThat(resolve(null, null, null, null).socketPath()).contains("/tmp/.s.PGSQL.5432");
+        env.remove("PGHOST");
+        assertThat(resolve("postgresql:///app?host=/srv/pg&port=6000", null, null, null).socketPath())
+                .contains("/srv/pg/.s.PGSQL.6000");
+        assertThat(resolve("host=/srv/pg dbname=app", null, null, null).where())
+                .isEqualTo("Unix-domain socket /srv/pg/.s.PGSQL.5432");
+        assertThat(resolve(null, null, null, null).socketPath()).as("no socket there: TCP to localhost").isEmpty();
+        // no host, and a server's socket in the default directory: that socket, as psql does
+        ConnectionTarget local = new ConnectionResolver(env, home, "osuser",
+                socket -> socket.toString().equals("/var/run/postgresql/.s.PGSQL.5432"))
+                .resolve(new ConnectionOptions(null, null, null, null, null));
+        assertThat(local.socketPath()).contains("/var/run/postgresql/.s.PGSQL.5432");
     }
 
     @Test

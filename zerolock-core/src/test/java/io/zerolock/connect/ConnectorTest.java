@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
 
 class ConnectorTest {
@@ -64,6 +65,29 @@ class ConnectorTest {
                 System.setProperty("org.postgresql.pgpassfile", previous);
             }
         }
+    }
+
+    @PostgresTest
+    void connects_through_the_servers_unix_domain_socket(TestDatabase db) throws Exception {
+        String directory = db.queryString("SELECT split_part(current_setting('unix_socket_directories'), ',', 1)");
+        assertThat(Path.of(directory, ".s.PGSQL." + db.port())).as("the server's socket").exists();
+        for (Map<String, String> env : List.of(Map.of("PGHOST", directory, "PGPORT", String.valueOf(db.port())),
+                Map.of("PGPORT", String.valueOf(db.port())))) { // and with no host at all: the default directory
+            ConnectionTarget target = new ConnectionResolver(env, Path.of("/nonexistent"), "postgres")
+                    .resolve(ConnectionOptions.ofDbname(db.name()));
+            try (Connection connection = new Connector(target).open("test");
+                    ResultSet rows = connection.createStatement().executeQuery(
+                            "SELECT inet_client_addr() IS NULL, current_database()")) {
+                rows.next();
+                assertThat(rows.getBoolean(1)).as("over a Unix-domain socket, not TCP: " + env).isTrue();
+                assertThat(rows.getString(2)).isEqualTo(db.name());
+            }
+        }
+        ConnectionTarget nowhere = new ConnectionResolver(Map.of(), Path.of("/nonexistent"), "postgres")
+                .resolve(new ConnectionOptions(db.name(), "/nonexistent-dir", "5432", null, null));
+        assertThatThrownBy(() -> new Connector(nowhere).open("test"))
+                .hasMessageContaining("on Unix-domain socket /nonexistent-dir/.s.PGSQL.5432")
+                .hasMessageContaining("check that the server is running and listens on /nonexistent-dir/.s.PGSQL.5432");
     }
 
     @PostgresTest(versions = 18)
