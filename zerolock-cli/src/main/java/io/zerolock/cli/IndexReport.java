@@ -33,12 +33,10 @@ final class IndexReport {
             if (verdict.online()) {
                 online = verdict.strategies().stream().map(Strategy::id).collect(Collectors.joining(", "));
                 if (verdict.reason() != null) {
-                    notes.add(verdict.reason());
-                    online += " [" + notes.size() + "]";
+                    online += " [" + note(notes, verdict.reason()) + "]";
                 }
             } else {
-                notes.add(verdict.reason() + "; instead: " + verdict.alternative());
-                online = "no [" + notes.size() + "]";
+                online = "no [" + note(notes, verdict.reason() + "; instead: " + verdict.alternative()) + "]";
             }
             rows.add(List.of(index.name().display(), index.table().display(), Sizes.pretty(index.sizeBytes()),
                     state(index), status.constraint().map(IndexReport::constraint).orElse("-"),
@@ -52,6 +50,16 @@ final class IndexReport {
             }
         }
         return text.toString();
+    }
+
+    /** The number of this footnote: the same text is printed once, and every row that needs it points at it. */
+    private static int note(List<String> notes, String text) {
+        int at = notes.indexOf(text);
+        if (at < 0) {
+            notes.add(text);
+            at = notes.size() - 1;
+        }
+        return at + 1;
     }
 
     static String json(List<IndexStatus> statuses) {

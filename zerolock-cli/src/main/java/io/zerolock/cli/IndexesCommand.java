@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  zerolock indexes -d app --table '\"Order Items\"' --format json"})
 final class IndexesCommand implements Callable<Integer> {
 
-    enum Format { table, json }
+    enum Format { text, json }
 
     @Mixin
     ConnectionMixin connection;
@@ -31,7 +31,7 @@ final class IndexesCommand implements Callable<Integer> {
             description = "Only this table ([schema.]name; unqualified names follow search_path).")
     String table;
 
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+    @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
             description = "Output format (default: ${DEFAULT-VALUE}).")
     Format format;
 

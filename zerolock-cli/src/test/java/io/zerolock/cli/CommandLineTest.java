@@ -27,6 +27,7 @@ class CommandLineTest {
         assertThat(unknown.err()).contains("Unknown option: '--bogus'").contains("Try 'zerolock indexes --help'");
         assertThat(Cli.run("no-such-command").exitCode()).isEqualTo(2);
         assertThat(Cli.run("indexes", "--format", "xml").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("indexes", "--help").out()).contains("--format=text|json");
         assertThat(Cli.run("--log-format", "xml", "version").exitCode()).isEqualTo(2);
     }
 
@@ -57,6 +58,7 @@ class CommandLineTest {
                 ALTER TABLE "Sales EU".notes ADD CONSTRAINT notes_fk FOREIGN KEY (customer_id)
                     REFERENCES "Sales EU".customers NOT VALID;
                 CREATE TABLE "Sales EU".slots (r int4range, EXCLUDE USING gist (r WITH &&));
+                CREATE TABLE "Sales EU".rooms (r int4range, EXCLUDE USING gist (r WITH &&));
                 CREATE TABLE public.other (id int PRIMARY KEY);
                 """);
         Cli cli = Cli.run("indexes", "-d", uri(db), "--schema", "\"Sales EU\"");
@@ -69,6 +71,10 @@ class CommandLineTest {
                 .contains("\"Sales EU\".notes.notes_fk (not valid)");
         assertThat(pkLine).contains(db.majorVersion() >= 12 ? "native, swap" : "swap [");
         assertThat(line(cli.out(), "slots_r_excl")).contains("EXCLUDE slots_r_excl").contains("no [");
+        // one footnote per distinct reason, however many rows point at it (two exclusion constraints here)
+        assertThat(line(cli.out(), "rooms_r_excl")).contains("no [").endsWith(line(cli.out(), "slots_r_excl")
+                .substring(line(cli.out(), "slots_r_excl").lastIndexOf("no [")));
+        assertThat(cli.out().lines().filter(l -> l.contains("index of an exclusion constraint")).count()).isOne();
         assertThat(cli.out()).contains("index of an exclusion constraint").doesNotContain("public.other");
 
         Cli table = Cli.run("indexes", "-d", uri(db), "--table", "\"Sales EU\".orders");

@@ -102,6 +102,11 @@ public final class ConnectionResolver {
             throw new ZerolockException(ErrorCode.BAD_USAGE,
                     "invalid sslmode value: \"" + sslMode + "\" (expected one of " + SSL_MODES + ")");
         }
+        String connectTimeout = settings.get("connect_timeout");
+        if (connectTimeout != null && !connectTimeout.trim().matches("-?\\d{1,9}")) {
+            throw new ZerolockException(ErrorCode.BAD_USAGE, "invalid integer value \"" + connectTimeout
+                    + "\" for connection option \"connect_timeout\" (seconds; 0 waits forever)");
+        }
         String applicationName = settings.getOrDefault("application_name",
                 settings.getOrDefault("fallback_application_name", DEFAULT_APPLICATION_NAME));
 

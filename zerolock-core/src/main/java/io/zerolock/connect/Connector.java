@@ -85,7 +85,9 @@ public final class Connector {
     private ZerolockException connectionFailed(SQLException e) {
         String where = "database \"" + target.database() + "\" on " + target.where() + " as user \""
                 + target.user() + "\"";
-        String reason = Redaction.redact(e.getMessage(), target.password());
+        String redacted = Redaction.redact(e.getMessage(), target.password());
+        // the driver's sentences end with a full stop; ours go on after a semicolon
+        String reason = redacted == null ? null : redacted.strip().replaceAll("\\.$", "");
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String advice;
         if (state.equals(SqlState.INVALID_PASSWORD) || state.equals(SqlState.INVALID_AUTHORIZATION)

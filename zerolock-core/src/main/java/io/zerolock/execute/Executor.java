@@ -185,8 +185,8 @@ public final class Executor {
                 if (attempt >= policy.attempts()) {
                     throw new ZerolockException(ErrorCode.OPERATION_FAILED, "step " + step.name()
                             + " could not take " + step.lock().sql() + " on " + describe(step) + " within lock_timeout="
-                            + policy.lockTimeout().toMillis() + "ms in " + attempt + " attempts: another session "
-                            + "holds a conflicting lock (see pg_locks / pg_blocking_pids)", e);
+                            + policy.lockTimeout().toMillis() + "ms in " + attempt + " attempts: " + holders(step),
+                            e);
                 }
                 Duration wait = withJitter(policy.backoffBefore(attempt + 1));
                 log.atWarn().setMessage("lock not available, retrying").addKeyValue("event", "lock_retry")
@@ -316,6 +316,31 @@ public final class Executor {
             } catch (SQLException e) {
                 log.atDebug().setMessage("cannot reset setting").addKeyValue("setting", setting.name()).log();
             }
+        }
+    }
+
+    /** Who holds locks on the step's relations now: pid, application, user, transaction age, lock, query. */
+    private String holders(Step step) {
+        List<String> names = step.relations().stream().map(io.zerolock.catalog.QualifiedName::sql).toList();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT string_agg(DISTINCT 'pid ' || a.pid || ' (' || coalesce(nullif(a.application_name, ''), '-')
+                       || ', user ' || coalesce(a.usename::text, '-') || ', ' || coalesce(a.state, '-')
+                       || ', transaction open ' || coalesce(extract(epoch FROM clock_timestamp() - a.xact_start)::bigint
+                       || 's', '-') || ', ' || l.mode || ' on ' || l.relation::regclass::text || ', query "'
+                       || left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100) || '")', '; ')
+                FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'relation' AND l.granted AND a.pid <> pg_backend_pid()
+                  AND l.relation IN (SELECT to_regclass(name)::oid FROM unnest(?::text[]) name)
+                """)) {
+            statement.setArray(1, connection.createArrayOf("text", names.toArray()));
+            try (var rows = statement.executeQuery()) {
+                String holders = rows.next() ? rows.getString(1) : null;
+                return holders == null ? "the sessions that held conflicting locks have gone since"
+                        : "held by " + holders;
+            }
+        } catch (SQLException e) {
+            return "another session holds a conflicting lock (see pg_locks; listing them failed: " + e.getMessage()
+                    + ")";
         }
     }
 

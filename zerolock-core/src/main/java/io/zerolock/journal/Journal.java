@@ -84,15 +84,46 @@ public final class Journal implements StepListener, AutoCloseable {
         try {
             return open(opened, schemaName);
         } catch (ZerolockException e) {
+            String advice = whatToDo(opened, schemaName);
             try {
                 opened.close();
             } catch (SQLException ignored) {
                 // closing a connection we no longer need
             }
-            log.atWarn().setMessage("running without a journal: an interrupted run cannot be resumed; give this role "
-                    + "CREATE on the database, create the schema for it, or choose a writable one with --state-schema")
+            log.atWarn().setMessage("running without a journal: an interrupted run cannot be resumed; " + advice)
                     .addKeyValue("reason", e.getMessage()).log();
             return disabled();
+        }
+    }
+
+    /** What would let this role keep its journal in {@code schemaName}, said for the case at hand. */
+    private static String whatToDo(Connection connection, String schemaName) {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT current_user, pg_get_userbyid(n.nspowner), has_schema_privilege(n.oid, 'USAGE, CREATE'),
+                       has_database_privilege(current_database(), 'CREATE')
+                FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ?
+                """)) {
+            statement.setString(1, schemaName);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                String role = rows.getString(1);
+                String owner = rows.getString(2);
+                String schema = Identifiers.quote(schemaName);
+                if (owner == null) {
+                    return "role " + role + " may not create schema " + schema + ": GRANT CREATE ON DATABASE to it, "
+                            + "create the schema for it (CREATE SCHEMA " + schema + " AUTHORIZATION " + role
+                            + "), or choose a writable one with --state-schema";
+                }
+                if (!owner.equals(role)) {
+                    return "schema " + schema + " belongs to role " + owner + ", and role " + role + " may not use "
+                            + "its journal: as " + owner + " (or a superuser), GRANT USAGE, CREATE ON SCHEMA " + schema
+                            + " and ALL PRIVILEGES ON ALL TABLES and SEQUENCES IN SCHEMA " + schema + " TO " + role
+                            + ", or choose another schema with --state-schema";
+                }
+                return "check the privileges on schema " + schema + ", or choose another one with --state-schema";
+            }
+        } catch (SQLException e) {
+            return "choose a writable schema with --state-schema";
         }
     }
 

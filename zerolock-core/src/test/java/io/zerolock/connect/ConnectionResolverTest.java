@@ -108,6 +108,9 @@ class ConnectionResolverTest {
         assertThatThrownBy(() -> resolve(null, null, null, null)).hasMessageStartingWith("invalid sslmode value");
         env.remove("PGSSLMODE");
         assertThatThrownBy(() -> resolve(null, "@abstract", null, null)).hasMessageContaining("abstract namespace");
+        assertThatThrownBy(() -> resolve("host=db connect_timeout=abc", null, null, null))
+                .isInstanceOfSatisfying(ZerolockException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_USAGE))
+                .hasMessageContaining("invalid integer value \"abc\" for connection option \"connect_timeout\"");
         assertThatThrownBy(() -> resolve(null, "/var/run/postgresql,db2", null, null))
                 .hasMessageContaining("mixes a Unix-domain socket directory");
     }

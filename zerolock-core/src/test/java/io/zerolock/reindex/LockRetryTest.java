@@ -65,7 +65,10 @@ class LockRetryTest {
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.OPERATION_FAILED))
                     .hasMessageContaining("step swap could not take ACCESS EXCLUSIVE on public.parent, public.child "
                             + "within lock_timeout=100ms in 3 attempts")
-                    .hasMessageContaining("the database is as before (undone: DROP INDEX CONCURRENTLY IF EXISTS");
+                    .hasMessageContaining("the database is as before (undone: DROP INDEX CONCURRENTLY IF EXISTS")
+                    // the session in the way is named, with its lock and its query
+                    .hasMessageContaining("held by pid ").hasMessageContaining("AccessShareLock on public.parent")
+                    .hasMessageContaining("LOCK TABLE parent IN ACCESS SHARE MODE");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
             release.get();
         }
