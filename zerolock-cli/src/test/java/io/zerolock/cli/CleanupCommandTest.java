@@ -114,10 +114,13 @@ class CleanupCommandTest {
             reader.execute("SELECT count(*) FROM other"); // an old snapshot holds the REINDEX in its wait phase
             reindex = java.util.concurrent.CompletableFuture.runAsync(
                     () -> db.execute("REINDEX INDEX CONCURRENTLY t_v"));
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (!invalid(db).contains("t_v_ccnew") && System.nanoTime() < deadline && !reindex.isDone()) {
-                Thread.sleep(10);
-            }
+            io.zerolock.testing.Await.until("REINDEX CONCURRENTLY has made its _ccnew", () -> {
+                if (reindex.isDone()) {
+                    reindex.get();
+                    throw new AssertionError("the REINDEX ended before it could be seen");
+                }
+                return invalid(db).contains("t_v_ccnew");
+            });
             assertThat(invalid(db)).containsExactly("t_v_ccnew");
 
             Cli dryRun = Cli.run("cleanup", "-d", CommandLineTest.uri(db), "--dry-run");

@@ -17,6 +17,10 @@ class DemoCommandTest {
             "p99 latency", "throughput during", "failed transactions", "index size before → after",
             "sessions blocked by its locks", "longest wait for its locks");
 
+    /** The form of each row's cells, in the order of {@link #ROWS}. */
+    private static final List<String> FORMATS = List.of("\\d+\\.\\d+ s", "\\d+ ms", "\\d+ ms", "\\d+ ms",
+            "\\d+ tx/s", "\\d+", "\\d+ (bytes|kB|MB) → \\d+ (bytes|kB|MB)", "\\d+", "\\d+ ms( \\(.+\\))?");
+
     @Test
     void shows_the_outage_of_a_plain_reindex_next_to_zerolock_in_numbers_and_a_chart() throws Exception {
         Path report = Path.of("target", "demo-report.html");
@@ -34,14 +38,23 @@ class DemoCommandTest {
         String header = cli.out().lines().filter(l -> l.trim().startsWith("REINDEX INDEX") && l.contains("zerolock "))
                 .findFirst().orElseThrow(() -> new AssertionError("no table header in\n" + cli.out()));
         assertThat(header).contains("REINDEX INDEX", "zerolock native", "zerolock swap");
-        for (String row : ROWS) {
-            assertThat(line(cli.out(), row)).as(row).isNotBlank();
+        // every row has a value of the right form for each of the three runs
+        for (int i = 0; i < ROWS.size(); i++) {
+            List<String> cells = cells(line(cli.out(), ROWS.get(i)));
+            assertThat(cells).as(ROWS.get(i)).hasSize(4);
+            String format = FORMATS.get(i);
+            assertThat(cells.subList(1, 4)).as(ROWS.get(i)).allMatch(cell -> cell.matches(format));
         }
-        // the last two columns are zerolock's: no failed application transaction
+        // the last two columns are zerolock's: no failed application transaction, and nobody waited on its locks
         List<String> failed = cells(line(cli.out(), "failed transactions"));
         assertThat(failed.subList(failed.size() - 2, failed.size())).containsExactly("0", "0");
-        assertThat(line(cli.out(), "index size before → after")).contains("→");
-        assertThat(line(cli.out(), "sessions blocked by its locks")).isNotBlank();
+        List<String> blocked = cells(line(cli.out(), "sessions blocked by its locks"));
+        assertThat(blocked.subList(blocked.size() - 2, blocked.size())).containsExactly("0", "0");
+        // every rebuild shrank the bloated index
+        for (String sizes : cells(line(cli.out(), "index size before → after")).subList(1, 4)) {
+            String[] beforeAfter = sizes.split(" → ");
+            assertThat(bytes(beforeAfter[1])).as(sizes).isLessThan(bytes(beforeAfter[0]));
+        }
         assertThat(cli.out()).contains("Report with a latency chart per run: " + report.toAbsolutePath());
 
         String html = Files.readString(report, StandardCharsets.UTF_8);
@@ -100,6 +113,16 @@ class DemoCommandTest {
     private static String line(String text, String startingWith) {
         return text.lines().filter(l -> l.startsWith(startingWith)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting with " + startingWith + " in\n" + text));
+    }
+
+    private static long bytes(String size) {
+        String[] parts = size.split(" ");
+        long unit = switch (parts[1]) {
+            case "kB" -> 1024;
+            case "MB" -> 1024 * 1024;
+            default -> 1;
+        };
+        return Long.parseLong(parts[0]) * unit;
     }
 
     private static List<String> cells(String line) {

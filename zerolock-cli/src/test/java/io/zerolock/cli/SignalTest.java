@@ -3,6 +3,7 @@ package io.zerolock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerolock.testing.CatalogFingerprint;
+import io.zerolock.testing.Await;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import java.nio.file.Files;
@@ -112,21 +113,14 @@ class SignalTest {
     }
 
     /** Waits until zerolock's backend runs a statement matching {@code statement}. */
-    private static void awaitStatement(TestDatabase db, String statement, Process process, Path log)
-            throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+    private static void awaitStatement(TestDatabase db, String statement, Process process, Path log) {
+        Await.until("zerolock runs " + statement, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("zerolock ended (exit " + process.exitValue() + ") before it ran "
                         + statement + ":\n" + Files.readString(log));
             }
-            if (db.queryString("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    + "AND application_name = 'zerolock' AND state = 'active' AND query ~* '" + statement + "'")
-                    != null) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("zerolock never ran " + statement + ":\n" + Files.readString(log));
+            return db.queryString("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND application_name = 'zerolock' AND state = 'active' AND query ~* '" + statement + "'") != null;
+        });
     }
 }

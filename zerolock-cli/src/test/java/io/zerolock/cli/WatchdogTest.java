@@ -47,7 +47,9 @@ class WatchdogTest {
         try (Connection idle = db.connect(); Statement statement = idle.createStatement()) {
             statement.execute("BEGIN");
             statement.execute("SELECT txid_current()");
-            Thread.sleep(1500);
+            io.zerolock.testing.Await.untilQuery(db, "the transaction is older than a second", "SELECT bool_or("
+                    + "clock_timestamp() - xact_start > interval '1.1 s') FROM pg_stat_activity "
+                    + "WHERE state = 'idle in transaction'");
             Cli cli = Cli.run("reindex", "-d", CommandLineTest.uri(db), "t_pkey", "--max-xact-age", "1s");
             assertThat(cli.exitCode()).isEqualTo(2);
             assertThat(cli.err()).contains("transactions older than --max-xact-age 1s are open")

@@ -249,11 +249,19 @@ public final class Journal implements StepListener, AutoCloseable {
      * @param steps each step's name and outcome, in plan order
      */
     public record Unfinished(long id, String kind, String target, long indexOid, long tableOid, String strategy,
-            java.util.Map<String, String> steps) {}
+            String outcome, java.util.Map<String, String> steps) {
+
+        /** Still marked running: its run died before it could say how it ended. */
+        public boolean running() {
+            return outcome.equals("running");
+        }
+    }
 
     /**
-     * Operations still marked running whose run is provably gone: no backend with the journal connection's
-     * pid that started before the operation is alive. Of one target (display name), or with null, of all.
+     * Operations that may have left something: those still marked running whose run is provably gone (no
+     * backend with the journal connection's pid that started before the operation is alive), and those
+     * that failed or were interrupted with no later run of the same target done since (their undo may not
+     * have finished: the server went away under it). Of one target (display name), or with null, of all.
      */
     public List<Unfinished> unfinished(String target) {
         List<Unfinished> found = new java.util.ArrayList<>();
@@ -261,17 +269,19 @@ public final class Journal implements StepListener, AutoCloseable {
             return found;
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT o.id, o.kind, o.target, o.index_oid, "
-                + "o.table_oid, o.strategy, (SELECT array_agg(s.name || '=' || s.outcome ORDER BY s.position) FROM "
-                + schema + ".step s WHERE s.operation_id = o.id) FROM " + schema + ".operation o "
-                + "WHERE o.outcome = 'running' AND (?::text IS NULL OR o.target = ?) AND NOT EXISTS (SELECT 1 FROM "
-                + "pg_catalog.pg_stat_activity a WHERE a.pid = o.backend_pid AND a.backend_start <= o.started_at) "
+                + "o.table_oid, o.strategy, o.outcome, (SELECT array_agg(s.name || '=' || s.outcome ORDER BY "
+                + "s.position) FROM " + schema + ".step s WHERE s.operation_id = o.id) FROM " + schema + ".operation o "
+                + "WHERE (?::text IS NULL OR o.target = ?) AND ((o.outcome = 'running' AND NOT EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_stat_activity a WHERE a.pid = o.backend_pid AND a.backend_start <= o.started_at)) "
+                + "OR (o.outcome IN ('failed', 'interrupted') AND NOT EXISTS (SELECT 1 FROM " + schema + ".operation "
+                + "later WHERE later.target = o.target AND later.id > o.id AND later.outcome = 'done'))) "
                 + "ORDER BY o.id")) {
             statement.setString(1, target);
             statement.setString(2, target);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     java.util.Map<String, String> steps = new java.util.LinkedHashMap<>();
-                    java.sql.Array array = rows.getArray(7);
+                    java.sql.Array array = rows.getArray(8);
                     if (array != null) {
                         for (Object entry : (Object[]) array.getArray()) {
                             String text = (String) entry;
@@ -280,7 +290,7 @@ public final class Journal implements StepListener, AutoCloseable {
                         }
                     }
                     found.add(new Unfinished(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4),
-                            rows.getLong(5), rows.getString(6), steps));
+                            rows.getLong(5), rows.getString(6), rows.getString(7), steps));
                 }
             }
         } catch (SQLException e) {
@@ -293,6 +303,12 @@ public final class Journal implements StepListener, AutoCloseable {
     public void finish(long id, String outcome, String note) {
         write("UPDATE " + schema + ".operation SET ended_at = clock_timestamp(), outcome = ?, error = ? WHERE id = ? "
                 + "AND outcome = 'running' RETURNING id", outcome, note, id);
+    }
+
+    /** Adds what a later repair did to an operation that had already ended. */
+    public void noteRepair(long id, String note) {
+        write("UPDATE " + schema + ".operation SET error = coalesce(error || '; ', '') || ? WHERE id = ? RETURNING id",
+                note, id);
     }
 
     /** Whether a state schema with a journal exists; read-only, creates nothing. */

@@ -33,7 +33,7 @@ final class InterruptedRuns {
     private static final Logger log = LoggerFactory.getLogger(InterruptedRuns.class);
 
     /** What was done for one operation. */
-    record Finished(long operationId, String target, String outcome, String note) {}
+    record Finished(long operationId, String target, String outcome, String note, boolean dropped) {}
 
     private InterruptedRuns() {}
 
@@ -42,6 +42,15 @@ final class InterruptedRuns {
         List<Finished> finished = new ArrayList<>();
         for (Journal.Unfinished operation : journal.unfinished(target)) {
             Finished result = finishOne(catalog, work, operation, policy);
+            if (!operation.running()) {
+                // it ended, failed or stopped, but its undo may not have finished: only what was left counts
+                if (result.dropped()) {
+                    journal.noteRepair(operation.id(), "later, resume " + result.note());
+                    finished.add(new Finished(operation.id(), operation.target(), operation.outcome(),
+                            "its undo had not finished; " + result.note(), true));
+                }
+                continue;
+            }
             journal.finish(operation.id(), result.outcome(), result.note());
             log.atWarn().setMessage("finished what an interrupted run left").addKeyValue("operation", operation.id())
                     .addKeyValue("target", operation.target()).addKeyValue("outcome", result.outcome())
@@ -81,13 +90,14 @@ final class InterruptedRuns {
         boolean completed = operation.steps().values().stream().allMatch("done"::equals);
         String interruptedAt = operation.steps().entrySet().stream().filter(step -> !step.getValue().equals("done"))
                 .map(Map.Entry::getKey).findFirst().orElse("-");
-        String note = (completed ? "every step had finished" : "the run died at step " + interruptedAt)
-                + (dropped.isEmpty() ? "; nothing was left behind" : "; dropped what it left: "
-                        + String.join(", ", dropped))
+        String note = (!operation.running() ? "" : completed ? "every step had finished; "
+                : "the run died at step " + interruptedAt + "; ")
+                + (dropped.isEmpty() ? "nothing was left behind" : "dropped what it left: " + String.join(", ", dropped))
                 + (failed.isEmpty() ? "" : "; could not drop " + String.join(", ", failed) + ": run zerolock resume "
                         + "or cleanup again")
                 + (current.isPresent() ? "; " + current.get().name().display() + " is intact" : "");
-        return new Finished(operation.id(), operation.target(), completed ? "done" : "interrupted", note);
+        return new Finished(operation.id(), operation.target(), completed ? "done" : "interrupted", note,
+                !dropped.isEmpty());
     }
 
     private static Optional<IndexDefinition> currentIndex(CatalogReader catalog, String target) {

@@ -8,6 +8,7 @@ import io.zerolock.ZerolockException;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.execute.TableLock;
 import io.zerolock.testing.CatalogFingerprint;
+import io.zerolock.testing.Await;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import java.sql.Connection;
@@ -49,15 +50,22 @@ class CoordinationTest {
                     .hasMessageContaining("nothing was changed");
 
             // another table is free: zerolock runs on different tables do not exclude each other
-            try (Connection mine = db.connect(); TableLock lock = TableLock.acquire(mine,
-                    db.queryLong("SELECT 'other'::regclass::oid"), QualifiedName.of("public", "other"),
-                    Duration.ZERO)) {
-                assertThat(lock.key()).isNotZero();
+            long other = db.queryLong("SELECT 'other'::regclass::oid");
+            try (Connection mine = db.connect(); TableLock lock = TableLock.acquire(mine, other,
+                    QualifiedName.of("public", "other"), Duration.ZERO)) {
+                // granted to this very session, keyed by the other table's OID in zerolock's namespace
+                assertThat(db.queryLong("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                        + "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.objid::bigint = " + other
+                        + " AND l.classid::bigint = " + (lock.key() >>> 32) + " AND a.pid = "
+                        + io.zerolock.execute.Monitor.backendPid(mine)))
+                        .isOne();
             }
 
             waiting = CompletableFuture.supplyAsync(() -> new Reindexer(Databases.connector(db),
                     swap.withWait(Duration.ofSeconds(60))).run(ReindexRequest.indexes("parent_pkey"), false));
-            Thread.sleep(1500);
+            // the second run polls for the lock: its catalog session asks who holds it, over and over
+            Await.untilQuery(db, "the second run waits for the first", "SELECT count(*) > 0 FROM pg_stat_activity "
+                    + "WHERE application_name = 'zerolock' AND query LIKE '%l.objsubid = 1%'");
             assertThat(waiting).isNotDone();
             snapshot.execute("ROLLBACK");
         }
@@ -69,13 +77,9 @@ class CoordinationTest {
         assertThat(db.queryLong("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isZero();
     }
 
-    private static void awaitAdvisoryLock(TestDatabase db) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (db.queryLong("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") > 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the first run never took its table lock");
+    /** The first run holds the table's lock (not only its claim on its backend). */
+    private static void awaitAdvisoryLock(TestDatabase db) {
+        Await.untilQuery(db, "the first run took its table lock", "SELECT count(*) > 0 FROM pg_locks "
+                + "WHERE locktype = 'advisory' AND granted AND objsubid = 1");
     }
 }

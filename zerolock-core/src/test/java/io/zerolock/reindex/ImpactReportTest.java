@@ -3,6 +3,7 @@ package io.zerolock.reindex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zerolock.execute.Impact;
+import io.zerolock.testing.Await;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import java.sql.Connection;
@@ -42,14 +43,8 @@ class ImpactReportTest {
         }
     }
 
-    private static void awaitLockWait(TestDatabase db, String query) throws InterruptedException {
-        for (int i = 0; i < 400; i++) {
-            if (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '"
-                    + query + "'") > 0) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("zerolock never waited for its lock");
+    private static void awaitLockWait(TestDatabase db, String query) {
+        Await.untilQuery(db, "zerolock waits for its lock (" + query + ")", "SELECT count(*) > 0 FROM pg_stat_activity "
+                + "WHERE wait_event_type = 'Lock' AND query LIKE '" + query + "'");
     }
 }

@@ -3,6 +3,7 @@ package io.zerolock.reindex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zerolock.testing.Await;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import java.util.List;
@@ -37,16 +38,13 @@ class LiveRunsTest {
                 .isEqualTo("t");
     }
 
-    private static void awaitValidation(TestDatabase db, CompletableFuture<?> run) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && !run.isDone()) {
-            if (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                    + "AND query LIKE 'ALTER TABLE%VALIDATE CONSTRAINT%'") > 0) {
-                return;
+    private static void awaitValidation(TestDatabase db, CompletableFuture<?> run) {
+        Await.until("the first run validates the foreign key", () -> {
+            if (run.isDone()) {
+                throw new AssertionError("the first run ended before its VALIDATE was seen");
             }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("never saw the first run's VALIDATE (the run " + (run.isDone() ? "ended" : "hung")
-                + ")");
+            return db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                    + "AND query LIKE 'ALTER TABLE%VALIDATE CONSTRAINT%'") > 0;
+        });
     }
 }

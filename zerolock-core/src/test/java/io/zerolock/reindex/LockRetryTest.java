@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zerolock.ErrorCode;
 import io.zerolock.ZerolockException;
 import io.zerolock.testing.CatalogFingerprint;
+import io.zerolock.testing.Await;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import java.sql.Connection;
@@ -31,8 +32,12 @@ class LockRetryTest {
         try (Connection holder = db.connect(); Statement statement = holder.createStatement()) {
             statement.execute("BEGIN");
             statement.execute("LOCK TABLE child IN ACCESS SHARE MODE"); // a long reader of the child table
-            CompletableFuture<Void> release = CompletableFuture.runAsync(() -> rollback(statement),
-                    CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS));
+            // the reader goes away once the swap has timed out at least once and is retrying
+            CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+                awaitQuery(db, "LOCK TABLE%", true);
+                awaitQuery(db, "LOCK TABLE%", false);
+                rollback(statement);
+            });
 
             List<ReindexOutcome> outcomes = new Reindexer(Databases.connector(db), ReindexOptions.defaults()
                     .withStrategy(Strategy.SWAP).withLocks(Duration.ofMillis(200), 10))
@@ -54,7 +59,7 @@ class LockRetryTest {
             statement.execute("LOCK TABLE parent IN ACCESS SHARE MODE");
             // the reader goes away once the swap has given up and the undo has started waiting for it
             CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
-                awaitQuery(db, "DROP INDEX CONCURRENTLY%");
+                awaitQuery(db, "DROP INDEX CONCURRENTLY%", true);
                 rollback(statement);
             });
             long started = System.nanoTime();
@@ -102,19 +107,11 @@ class LockRetryTest {
         assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
     }
 
-    private static void awaitQuery(TestDatabase db, String pattern) {
-        for (int i = 0; i < 600; i++) {
-            if (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '" + pattern + "'") > 0) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("never saw " + pattern);
+    /** Waits until a session is (or no longer is) waiting for a lock in a statement like {@code pattern}. */
+    private static void awaitQuery(TestDatabase db, String pattern, boolean waiting) {
+        Await.untilQuery(db, (waiting ? "" : "no more ") + "lock wait in " + pattern, "SELECT " + (waiting ? "" : "NOT ")
+                + "EXISTS (SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND wait_event_type = 'Lock' "
+                + "AND query LIKE '" + pattern + "')");
     }
 
     private static void rollback(Statement statement) {

@@ -38,7 +38,8 @@ class ProgressTest {
             run = CompletableFuture.supplyAsync(() -> new Reindexer(Databases.connector(db),
                     ReindexOptions.defaults().withStrategy(Strategy.SWAP), listener)
                     .run(ReindexRequest.indexes("t_v"), false));
-            Thread.sleep(2500);
+            io.zerolock.testing.Await.until("the listener heard the build wait for old snapshots",
+                    () -> heard.stream().anyMatch(p -> p.phase().contains("waiting")));
             snapshot.execute("ROLLBACK");
         }
         assertThat(run.get(60, TimeUnit.SECONDS).get(0).status()).isEqualTo(ReindexOutcome.Status.DONE);

@@ -41,18 +41,24 @@ class ReindexUnderTrafficTest {
                 threads.add(started(() -> write(db, running, inserted, failures)));
             }
             threads.add(started(() -> read(db, running, reads, failures)));
-            Thread.sleep(300);
+            io.zerolock.testing.Await.until("the writers and the reader are under way",
+                    () -> inserted.get() >= 3 && reads.get() > 0);
+            long writesBefore = inserted.get();
+            long readsBefore = reads.get();
             List<ReindexOutcome> outcomes = new Reindexer(Databases.connector(db),
                     ReindexOptions.defaults().withStrategy(strategy)).run(ReindexRequest.indexes("parent_pkey"), false);
-            Thread.sleep(300);
+            long writesDuring = inserted.get() - writesBefore;
+            long readsDuring = reads.get() - readsBefore;
+            long writesAfter = inserted.get();
+            io.zerolock.testing.Await.until("writes go on after the rebuild", () -> inserted.get() > writesAfter + 3);
             running.set(false);
             for (Thread thread : threads) {
                 thread.join();
             }
             assertThat(outcomes.get(0).status()).isEqualTo(ReindexOutcome.Status.DONE);
             assertThat(failures).as(strategy.id()).isEmpty();
-            assertThat(inserted.get()).as("writes happened during the rebuild").isPositive();
-            assertThat(reads.get()).isPositive();
+            assertThat(writesDuring).as(strategy.id() + ": writes committed while the rebuild ran").isPositive();
+            assertThat(readsDuring).as(strategy.id() + ": reads while the rebuild ran").isPositive();
             assertThat(db.queryLong("SELECT count(*) FROM child")).isEqualTo(childrenBefore + inserted.get());
             assertThat(db.queryLong("SELECT count(*) FROM child c LEFT JOIN parent p ON p.id = c.parent_id "
                     + "WHERE p.id IS NULL")).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zerolock.execute.Executor;
 import io.zerolock.testing.CatalogFingerprint;
+import io.zerolock.testing.Await;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import java.util.List;
@@ -88,14 +89,9 @@ class ResumeTest {
     }
 
     /** A closed connection's backend leaves pg_stat_activity a moment later: wait for that. */
-    private static void awaitNoZerolockBackend(TestDatabase db) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'zerolock'") > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("zerolock's backends never went away");
-            }
-            Thread.sleep(10);
-        }
+    private static void awaitNoZerolockBackend(TestDatabase db) {
+        Await.untilQuery(db, "zerolock's backends are gone", "SELECT count(*) = 0 FROM pg_stat_activity "
+                + "WHERE application_name = 'zerolock'");
     }
 
     private static void dieAfterTheSwap(TestDatabase db) {
