@@ -8,3 +8,4 @@ CREATE TABLE events_2026 (id bigint, at timestamptz);
 CREATE MATERIALIZED VIEW totals AS SELECT 1 AS x;
 CREATE DOMAIN positive AS int;
 CREATE TYPE mood AS ENUM ('ok');
+CREATE TABLE events_log (id bigint PRIMARY KEY, at timestamp, at3 timestamp(3));

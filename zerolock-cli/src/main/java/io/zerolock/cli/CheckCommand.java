@@ -67,6 +67,16 @@ final class CheckCommand implements Callable<Integer> {
             description = "Configuration file (default: " + CheckConfig.FILE_NAME + " in the current directory, if any).")
     Path config;
 
+    @Option(names = "-P", paramLabel = "NAME=VALUE", description = "A value for a Flyway-style ${NAME} "
+            + "placeholder in the migrations (also [placeholders] in " + CheckConfig.FILE_NAME + ").")
+    java.util.Map<String, String> placeholders = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--timezone", paramLabel = "ZONE", description = "The session time zone the migrations run "
+            + "with in production (the servers' timezone setting, e.g. UTC); a file's own SET TIME ZONE wins. Unknown "
+            + "by default: then timestamp to timestamptz counts as a rewrite, and --trace replays in a zone that is "
+            + "not UTC.")
+    String timezone;
+
     @Option(names = "--trace", description = "Also replay the migrations on a scratch PostgreSQL of --pg-version "
             + "(embedded; or a server given with -d, where a scratch database is created and dropped) and confirm or "
             + "refute each finding with the locks, rewrites and scans the server really did.")
@@ -98,10 +108,27 @@ final class CheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give migration files or directories (or paths in "
                     + CheckConfig.FILE_NAME + ")");
         }
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>(settings.placeholders());
+        values.putAll(placeholders);
         List<Checker.Source> sources = new ArrayList<>();
-        for (Path file : files(roots)) {
+        List<Path> found = files(roots);
+        if (found.isEmpty()) {
+            throw new ZerolockException(ErrorCode.BAD_USAGE, "no migrations to check: " + roots + " holds no .sql "
+                    + "file (name the files, or the directory that holds them)");
+        }
+        for (Path file : found) {
             try {
-                sources.add(new Checker.Source(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+                Checker.Source read = Checker.Source.read(file);
+                io.zerolock.check.Templates.Result substituted = io.zerolock.check.Templates.substitute(read.sql(),
+                        values);
+                String warning = read.readWarning();
+                if (!substituted.missing().isEmpty()) {
+                    String missing = "placeholders without a value, left as written: "
+                            + String.join(", ", substituted.missing()) + " (give them with -P NAME=VALUE or "
+                            + "[placeholders])";
+                    warning = warning == null ? missing : warning + "; " + missing;
+                }
+                sources.add(new Checker.Source(read.file(), substituted.text(), warning));
             } catch (IOException e) {
                 throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot read " + file + ": " + e.getMessage());
             }
@@ -111,11 +138,16 @@ final class CheckCommand implements Callable<Integer> {
         if (connection.given() && !trace) {
             throw new ParameterException(spec.commandLine(), "-d and the other connection options are for --trace");
         }
-        Checker.Report report = Checker.check(sources, version, excluded, settings.severity());
+        io.zerolock.ConnectionTarget server = trace && connection.given()
+                ? ConnectionResolver.forThisProcess().resolve(connection.options()) : null;
+        if (server != null && pgVersion == null && settings.pgVersion() == null) {
+            version = TraceRunner.serverMajor(server); // the server given is the version to check for
+        }
+        String zone = timezone != null ? timezone : settings.timezone();
+        Checker.Report report = Checker.check(sources, version, excluded, settings.severity(), zone);
         TraceVerdict.Result traced = null;
         if (trace) {
-            traced = TraceRunner.run(report, sources, version, connection.given()
-                    ? ConnectionResolver.forThisProcess().resolve(connection.options()) : null);
+            traced = TraceRunner.run(report, sources, version, server, zone);
             report = traced.report();
         }
         spec.commandLine().getOut().print(CheckOutput.render(report, sources.size(), format,

@@ -82,7 +82,7 @@ class CheckCommandTest {
         Cli bad = Cli.run("check", "--config", config.toString(), db.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("cannot read " + config).contains("pg_version")
-                .contains("known keys: pg-version, paths, exclude, fail-on, [severity]");
+                .contains("known keys: pg-version, paths, exclude, fail-on, timezone, [severity]");
     }
 
     @Test
@@ -150,6 +150,74 @@ class CheckCommandTest {
         assertThat(db.queryLong("SELECT count(*) FROM pg_database WHERE datname LIKE 'zerolock\\_trace\\_%'")).isZero();
         assertThat(db.queryLong("SELECT count(*) FROM information_schema.columns WHERE table_name = 'mine'"))
                 .as("the given database is untouched").isOne();
+    }
+
+    @io.zerolock.testing.PostgresTest(versions = 14)
+    void trace_on_a_server_without_a_version_checks_for_that_servers_version(io.zerolock.testing.TestDatabase db)
+            throws Exception {
+        Path file = dir.resolve("V1__a.sql");
+        Files.writeString(file, "SET lock_timeout = '1s';\nCREATE TABLE t (id int);\n");
+        Cli cli = Cli.run("check", "--trace", "-d", CommandLineTest.uri(db), file.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("rules for PostgreSQL 14").contains("traced on PostgreSQL 14.");
+    }
+
+    @Test
+    void a_byte_order_mark_and_a_latin_1_file_are_read_and_every_file_is_still_checked() throws Exception {
+        Path db = Files.createDirectories(dir.resolve("enc"));
+        Files.write(db.resolve("V1__bom.sql"), ("\uFEFFCREATE INDEX i1 ON orders (a);\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(db.resolve("V2__latin1.sql"), ("-- caf\u00e9\nCREATE INDEX i2 ON orders (b);\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.writeString(db.resolve("V3__plain.sql"), "CREATE INDEX i3 ON orders (c);\n");
+        Cli cli = Cli.run("check", db.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isEqualTo(3);
+        assertThat(cli.out()).contains("V1__bom.sql:1:1  error  ZL001").contains("V2__latin1.sql:2:1  error  ZL001")
+                .contains("V3__plain.sql:1:1  error  ZL001").contains("V2__latin1.sql:1:1  warning")
+                .contains("not valid UTF-8: read as Latin-1");
+    }
+
+    @Test
+    void placeholders_are_substituted_and_a_file_mostly_unread_says_so() throws Exception {
+        Path db = Files.createDirectories(dir.resolve("tpl"));
+        Files.writeString(db.resolve("V1__tpl.sql"), "CREATE INDEX i ON ${schema}.orders (a);\n");
+        Files.writeString(db.resolve("V2__go.sql"), "ALTER TABLE {{ .Table }} ADD COLUMN x int;\n"
+                + "CREATE TABLE {{ .Other }} (id int);\nDELETE {{ .Table }};\n");
+        Cli substituted = Cli.run("check", "-Pschema=app", db.toString());
+        assertThat(substituted.out()).contains("V1__tpl.sql:1:1  error  ZL001").contains("app.orders")
+                .contains("V2__go.sql:1:1  warning").contains("3 of 3 statements were not recognised");
+        Cli missing = Cli.run("check", db.toString());
+        assertThat(missing.out()).contains("placeholders without a value, left as written: schema");
+        Files.writeString(dir.resolve(".zl.toml"), "[placeholders]\nschema = \"billing\"\n");
+        Cli configured = Cli.run("check", "--config", dir.resolve(".zl.toml").toString(), db.toString());
+        assertThat(configured.out()).contains("billing.orders");
+    }
+
+    @Test
+    void unknown_rule_ids_config_keys_and_empty_directories_are_usage_errors() throws Exception {
+        Path db = migrations();
+        Cli exclude = Cli.run("check", "--exclude", "ZL999", db.toString());
+        assertThat(exclude.exitCode()).isEqualTo(2);
+        assertThat(exclude.err()).contains("unknown rule id ZL999; known: ZL001, ZL002");
+        Path ignored = dir.resolve("V1__ignored.sql");
+        Files.writeString(ignored, "-- zerolock:ignore ZL0001 typo\nCREATE INDEX i ON orders (a);\n");
+        Cli ignore = Cli.run("check", ignored.toString());
+        assertThat(ignore.exitCode()).isEqualTo(2);
+        assertThat(ignore.err()).contains(ignored + ":1: -- zerolock:ignore: unknown rule id ZL0001");
+        Files.writeString(dir.resolve("bad.toml"), "pg-version = 16\npg_version = 15\n");
+        Cli key = Cli.run("check", "--config", dir.resolve("bad.toml").toString(), db.toString());
+        assertThat(key.exitCode()).isEqualTo(2);
+        assertThat(key.err()).contains("unknown key \\\"pg_version\\\" (line 2)").contains("known keys: pg-version")
+                .doesNotContain("io.zerolock");
+        Files.writeString(dir.resolve("sev.toml"), "[severity]\nZL1 = \"error\"\n");
+        Cli severity = Cli.run("check", "--config", dir.resolve("sev.toml").toString(), db.toString());
+        assertThat(severity.exitCode()).isEqualTo(2);
+        assertThat(severity.err()).contains("unknown rule id ZL1");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(empty.resolve("README.md"), "no sql here");
+        Cli nothing = Cli.run("check", empty.toString());
+        assertThat(nothing.exitCode()).isEqualTo(2);
+        assertThat(nothing.err()).contains("no migrations to check");
     }
 
     /** The structure SARIF 2.1.0 requires (sarif-schema-2.1.0.json), and what code-scanning UIs read. */

@@ -23,10 +23,44 @@ import java.util.regex.Pattern;
  */
 public final class Checker {
 
-    private static final Pattern IGNORE = Pattern.compile("--\\s*zerolock:ignore\\s+((?:ZL\\d{3}[,\\s]*)+)(.*)");
+    private static final Pattern IGNORE = Pattern.compile("--\\s*zerolock:ignore\\b\\s*((?:[A-Za-z]+\\d+[,\\s]*)*)(.*)");
 
-    /** One migration file's text. */
-    public record Source(String file, String sql) {}
+    /**
+     * One migration file's text.
+     *
+     * @param readWarning how reading it went wrong but on (not UTF-8), or null
+     */
+    public record Source(String file, String sql, String readWarning) {
+
+        public Source(String file, String sql) {
+            this(file, sql, null);
+        }
+
+        /**
+         * Reads a migration file as PostgreSQL clients do: UTF-8, a byte-order mark dropped. A file that is
+         * not valid UTF-8 is read as Latin-1 (every byte is a character, so SQL keywords still read) with a
+         * warning saying so, instead of stopping the whole check.
+         */
+        public static Source read(java.nio.file.Path path) throws java.io.IOException {
+            byte[] bytes = java.nio.file.Files.readAllBytes(path);
+            String warning = null;
+            String text;
+            try {
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+                warning = "not valid UTF-8: read as Latin-1 (ISO-8859-1); convert it to UTF-8 (client_encoding is "
+                        + "what the server will assume)";
+            }
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            return new Source(path.toString(), text, warning);
+        }
+    }
 
     /** A statement the recogniser did not follow: no rule looked at it. */
     public record Unrecognized(String file, int line, String firstWords) {}
@@ -56,20 +90,43 @@ public final class Checker {
      */
     public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
             java.util.Map<String, Severity> severities) {
+        return check(sources, pgVersion, excluded, severities, null);
+    }
+
+    /**
+     * @param excluded rule ids to leave out
+     * @param severities rule ids whose severity the project's configuration changes
+     * @param timeZone the session time zone the migrations run with in production, or null when unknown
+     */
+    public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
+            java.util.Map<String, Severity> severities, String timeZone) {
+        Rules.requireKnown(excluded, "--exclude");
+        Rules.requireKnown(severities.keySet(), "[severity]");
         List<Rule> rules = Rules.all().stream().filter(rule -> rule.appliesTo(pgVersion))
                 .filter(rule -> !excluded.contains(rule.id())).toList();
-        MigrationState state = new MigrationState();
+        MigrationState state = new MigrationState(timeZone);
         List<Finding> findings = new ArrayList<>();
         List<Splitter.Warning> warnings = new ArrayList<>();
         List<Unrecognized> unrecognized = new ArrayList<>();
         int statements = 0;
         for (Source source : sources) {
             state.newFile();
-            Splitter.Result split = Splitter.split(source.file(), source.sql());
+            if (source.readWarning() != null) {
+                warnings.add(new Splitter.Warning(source.file(), 1, 1, source.readWarning()));
+            }
+            // a byte-order mark left by an editor is not part of the first statement
+            String sql = source.sql().startsWith("\uFEFF") ? source.sql().substring(1) : source.sql();
+            Splitter.Result split = Splitter.split(source.file(), sql);
             warnings.addAll(split.warnings());
+            int unrecognizedBefore = unrecognized.size();
             for (Splitter.Statement statement : split.statements()) {
                 statements++;
-                Recognized recognized = Recognizer.recognize(statement);
+                Recognized recognized;
+                try {
+                    recognized = Recognizer.recognize(statement);
+                } catch (RuntimeException e) {
+                    recognized = new Recognized.Unknown(statement.text().strip().split("\\s+", 2)[0]);
+                }
                 if (recognized instanceof Recognized.Unknown unknown) {
                     unrecognized.add(new Unrecognized(statement.file(), statement.line(), unknown.firstWords()));
                 }
@@ -79,12 +136,34 @@ public final class Checker {
                     if (ignored.contains(rule.id())) {
                         continue;
                     }
-                    rule.check(context).ifPresent(message -> findings.add(new Finding(rule.id(), rule.name(),
-                            severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(), statement.column(),
-                            statement.text(), message, rule.why(), Placeholders.fill(rule.safe(), recognized), null)));
+                    // one odd statement never costs the report: at worst a warning where it is, and the rest goes on
+                    try {
+                        Recognized seen = recognized;
+                        rule.check(context).ifPresent(message -> findings.add(new Finding(rule.id(), rule.name(),
+                                severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(),
+                                statement.column(), statement.text(), message, rule.why(),
+                                Placeholders.fill(rule.safe(), seen), null)));
+                    } catch (RuntimeException e) {
+                        warnings.add(new Splitter.Warning(statement.file(), statement.line(), statement.column(),
+                                "rule " + rule.id() + " could not check this statement (" + e + "); the other rules "
+                                        + "and statements were checked"));
+                    }
                 }
                 // SHARE or stronger on a table that has rows: held to COMMIT inside a transaction
-                state.apply(recognized, Locks.blockingLock(recognized, state), statement.line());
+                try {
+                    state.apply(recognized, Locks.blockingLock(recognized, state), statement.line());
+                } catch (RuntimeException e) {
+                    warnings.add(new Splitter.Warning(statement.file(), statement.line(), statement.column(),
+                            "could not follow what this statement does to the schema (" + e + "); later statements "
+                                    + "are checked without it"));
+                }
+            }
+            int notRead = unrecognized.size() - unrecognizedBefore;
+            if (split.statements().size() >= 2 && notRead * 2 > split.statements().size()) {
+                // a file the checker mostly cannot read is a file it did not check: say so, not nothing
+                warnings.add(new Splitter.Warning(source.file(), 1, 1, notRead + " of " + split.statements().size()
+                        + " statements were not recognised, so not checked (templated SQL? give ${placeholders} "
+                        + "values with -P or [placeholders]; another database's dialect?); -v lists them"));
             }
         }
         return new Report(pgVersion, statements, findings, warnings, unrecognized,
@@ -97,11 +176,19 @@ public final class Checker {
         for (Token comment : statement.comments()) {
             Matcher matcher = IGNORE.matcher(comment.text());
             if (matcher.matches()) {
+                Set<String> named = new java.util.LinkedHashSet<>();
                 for (String id : matcher.group(1).split("[,\\s]+")) {
                     if (!id.isBlank()) {
-                        ids.add(id.trim());
+                        named.add(id.trim().toUpperCase(java.util.Locale.ROOT));
                     }
                 }
+                if (named.isEmpty()) {
+                    throw new io.zerolock.ZerolockException(io.zerolock.ErrorCode.BAD_USAGE, statement.file() + ":"
+                            + comment.line() + ": -- zerolock:ignore names no rule; write the ids, then the reason: "
+                            + "-- zerolock:ignore ZL001 built in the maintenance window");
+                }
+                ids.addAll(named);
+                Rules.requireKnown(ids, statement.file() + ":" + comment.line() + ": -- zerolock:ignore");
             }
         }
         return ids;

@@ -28,15 +28,29 @@ public final class TraceRunner {
 
     private TraceRunner() {}
 
-    /** @param given the user's server, or null for an embedded one */
+    /** The major version of the server given for the trace. */
+    public static int serverMajor(ConnectionTarget given) {
+        try (Connection connection = connect(given.withApplicationName("zerolock-trace"));
+                Statement statement = connection.createStatement()) {
+            return Integer.parseInt(single(statement, "SHOW server_version_num")) / 10000;
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "cannot reach the server given for the trace ("
+                    + given.where() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param given the user's server, or null for an embedded one
+     * @param timeZone the production session's time zone, or null when unknown
+     */
     public static TraceVerdict.Result run(Checker.Report report, List<Checker.Source> sources, int version,
-            ConnectionTarget given) {
+            ConnectionTarget given, String timeZone) {
         if (given == null) {
             try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(version)) {
                 String database = server.createDatabase("zerolock_trace");
                 ConnectionTarget target = new ConnectionTarget(List.of(server.host()), List.of(server.port()),
                         database, EmbeddedPostgresServer.SUPERUSER, null, "none", null, "zerolock-trace", Map.of());
-                return trace(report, sources, target, "PostgreSQL " + server.release() + " (embedded)");
+                return trace(report, sources, target, "PostgreSQL " + server.release() + " (embedded)", timeZone);
             } catch (EmbeddedPostgresException e) {
                 throw new ZerolockException(ErrorCode.OPERATION_FAILED, e.getMessage(), e);
             }
@@ -58,7 +72,7 @@ public final class TraceRunner {
                     + " on " + admin.host() + ":" + admin.port() + " (the role needs CREATEDB): " + e.getMessage(), e);
         }
         try {
-            return trace(report, sources, admin.withDatabase(scratch), "PostgreSQL " + release);
+            return trace(report, sources, admin.withDatabase(scratch), "PostgreSQL " + release, timeZone);
         } finally {
             try (Connection connection = connect(admin); Statement statement = connection.createStatement()) {
                 statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
@@ -73,7 +87,7 @@ public final class TraceRunner {
     }
 
     private static TraceVerdict.Result trace(Checker.Report report, List<Checker.Source> sources,
-            ConnectionTarget target, String server) {
+            ConnectionTarget target, String server, String timeZone) {
         try (Connection connection = connect(target)) {
             List<Tracer.Traced> traced = new Tracer(connection, () -> {
                 try {
@@ -81,7 +95,7 @@ public final class TraceRunner {
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
-            }).trace(sources);
+            }).withTimeZone(timeZone).trace(sources);
             return TraceVerdict.apply(report, traced, server);
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "the trace lost its connection: " + e.getMessage(),

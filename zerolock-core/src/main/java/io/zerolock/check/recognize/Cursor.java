@@ -85,7 +85,8 @@ final class Cursor {
         return new Name(parts);
     }
 
-    private String identifier() {
+    /** The next token as an identifier; anything else (a string, `x`, an operator) is not a name: throws. */
+    String identifier() {
         String identifier = next().identifier();
         if (identifier == null) {
             throw new IllegalStateException("expected a name");

@@ -33,6 +33,9 @@ public sealed interface Recognized {
 
     record CreateTrigger(String trigger, Name table) implements Recognized {}
 
+    /** {@code DROP TRIGGER}: ACCESS EXCLUSIVE on the table, however brief. */
+    record DropTrigger(String trigger, Name table) implements Recognized {}
+
     record Truncate(List<Name> tables) implements Recognized {}
 
     record DropTable(List<Name> tables) implements Recognized {}

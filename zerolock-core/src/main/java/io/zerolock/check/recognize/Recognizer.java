@@ -47,6 +47,12 @@ public final class Recognizer {
                 c.accept("if", "exists");
                 return new Recognized.DropTable(names(c));
             }
+            if (c.accept("trigger")) {
+                c.accept("if", "exists");
+                String trigger = c.identifier();
+                c.expect("on");
+                return new Recognized.DropTrigger(trigger, c.name());
+            }
             return null;
         }
         if (c.accept("reindex")) {
@@ -79,6 +85,9 @@ public final class Recognizer {
         }
         if (c.accept("set") || c.peekIs("reset")) {
             return set(c);
+        }
+        if (c.accept("select", "set_config") || c.accept("select", "pg_catalog", ".", "set_config")) {
+            return setConfig(c);
         }
         if (c.accept("begin") || c.accept("start", "transaction")) {
             return new Recognized.Begin();
@@ -162,7 +171,7 @@ public final class Recognizer {
             return new Recognized.CreateTable(table, columns, notNull);
         }
         if (c.accept("trigger") || c.accept("constraint", "trigger")) {
-            String trigger = c.next().identifier();
+            String trigger = c.identifier();
             while (!c.atEnd() && !c.peekIs("on")) {
                 c.next();
             }
@@ -263,7 +272,7 @@ public final class Recognizer {
         }
         if (c.accept("alter")) {
             c.accept("column");
-            String column = c.next().identifier();
+            String column = c.identifier();
             if (c.accept("set", "data", "type") || c.accept("type")) {
                 List<Token> rest = c.rest();
                 int using = indexOfWord(rest, "using");
@@ -283,26 +292,26 @@ public final class Recognizer {
             return new Action.Other(text);
         }
         if (c.accept("validate", "constraint")) {
-            return new Action.ValidateConstraint(c.next().identifier());
+            return new Action.ValidateConstraint(c.identifier());
         }
         if (c.accept("drop")) {
             if (c.accept("constraint")) {
                 c.accept("if", "exists");
-                return new Action.DropConstraint(c.next().identifier());
+                return new Action.DropConstraint(c.identifier());
             }
             c.accept("column");
             c.accept("if", "exists");
-            return new Action.DropColumn(c.next().identifier());
+            return new Action.DropColumn(c.identifier());
         }
         if (c.accept("rename")) {
             if (c.accept("to")) {
-                return new Action.Rename(Action.RenameKind.TABLE, null, c.next().identifier());
+                return new Action.Rename(Action.RenameKind.TABLE, null, c.identifier());
             }
             Action.RenameKind kind = c.accept("constraint") ? Action.RenameKind.CONSTRAINT : Action.RenameKind.COLUMN;
             c.accept("column");
-            String from = c.next().identifier();
+            String from = c.identifier();
             c.expect("to");
-            return new Action.Rename(kind, from, c.next().identifier());
+            return new Action.Rename(kind, from, c.identifier());
         }
         if (c.accept("attach", "partition")) {
             return new Action.AttachPartition(c.name());
@@ -321,7 +330,7 @@ public final class Recognizer {
                 c.next();
             }
             if (c.accept("trigger")) {
-                return new Action.EnableDisableTrigger(enable, c.next().identifier());
+                return new Action.EnableDisableTrigger(enable, c.identifier());
             }
         }
         return new Action.Other(text);
@@ -330,7 +339,7 @@ public final class Recognizer {
     private static Action addConstraint(Cursor c, String text) {
         String name = null;
         if (c.accept("constraint")) {
-            name = c.next().identifier();
+            name = c.identifier();
         }
         List<Token> rest = c.rest();
         boolean notValid = endsWith(rest, "not", "valid");
@@ -377,7 +386,7 @@ public final class Recognizer {
     }
 
     private static Action addColumn(Cursor c) {
-        String column = c.next().identifier();
+        String column = c.identifier();
         List<Token> rest = c.rest();
         int constraintsStart = rest.size();
         for (int i = 0; i < rest.size(); i++) {
@@ -447,12 +456,32 @@ public final class Recognizer {
         return new Recognized.VacuumFull(tables);
     }
 
+    /** {@code SELECT set_config('lock_timeout', '2s', false)}: a SET by another name. */
+    private static Recognized setConfig(Cursor c) {
+        List<List<Token>> arguments = c.parenthesizedList();
+        if (arguments.size() != 3 || arguments.get(0).size() != 1 || arguments.get(1).size() != 1
+                || arguments.get(0).get(0).kind() != Token.Kind.STRING) {
+            return null;
+        }
+        Token value = arguments.get(1).get(0);
+        String text = value.kind() == Token.Kind.STRING ? value.stringValue() : value.text();
+        boolean local = arguments.get(2).size() == 1 && arguments.get(2).get(0).is("true");
+        return new Recognized.Set(arguments.get(0).get(0).stringValue().toLowerCase(Locale.ROOT), text, local);
+    }
+
     private static Recognized set(Cursor c) {
         if (c.accept("reset")) {
             return new Recognized.Set(c.atEnd() ? "all" : c.next().text().toLowerCase(Locale.ROOT), null, false);
         }
         boolean local = c.accept("local");
         c.accept("session");
+        if (c.accept("time", "zone")) {
+            // SET TIME ZONE 'UTC' | LOCAL | DEFAULT | INTERVAL '...' | -7
+            List<Token> rest = c.rest();
+            String zone = rest.size() == 1 && rest.get(0).kind() == Token.Kind.STRING ? rest.get(0).stringValue()
+                    : joined(rest).toLowerCase(Locale.ROOT);
+            return new Recognized.Set("timezone", zone, local);
+        }
         if (c.peekIs("transaction") || c.peekIs("constraints") || c.peekIs("role") || c.peekIs("session")) {
             return null;
         }

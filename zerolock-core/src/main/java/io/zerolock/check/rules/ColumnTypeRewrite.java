@@ -18,7 +18,8 @@ public final class ColumnTypeRewrite extends Rule {
     public Optional<String> check(Context context) {
         for (Action.AlterColumnType change : actions(context, Action.AlterColumnType.class)) {
             String before = context.state().columnType(table(context), change.column());
-            if (!change.using() && before != null && TypeChanges.binaryCoercible(before, change.type())) {
+            if (!change.using() && before != null && TypeChanges.withoutRewrite(before, change.type(),
+                    context.pgVersion(), context.state().timeZoneIsUtc())) {
                 continue;
             }
             return Optional.of("column " + table(context) + "." + change.column() + " changes type"

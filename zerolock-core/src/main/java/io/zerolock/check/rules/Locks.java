@@ -47,6 +47,9 @@ public final class Locks {
         if (recognized instanceof Recognized.CreateTrigger trigger) {
             return on(SHARE_ROW_EXCLUSIVE, trigger.table(), state);
         }
+        if (recognized instanceof Recognized.DropTrigger trigger) {
+            return on(ACCESS_EXCLUSIVE, trigger.table(), state);
+        }
         if (recognized instanceof Recognized.Truncate truncate) {
             return on(ACCESS_EXCLUSIVE, truncate.tables(), state);
         }

@@ -35,6 +35,31 @@ public final class MigrationState {
     private String strongLock;
     private int strongLockLine;
     private boolean ddlInTransaction;
+    /** The production session's time zone (configured), and the one this file set, if it did. */
+    private final String defaultTimeZone;
+    private String timeZone;
+
+    public MigrationState() {
+        this(null);
+    }
+
+    /** @param timeZone the session time zone the migrations run with in production, or null when unknown */
+    public MigrationState(String timeZone) {
+        this.defaultTimeZone = timeZone;
+        this.timeZone = timeZone;
+    }
+
+    /**
+     * Whether the session's time zone has a zero UTC offset: then {@code timestamp} to {@code timestamptz}
+     * needs no rewrite (12+), since the stored values mean the same instants.
+     */
+    public boolean timeZoneIsUtc() {
+        return timeZone != null && UTC_ZONES.contains(timeZone.trim().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static final Set<String> UTC_ZONES = Set.of("utc", "etc/utc", "gmt", "etc/gmt", "uct", "etc/uct",
+            "universal", "etc/universal", "zulu", "etc/zulu", "greenwich", "etc/greenwich", "gmt0", "etc/gmt0",
+            "gmt+0", "gmt-0", "etc/gmt+0", "etc/gmt-0", "0", "+0", "-0", "00:00", "+00:00", "z");
 
     /** A new file: its tables are history from now on, but settings and transactions do not carry over. */
     public void newFile() {
@@ -45,6 +70,7 @@ public final class MigrationState {
         strongLock = null;
         ddlInTransaction = false;
         notValidInTransaction.clear();
+        timeZone = defaultTimeZone;
     }
 
     public boolean inTransaction() {
@@ -122,15 +148,19 @@ public final class MigrationState {
             endTransaction();
         } else if (recognized instanceof Recognized.Set set) {
             if (set.setting().equals("lock_timeout")) {
-                boolean on = set.value() != null && !set.value().equals("0");
+                boolean on = bounds(set.value());
                 if (set.local()) {
-                    localLockTimeout = on;
+                    localLockTimeout = on && inTransaction; // SET LOCAL outside a transaction does nothing
                 } else {
                     sessionLockTimeout = on;
                 }
+            } else if (set.setting().equals("timezone")) {
+                timeZone = set.value() == null || set.value().equalsIgnoreCase("default")
+                        || set.value().equalsIgnoreCase("local") ? defaultTimeZone : set.value();
             } else if (set.setting().equals("all") && set.value() == null) {
                 sessionLockTimeout = false;
                 localLockTimeout = false;
+                timeZone = defaultTimeZone;
             }
         } else if (recognized instanceof Recognized.CreateTable create) {
             newTables.add(create.table().object());
@@ -191,6 +221,18 @@ public final class MigrationState {
                 && newTables.remove(key)) {
             newTables.add(rename.to());
         }
+    }
+
+    /**
+     * Whether a lock_timeout value bounds anything: 0 (in any unit) turns it off, and DEFAULT means the
+     * server's setting, 0 unless the configuration says otherwise.
+     */
+    private static boolean bounds(String value) {
+        if (value == null) {
+            return false;
+        }
+        String text = value.trim().toLowerCase(java.util.Locale.ROOT);
+        return !(text.equals("default") || text.matches("[+]?0*(\\.0*)?\\s*(us|ms|s|min|h|d)?"));
     }
 
     private void validatedCheck(String table, String notNullColumn) {

@@ -5,7 +5,31 @@ import java.util.List;
 /** Every rule, in id order. */
 public final class Rules {
 
+    /** The ids of the rules only a trace reports (io.zerolock.check.trace.TraceRules). */
+    private static final List<String> TRACE_ONLY = List.of("ZL100", "ZL101");
+
     private Rules() {}
+
+    /** Every rule id, static and traced. */
+    public static List<String> ids() {
+        List<String> ids = new java.util.ArrayList<>(all().stream().map(Rule::id).toList());
+        ids.addAll(TRACE_ONLY);
+        return ids;
+    }
+
+    /**
+     * Rule ids given by a user (an ignore comment, --exclude, the configuration's [severity]) must name
+     * rules: an unknown one is a usage error listing the known ids, not a silent no-op.
+     */
+    public static void requireKnown(java.util.Collection<String> given, String where) {
+        List<String> known = ids();
+        List<String> unknown = given.stream().map(String::trim).filter(id -> !known.contains(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new io.zerolock.ZerolockException(io.zerolock.ErrorCode.BAD_USAGE, where + ": unknown rule id"
+                    + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown) + "; known: "
+                    + String.join(", ", known));
+        }
+    }
 
     public static List<Rule> all() {
         return List.of(new CreateIndexNotConcurrently(), new DropIndexNotConcurrently(), new ReindexNotConcurrently(),

@@ -90,9 +90,28 @@ public final class Tracer {
         this.sampler = sampler;
     }
 
+    /**
+     * The session time zone each file starts with, as in production: never the JVM's (the driver would
+     * send that). Unknown, it is a zone that is not UTC, as the static check assumes.
+     */
+    public static final String UNKNOWN_TIME_ZONE = "America/New_York";
+
+    private String timeZone = UNKNOWN_TIME_ZONE;
+
+    /** @param zone the production session's time zone; null: unknown */
+    public Tracer withTimeZone(String zone) {
+        this.timeZone = zone == null ? UNKNOWN_TIME_ZONE : zone;
+        return this;
+    }
+
     public List<Traced> trace(List<Checker.Source> sources) throws SQLException {
         List<Traced> traced = new ArrayList<>();
         for (Checker.Source source : sources) {
+            try (java.sql.PreparedStatement zone = connection.prepareStatement("SELECT set_config('TimeZone', ?, "
+                    + "false)")) {
+                zone.setString(1, timeZone);
+                zone.execute();
+            }
             // what this file creates is new and empty within it: only what existed before it counts
             Set<Long> existing = relations().keySet();
             boolean userTransaction = false;

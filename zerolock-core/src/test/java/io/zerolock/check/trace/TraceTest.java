@@ -66,6 +66,31 @@ class TraceTest {
         return findings.stream().map(f -> f.ruleId() + "@" + f.line()).toList();
     }
 
+    @PostgresTest
+    void timestamp_to_timestamptz_is_traced_in_the_production_time_zone_never_the_jvms(TestDatabase db)
+            throws Exception {
+        String previous = java.util.TimeZone.getDefault().getID();
+        // a JVM in UTC must not make the trace believe production is in UTC
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        try {
+            for (String zone : new String[] {null, "UTC", "Europe/Berlin"}) {
+                db.execute("DROP TABLE IF EXISTS stamps", "CREATE TABLE stamps (id int PRIMARY KEY, at timestamp)",
+                        "INSERT INTO stamps VALUES (1, '2026-01-01 10:00')");
+                List<Checker.Source> sources = List.of(new Checker.Source("V2__stamps.sql",
+                        "SET lock_timeout = '1s';\nALTER TABLE stamps ALTER COLUMN at TYPE timestamptz;\n"));
+                List<Tracer.Traced> traced;
+                try (java.sql.Connection connection = db.connect()) {
+                    traced = new Tracer(connection, db::connect).withTimeZone(zone).trace(sources);
+                }
+                boolean rewrote = traced.get(1).rewritten().stream().anyMatch(r -> r.contains("stamps"));
+                boolean expected = zone == null || !zone.equals("UTC") || db.majorVersion() < 12;
+                assertThat(rewrote).as("zone " + zone + " on PostgreSQL " + db.majorVersion()).isEqualTo(expected);
+            }
+        } finally {
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(previous));
+        }
+    }
+
     private static Finding find(List<Finding> findings, String id, int line) {
         return findings.stream().filter(f -> f.ruleId().equals(id) && f.line() == line).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + id + " at line " + line + " in " + ids(findings)));
