@@ -27,3 +27,9 @@ ALTER TABLE orders DROP CONSTRAINT orders_code_check;
 -- a timeout set through set_config counts
 SELECT set_config('lock_timeout', '2s', false);
 ALTER TABLE orders DROP CONSTRAINT orders_code_check;
+-- a user's function is volatile unless declared otherwise: a DEFAULT calling it rewrites the table
+CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+CREATE OR REPLACE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE AS $$ SELECT 1 $$;
+-- expect: ZL006
+ALTER TABLE orders ADD COLUMN ref text DEFAULT next_code();
+ALTER TABLE orders ADD COLUMN tenant_id int DEFAULT tenant();

@@ -35,9 +35,10 @@ public sealed interface Action {
      * @param name the constraint's name, or null when PostgreSQL chooses it
      * @param usingIndex for UNIQUE / PRIMARY KEY {@code USING INDEX}: the index's name
      * @param columns the key's columns, or for a CHECK the columns it names (when recognised)
+     * @param references for a foreign key, the table it references (when recognised), else null
      */
     record AddConstraint(String name, ConstraintKind kind, boolean notValid, String usingIndex, List<String> columns,
-            String definition) implements Action {
+            String definition, Name references) implements Action {
 
         public AddConstraint {
             columns = List.copyOf(columns);

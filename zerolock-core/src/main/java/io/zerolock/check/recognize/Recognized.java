@@ -19,9 +19,16 @@ public sealed interface Recognized {
      *
      * @param columns column name to type as written, where the statement lists them
      * @param notNull columns declared NOT NULL or PRIMARY KEY
+     * @param references tables its foreign keys reference (SHARE ROW EXCLUSIVE on each, while it is created)
+     * @param partitionOf the parent of {@code CREATE TABLE ... PARTITION OF}, else null (ACCESS EXCLUSIVE on it)
      */
-    record CreateTable(Name table, java.util.Map<String, String> columns, java.util.Set<String> notNull)
-            implements Recognized {}
+    record CreateTable(Name table, java.util.Map<String, String> columns, java.util.Set<String> notNull,
+            List<Name> references, Name partitionOf) implements Recognized {
+
+        public CreateTable {
+            references = List.copyOf(references);
+        }
+    }
 
     record AlterTable(Name table, List<Action> actions) implements Recognized {}
 
@@ -32,6 +39,14 @@ public sealed interface Recognized {
     record RefreshMaterializedView(Name view, boolean concurrently) implements Recognized {}
 
     record CreateTrigger(String trigger, Name table) implements Recognized {}
+
+    /**
+     * {@code CREATE [OR REPLACE] FUNCTION}: followed through the history for its volatility, as column
+     * types are, so a DEFAULT that calls it is judged right.
+     *
+     * @param volatility {@code immutable}, {@code stable} or {@code volatile} (PostgreSQL's default)
+     */
+    record CreateFunction(Name function, String volatility) implements Recognized {}
 
     /** {@code DROP TRIGGER}: ACCESS EXCLUSIVE on the table, however brief. */
     record DropTrigger(String trigger, Name table) implements Recognized {}

@@ -163,12 +163,21 @@ public final class Recognizer {
             Name table = c.name();
             Map<String, String> columns = new LinkedHashMap<>();
             Set<String> notNull = new LinkedHashSet<>();
+            List<Name> references = new ArrayList<>();
+            Name parent = null;
             if (c.peekPunctuation("(")) {
                 for (List<Token> element : c.parenthesizedList()) {
                     columnDefinition(element, columns, notNull);
+                    Name referenced = referencedTable(element);
+                    if (referenced != null) {
+                        references.add(referenced);
+                    }
                 }
             }
-            return new Recognized.CreateTable(table, columns, notNull);
+            if (c.accept("partition", "of")) {
+                parent = c.name();
+            }
+            return new Recognized.CreateTable(table, columns, notNull, references, parent);
         }
         if (c.accept("trigger") || c.accept("constraint", "trigger")) {
             String trigger = c.identifier();
@@ -182,6 +191,17 @@ public final class Recognizer {
             Name domain = c.name();
             boolean check = c.rest().stream().anyMatch(t -> t.is("check"));
             return check ? new Recognized.DomainCheck(domain, true, false) : null;
+        }
+        if (c.accept("function")) {
+            Name function = c.name();
+            String volatility = "volatile";
+            // the attributes after the argument list; the body is one string token, never searched
+            for (Token t : c.rest()) {
+                if (t.kind() == Token.Kind.WORD && (t.is("immutable") || t.is("stable") || t.is("volatile"))) {
+                    volatility = t.text().toLowerCase(Locale.ROOT);
+                }
+            }
+            return new Recognized.CreateFunction(function, volatility);
         }
         return null;
     }
@@ -239,7 +259,12 @@ public final class Recognizer {
             c.acceptOperator("*");
             List<Action> actions = new ArrayList<>();
             for (List<Token> action : c.commaSeparatedRest()) {
-                actions.add(action(new Cursor(action)));
+                Action recognized = action(new Cursor(action));
+                actions.add(recognized);
+                if (recognized instanceof Action.AddColumn column) {
+                    // UNIQUE, PRIMARY KEY, CHECK, REFERENCES written in the column: constraints like any other
+                    actions.addAll(inlineConstraints(column.column(), action));
+                }
             }
             return new Recognized.AlterTable(table, actions);
         }
@@ -382,7 +407,82 @@ public final class Recognizer {
         } else if (kind == Action.ConstraintKind.NOT_NULL && rest.size() > 2) {
             columns.add(rest.get(2).identifier());
         }
-        return new Action.AddConstraint(name, kind, notValid, usingIndex, columns, text);
+        return new Action.AddConstraint(name, kind, notValid, usingIndex, columns, text,
+                kind == Action.ConstraintKind.FOREIGN_KEY ? referencedTable(rest) : null);
+    }
+
+    /**
+     * The constraints written inside a column definition of {@code ADD COLUMN}: each is added like its
+     * table-level form ({@code UNIQUE (col)}, {@code CHECK (...)}, {@code FOREIGN KEY (col) REFERENCES t}),
+     * with the locks and scans that brings.
+     */
+    private static List<Action> inlineConstraints(String column, List<Token> tokens) {
+        List<Action> constraints = new ArrayList<>();
+        String name = null;
+        int depth = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.isPunctuation("(")) {
+                depth++;
+                continue;
+            }
+            if (t.isPunctuation(")")) {
+                depth--;
+                continue;
+            }
+            if (depth != 0) {
+                continue;
+            }
+            if (t.is("constraint") && i + 1 < tokens.size()) {
+                name = tokens.get(i + 1).identifier();
+                i++;
+            } else if (t.is("unique")) {
+                constraints.add(new Action.AddConstraint(name, Action.ConstraintKind.UNIQUE, false, null,
+                        List.of(column), "UNIQUE (" + column + ")", null));
+                name = null;
+            } else if (t.is("primary")) {
+                constraints.add(new Action.AddConstraint(name, Action.ConstraintKind.PRIMARY_KEY, false, null,
+                        List.of(column), "PRIMARY KEY (" + column + ")", null));
+                name = null;
+            } else if (t.is("check") && i + 1 < tokens.size() && tokens.get(i + 1).isPunctuation("(")) {
+                int end = closing(tokens, i + 1);
+                constraints.add(new Action.AddConstraint(name, Action.ConstraintKind.CHECK, false, null,
+                        List.of(column), "CHECK " + joined(tokens.subList(i + 1, end + 1)), null));
+                name = null;
+            } else if (t.is("references") && i + 1 < tokens.size()) {
+                Cursor referenced = new Cursor(tokens.subList(i + 1, tokens.size()));
+                Name table = referenced.name();
+                constraints.add(new Action.AddConstraint(name, Action.ConstraintKind.FOREIGN_KEY, false, null,
+                        List.of(column), "FOREIGN KEY (" + column + ") REFERENCES " + table, table));
+                name = null;
+            }
+        }
+        return constraints;
+    }
+
+    private static int closing(List<Token> tokens, int open) {
+        int depth = 0;
+        for (int i = open; i < tokens.size(); i++) {
+            if (tokens.get(i).isPunctuation("(")) {
+                depth++;
+            } else if (tokens.get(i).isPunctuation(")") && --depth == 0) {
+                return i;
+            }
+        }
+        return tokens.size() - 1;
+    }
+
+    /** The table a {@code REFERENCES} clause in these tokens names, or null. */
+    private static Name referencedTable(List<Token> tokens) {
+        int references = indexOfWord(tokens, "references");
+        if (references < 0 || references + 1 >= tokens.size()) {
+            return null;
+        }
+        try {
+            return new Cursor(tokens.subList(references + 1, tokens.size())).name();
+        } catch (RuntimeException notAName) {
+            return null;
+        }
     }
 
     private static Action addColumn(Cursor c) {

@@ -30,8 +30,25 @@ public final class Locks {
         if (recognized instanceof Recognized.Reindex reindex && !reindex.concurrently()) {
             return reindex.target() == null ? null : SHARE + " on " + reindex.target() + "'s table(s)";
         }
+        if (recognized instanceof Recognized.CreateTable create) {
+            // a new table's foreign keys lock the tables they reference, which have rows and writers
+            if (create.partitionOf() != null) {
+                return on(ACCESS_EXCLUSIVE, create.partitionOf(), state);
+            }
+            return on(SHARE_ROW_EXCLUSIVE, create.references(), state);
+        }
         if (recognized instanceof Recognized.AlterTable alter) {
-            return on(alterLock(alter), alter.table(), state);
+            String own = on(alterLock(alter), alter.table(), state);
+            if (own != null && !own.startsWith(SHARE + " ")) {
+                return own;
+            }
+            // a foreign key added (to a new table, too) takes SHARE ROW EXCLUSIVE on the table it references
+            List<Name> referenced = alter.actions().stream()
+                    .filter(a -> a instanceof Action.AddConstraint add && add.kind() == Action.ConstraintKind.FOREIGN_KEY
+                            && add.references() != null && !add.references().sameAs(alter.table()))
+                    .map(a -> ((Action.AddConstraint) a).references()).toList();
+            String theirs = on(SHARE_ROW_EXCLUSIVE, referenced, state);
+            return own != null ? own : theirs;
         }
         if (recognized instanceof Recognized.Cluster cluster) {
             return cluster.table() == null ? ACCESS_EXCLUSIVE + " on every clustered table"

@@ -28,6 +28,8 @@ public final class MigrationState {
     private static final java.util.regex.Pattern IS_NOT_NULL = java.util.regex.Pattern.compile(
             "(?i)\\bcheck\\s*\\(\\s*\\(?\\s*(\"(?:[^\"]|\"\")+\"|[^\\s()\"]+)\\s*\\)?\\s+is\\s+not\\s+null\\s*\\)");
     private final Set<String> concurrentIndexes = new HashSet<>();
+    /** Functions these migrations created, by name, with their volatility. */
+    private final Map<String, String> functions = new HashMap<>();
     private final Set<String> notValidInTransaction = new HashSet<>();
     private boolean inTransaction;
     private boolean sessionLockTimeout;
@@ -123,6 +125,16 @@ public final class MigrationState {
         return indexColumns.getOrDefault(index, java.util.List.of());
     }
 
+    /** The volatility of a function these migrations created ({@code volatile} unless declared), or null. */
+    public String functionVolatility(String name) {
+        return functions.get(name);
+    }
+
+    /** The names of the functions these migrations created, with their volatility. */
+    public Map<String, String> functions() {
+        return java.util.Collections.unmodifiableMap(functions);
+    }
+
     public boolean knownNotNull(Name table, String column) {
         return notNullColumns.getOrDefault(table.object(), Set.of()).contains(column);
     }
@@ -166,6 +178,9 @@ public final class MigrationState {
             newTables.add(create.table().object());
             columnTypes.put(create.table().object(), new HashMap<>(create.columns()));
             notNullColumns.put(create.table().object(), new HashSet<>(create.notNull()));
+            ddl();
+        } else if (recognized instanceof Recognized.CreateFunction function) {
+            functions.put(function.function().object(), function.volatility());
             ddl();
         } else if (recognized instanceof Recognized.CreateIndex index) {
             if (index.index() != null) {

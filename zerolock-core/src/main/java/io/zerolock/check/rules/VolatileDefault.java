@@ -22,11 +22,23 @@ public final class VolatileDefault extends Rule {
     @Override
     public Optional<String> check(Context context) {
         for (Action.AddColumn add : actions(context, Action.AddColumn.class)) {
-            if (add.defaultExpression() != null && VOLATILE.matcher(add.defaultExpression()).find()) {
+            if (add.defaultExpression() != null && (VOLATILE.matcher(add.defaultExpression()).find()
+                    || callsVolatileFunction(add.defaultExpression(), context.state()))) {
                 return Optional.of("column " + add.column() + " is added with the volatile default "
                         + add.defaultExpression() + ": every row of " + table(context) + " is rewritten");
             }
         }
         return Optional.empty();
+    }
+
+    /** A function these migrations created without IMMUTABLE or STABLE is volatile, as PostgreSQL makes it. */
+    private static boolean callsVolatileFunction(String expression, MigrationState state) {
+        for (java.util.Map.Entry<String, String> function : state.functions().entrySet()) {
+            if (function.getValue().equals("volatile") && Pattern.compile("(?i)(^|[^\\w$])\"?"
+                    + Pattern.quote(function.getKey()) + "\"?\\s*\\(").matcher(expression).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 }
