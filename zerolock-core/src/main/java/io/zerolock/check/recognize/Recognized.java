@@ -9,7 +9,7 @@ public sealed interface Recognized {
     record CreateIndex(Name index, Name table, boolean unique, boolean concurrently, boolean ifNotExists,
             List<String> columns) implements Recognized {}
 
-    record DropIndex(List<Name> indexes, boolean concurrently) implements Recognized {}
+    record DropIndex(List<Name> indexes, boolean concurrently, boolean ifExists) implements Recognized {}
 
     /** @param kind INDEX, TABLE, SCHEMA, DATABASE or SYSTEM */
     record Reindex(String kind, Name target, boolean concurrently) implements Recognized {}

@@ -40,8 +40,8 @@ public final class Recognizer {
         if (c.accept("drop")) {
             if (c.accept("index")) {
                 boolean concurrently = c.accept("concurrently");
-                c.accept("if", "exists");
-                return new Recognized.DropIndex(names(c), concurrently);
+                boolean ifExists = c.accept("if", "exists");
+                return new Recognized.DropIndex(names(c), concurrently, ifExists);
             }
             if (c.accept("table")) {
                 c.accept("if", "exists");
@@ -588,6 +588,16 @@ public final class Recognizer {
         String setting = c.next().text().toLowerCase(Locale.ROOT);
         if (!(c.acceptOperator("=") || c.accept("to"))) {
             return null;
+        }
+        if (setting.equals("search_path")) {
+            // a list: schema, "Schema", 'schema'
+            List<String> schemas = new ArrayList<>();
+            for (Token t : c.rest()) {
+                if (!t.isPunctuation(",")) {
+                    schemas.add(t.kind() == Token.Kind.STRING ? "'" + t.stringValue() + "'" : t.text());
+                }
+            }
+            return new Recognized.Set(setting, String.join(",", schemas), local);
         }
         Token value = c.next();
         String text = value.kind() == Token.Kind.STRING ? value.stringValue() : value.text();

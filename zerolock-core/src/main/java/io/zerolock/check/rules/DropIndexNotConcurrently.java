@@ -16,8 +16,11 @@ public final class DropIndexNotConcurrently extends Rule {
 
     @Override
     public Optional<String> check(Context context) {
+        // under a lock_timeout the ACCESS EXCLUSIVE is brief and bounded: it blocks no one for long
         if (context.recognized() instanceof Recognized.DropIndex drop && !drop.concurrently()
-                && drop.indexes().stream().noneMatch(context.state()::isNewIndex)) {
+                && !context.state().lockTimeoutSet()
+                && drop.indexes().stream().noneMatch(context.state()::isNewIndex)
+                && !(drop.ifExists() && drop.indexes().stream().noneMatch(context.state()::knownIndex))) {
             return Optional.of("DROP INDEX " + drop.indexes().get(0) + " without CONCURRENTLY");
         }
         return Optional.empty();

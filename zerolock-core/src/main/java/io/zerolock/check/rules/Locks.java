@@ -24,7 +24,9 @@ public final class Locks {
             return on(SHARE, index.table(), state);
         }
         if (recognized instanceof Recognized.DropIndex drop && !drop.concurrently()
-                && drop.indexes().stream().noneMatch(state::isNewIndex)) {
+                && drop.indexes().stream().noneMatch(state::isNewIndex)
+                // IF EXISTS of an index no migration created: most likely nothing there, nothing locked
+                && !(drop.ifExists() && drop.indexes().stream().noneMatch(state::knownIndex))) {
             return ACCESS_EXCLUSIVE + " on the table of " + drop.indexes().get(0);
         }
         if (recognized instanceof Recognized.Reindex reindex && !reindex.concurrently()) {

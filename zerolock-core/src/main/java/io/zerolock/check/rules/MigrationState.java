@@ -5,6 +5,7 @@ import io.zerolock.check.recognize.Name;
 import io.zerolock.check.recognize.Recognized;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,8 +64,65 @@ public final class MigrationState {
             "universal", "etc/universal", "zulu", "etc/zulu", "greenwich", "etc/greenwich", "gmt0", "etc/gmt0",
             "gmt+0", "gmt-0", "etc/gmt+0", "etc/gmt-0", "0", "+0", "-0", "00:00", "+00:00", "z");
 
+    private static final List<String> DEFAULT_SEARCH_PATH = List.of("public");
+    private List<String> searchPath = DEFAULT_SEARCH_PATH;
+
+    /**
+     * The key of a table as PostgreSQL would find it: {@code schema.name}; an unqualified name is looked
+     * up along the search_path among the tables these migrations know, else lands in its first schema.
+     */
+    String key(Name table) {
+        if (table.schema() != null) {
+            return table.schema() + "." + table.object();
+        }
+        for (String schema : searchPath) {
+            String key = schema + "." + table.object();
+            if (newTables.contains(key) || columnTypes.containsKey(key) || notNullColumns.containsKey(key)) {
+                return key;
+            }
+        }
+        return searchPath.get(0) + "." + table.object();
+    }
+
+    /** Where a CREATE puts a table: its schema, or the first schema of the search_path. */
+    private String createdKey(Name table) {
+        return (table.schema() != null ? table.schema() : searchPath.get(0)) + "." + table.object();
+    }
+
+    private static <V> void move(Map<String, V> map, String from, String to) {
+        V value = map.remove(from);
+        if (value != null) {
+            map.put(to, value);
+        }
+    }
+
+    /** {@code SET search_path}: the schemas, folded as PostgreSQL folds names; {@code "$user"} is skipped. */
+    private static List<String> searchPath(String value) {
+        if (value == null || value.equalsIgnoreCase("default")) {
+            return DEFAULT_SEARCH_PATH;
+        }
+        List<String> schemas = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            String schema = part.trim();
+            if (schema.startsWith("'") && schema.endsWith("'") && schema.length() >= 2) {
+                schema = schema.substring(1, schema.length() - 1).trim();
+            }
+            if (schema.startsWith("\"") && schema.endsWith("\"") && schema.length() >= 2) {
+                schema = schema.substring(1, schema.length() - 1).replace("\"\"", "\"");
+            } else {
+                schema = schema.toLowerCase(java.util.Locale.ROOT);
+            }
+            if (!schema.isEmpty() && !schema.equals("$user") && !schema.equals("pg_catalog")
+                    && !schema.equals("pg_temp")) {
+                schemas.add(schema);
+            }
+        }
+        return schemas.isEmpty() ? DEFAULT_SEARCH_PATH : List.copyOf(schemas);
+    }
+
     /** A new file: its tables are history from now on, but settings and transactions do not carry over. */
     public void newFile() {
+        searchPath = DEFAULT_SEARCH_PATH;
         newTables.clear();
         inTransaction = false;
         sessionLockTimeout = false;
@@ -81,7 +139,12 @@ public final class MigrationState {
 
     /** Created earlier in this file: new and empty, nothing to wait for. */
     public boolean isNew(Name table) {
-        return table != null && newTables.contains(table.object());
+        return table != null && newTables.contains(key(table));
+    }
+
+    /** Whether these migrations created an index of this name (in any file). */
+    public boolean knownIndex(Name index) {
+        return index != null && indexTables.containsKey(index.object());
     }
 
     /** An index on a table created earlier in this file: dropping it locks nothing that has rows. */
@@ -116,7 +179,7 @@ public final class MigrationState {
 
     /** The column's type as an earlier CREATE TABLE or ADD COLUMN wrote it, or null when not known. */
     public String columnType(Name table, String column) {
-        Map<String, String> columns = columnTypes.get(table.object());
+        Map<String, String> columns = columnTypes.get(key(table));
         return columns == null ? null : columns.get(column);
     }
 
@@ -136,17 +199,17 @@ public final class MigrationState {
     }
 
     public boolean knownNotNull(Name table, String column) {
-        return notNullColumns.getOrDefault(table.object(), Set.of()).contains(column);
+        return notNullColumns.getOrDefault(key(table), Set.of()).contains(column);
     }
 
     /** Whether a validated CHECK was added to this table earlier (a partition's bound). */
     public boolean hasValidatedCheck(Name table) {
-        return validatedChecks.contains(table.object());
+        return validatedChecks.contains(key(table));
     }
 
     /** Whether a validated {@code CHECK (column IS NOT NULL)} lets SET NOT NULL skip its scan (12+). */
     public boolean notNullProven(Name table, String column) {
-        return provenNotNull.getOrDefault(table.object(), Set.of()).contains(column);
+        return provenNotNull.getOrDefault(key(table), Set.of()).contains(column);
     }
 
     /** Updates the state with a statement that ran; {@code strongLockTaken} is what it took, if strong. */
@@ -166,6 +229,8 @@ public final class MigrationState {
                 } else {
                     sessionLockTimeout = on;
                 }
+            } else if (set.setting().equals("search_path")) {
+                searchPath = searchPath(set.value());
             } else if (set.setting().equals("timezone")) {
                 timeZone = set.value() == null || set.value().equalsIgnoreCase("default")
                         || set.value().equalsIgnoreCase("local") ? defaultTimeZone : set.value();
@@ -173,11 +238,13 @@ public final class MigrationState {
                 sessionLockTimeout = false;
                 localLockTimeout = false;
                 timeZone = defaultTimeZone;
+                searchPath = DEFAULT_SEARCH_PATH;
             }
         } else if (recognized instanceof Recognized.CreateTable create) {
-            newTables.add(create.table().object());
-            columnTypes.put(create.table().object(), new HashMap<>(create.columns()));
-            notNullColumns.put(create.table().object(), new HashSet<>(create.notNull()));
+            String created = createdKey(create.table());
+            newTables.add(created);
+            columnTypes.put(created, new HashMap<>(create.columns()));
+            notNullColumns.put(created, new HashSet<>(create.notNull()));
             ddl();
         } else if (recognized instanceof Recognized.CreateFunction function) {
             functions.put(function.function().object(), function.volatility());
@@ -204,7 +271,7 @@ public final class MigrationState {
     }
 
     private void apply(Name table, Action action) {
-        String key = table.object();
+        String key = key(table);
         if (action instanceof Action.AddColumn add) {
             columnTypes.computeIfAbsent(key, k -> new HashMap<>()).put(add.column(), add.type());
             if (add.notNull()) {
@@ -232,9 +299,29 @@ public final class MigrationState {
             if (check != null) {
                 validatedCheck(check[0], check[1]);
             }
-        } else if (action instanceof Action.Rename rename && rename.kind() == Action.RenameKind.TABLE
-                && newTables.remove(key)) {
-            newTables.add(rename.to());
+        } else if (action instanceof Action.Rename rename && rename.kind() == Action.RenameKind.TABLE) {
+            // the table keeps its schema and everything known about it, under its new name
+            String renamed = key.substring(0, key.lastIndexOf('.') + 1) + rename.to();
+            if (newTables.remove(key)) {
+                newTables.add(renamed);
+            }
+            move(columnTypes, key, renamed);
+            move(notNullColumns, key, renamed);
+            move(provenNotNull, key, renamed);
+            if (validatedChecks.remove(key)) {
+                validatedChecks.add(renamed);
+            }
+        } else if (action instanceof Action.Rename rename && rename.kind() == Action.RenameKind.COLUMN) {
+            Map<String, String> types = columnTypes.get(key);
+            if (types != null && types.containsKey(rename.from())) {
+                types.put(rename.to(), types.remove(rename.from()));
+            }
+            for (Map<String, Set<String>> columns : List.of(notNullColumns, provenNotNull)) {
+                Set<String> set = columns.get(key);
+                if (set != null && set.remove(rename.from())) {
+                    set.add(rename.to());
+                }
+            }
         }
     }
 
