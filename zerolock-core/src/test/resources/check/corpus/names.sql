@@ -30,3 +30,16 @@ DROP INDEX IF EXISTS orders_note;
 SET lock_timeout = 0;
 -- expect: ZL002 ZL022
 DROP INDEX IF EXISTS orders_note2;
+-- more statements that queue behind a lock when there is no lock_timeout
+-- expect(-11): ZL022
+ALTER INDEX orders_pkey RENAME TO orders_pk;
+-- expect: ZL022
+ALTER SEQUENCE orders_id_seq RESTART WITH 1000;
+-- expect: ZL022
+CREATE OR REPLACE VIEW open_orders AS SELECT * FROM orders WHERE status = 'open';
+-- expect: ZL019 ZL022
+ALTER INDEX customers_pkey SET TABLESPACE pg_default;
+-- ALTER TABLE IF EXISTS of a table no migration made: nothing there, nothing locked
+ALTER TABLE IF EXISTS legacy_audit ADD COLUMN note text;
+-- an index ON ONLY the partitioned parent is made instantly (then attached partition by partition)
+CREATE INDEX events_at ON ONLY events (at);

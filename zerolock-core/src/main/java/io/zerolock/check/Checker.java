@@ -104,7 +104,7 @@ public final class Checker {
         Rules.requireKnown(severities.keySet(), "[severity]");
         List<Rule> rules = Rules.all().stream().filter(rule -> rule.appliesTo(pgVersion))
                 .filter(rule -> !excluded.contains(rule.id())).toList();
-        MigrationState state = new MigrationState(timeZone);
+        MigrationState state = new MigrationState(timeZone, pgVersion);
         List<Finding> findings = new ArrayList<>();
         List<Splitter.Warning> warnings = new ArrayList<>();
         List<Unrecognized> unrecognized = new ArrayList<>();

@@ -5,9 +5,12 @@ import java.util.List;
 /** What a statement does, as far as locking goes; {@link Unknown} for everything else. */
 public sealed interface Recognized {
 
-    /** @param columns the indexed columns when each key is a plain column (empty for expressions) */
+    /**
+     * @param columns the indexed columns when each key is a plain column (empty for expressions)
+     * @param only {@code ON ONLY parent}: an invalid index on the partitioned parent alone, made instantly
+     */
     record CreateIndex(Name index, Name table, boolean unique, boolean concurrently, boolean ifNotExists,
-            List<String> columns) implements Recognized {}
+            List<String> columns, boolean only) implements Recognized {}
 
     record DropIndex(List<Name> indexes, boolean concurrently, boolean ifExists) implements Recognized {}
 
@@ -30,7 +33,13 @@ public sealed interface Recognized {
         }
     }
 
-    record AlterTable(Name table, List<Action> actions) implements Recognized {}
+    /** @param ifExists {@code ALTER TABLE IF EXISTS}: of a table that does not exist, it takes nothing */
+    record AlterTable(Name table, List<Action> actions, boolean ifExists) implements Recognized {
+
+        public AlterTable(Name table, List<Action> actions) {
+            this(table, actions, false);
+        }
+    }
 
     record Cluster(Name table) implements Recognized {}
 
@@ -47,6 +56,18 @@ public sealed interface Recognized {
      * @param volatility {@code immutable}, {@code stable} or {@code volatile} (PostgreSQL's default)
      */
     record CreateFunction(Name function, String volatility) implements Recognized {}
+
+    /**
+     * {@code ALTER INDEX}: {@code RENAME} (ACCESS EXCLUSIVE before 12, SHARE UPDATE EXCLUSIVE since) or
+     * {@code SET TABLESPACE} (rewrites the index under ACCESS EXCLUSIVE).
+     */
+    record AlterIndex(Name index, boolean rename, boolean setTablespace) implements Recognized {}
+
+    /** {@code ALTER SEQUENCE}: SHARE ROW EXCLUSIVE on the sequence, which every nextval() waits for. */
+    record AlterSequence(Name sequence) implements Recognized {}
+
+    /** {@code CREATE OR REPLACE VIEW}: ACCESS EXCLUSIVE on the view it replaces. */
+    record ReplaceView(Name view) implements Recognized {}
 
     /** {@code DROP TRIGGER}: ACCESS EXCLUSIVE on the table, however brief. */
     record DropTrigger(String trigger, Name table) implements Recognized {}

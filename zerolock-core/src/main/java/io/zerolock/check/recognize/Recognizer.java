@@ -126,14 +126,17 @@ public final class Recognizer {
     }
 
     private static Recognized create(Cursor c) {
-        c.accept("or", "replace");
+        boolean orReplace = c.accept("or", "replace");
+        if (orReplace && (c.accept("view") || c.accept("recursive", "view"))) {
+            return new Recognized.ReplaceView(c.name());
+        }
         boolean unique = c.accept("unique");
         if (c.accept("index")) {
             boolean concurrently = c.accept("concurrently");
             boolean ifNotExists = c.accept("if", "not", "exists");
             Name index = c.peekIs("on") ? null : c.name();
             c.expect("on");
-            c.accept("only");
+            boolean only = c.accept("only");
             Name table = c.name();
             if (c.accept("using")) {
                 c.next();
@@ -149,7 +152,7 @@ public final class Recognizer {
                     }
                 }
             }
-            return new Recognized.CreateIndex(index, table, unique, concurrently, ifNotExists, columns);
+            return new Recognized.CreateIndex(index, table, unique, concurrently, ifNotExists, columns, only);
         }
         if (unique) {
             return null;
@@ -252,8 +255,23 @@ public final class Recognizer {
     }
 
     private static Recognized alter(Cursor c) {
-        if (c.accept("table")) {
+        if (c.accept("index")) {
             c.accept("if", "exists");
+            Name index = c.name();
+            if (c.accept("rename", "to")) {
+                return new Recognized.AlterIndex(index, true, false);
+            }
+            if (c.accept("set", "tablespace")) {
+                return new Recognized.AlterIndex(index, false, true);
+            }
+            return null;
+        }
+        if (c.accept("sequence")) {
+            c.accept("if", "exists");
+            return new Recognized.AlterSequence(c.name());
+        }
+        if (c.accept("table")) {
+            boolean ifExists = c.accept("if", "exists");
             c.accept("only");
             Name table = c.name();
             c.acceptOperator("*");
@@ -266,7 +284,7 @@ public final class Recognizer {
                     actions.addAll(inlineConstraints(column.column(), action));
                 }
             }
-            return new Recognized.AlterTable(table, actions);
+            return new Recognized.AlterTable(table, actions, ifExists);
         }
         if (c.accept("type")) {
             Name type = c.name();

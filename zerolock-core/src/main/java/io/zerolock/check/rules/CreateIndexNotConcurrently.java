@@ -16,7 +16,7 @@ public final class CreateIndexNotConcurrently extends Rule {
 
     @Override
     public Optional<String> check(Context context) {
-        if (context.recognized() instanceof Recognized.CreateIndex index && !index.concurrently()
+        if (context.recognized() instanceof Recognized.CreateIndex index && !index.concurrently() && !index.only()
                 && !context.state().isNew(index.table())) {
             return Optional.of("CREATE INDEX on existing table " + index.table() + " without CONCURRENTLY");
         }

@@ -20,7 +20,7 @@ public final class Locks {
      * {@code "ACCESS EXCLUSIVE on orders"}; null when none.
      */
     public static String blockingLock(Recognized recognized, MigrationState state) {
-        if (recognized instanceof Recognized.CreateIndex index && !index.concurrently()) {
+        if (recognized instanceof Recognized.CreateIndex index && !index.concurrently() && !index.only()) {
             return on(SHARE, index.table(), state);
         }
         if (recognized instanceof Recognized.DropIndex drop && !drop.concurrently()
@@ -40,6 +40,9 @@ public final class Locks {
             return on(SHARE_ROW_EXCLUSIVE, create.references(), state);
         }
         if (recognized instanceof Recognized.AlterTable alter) {
+            if (alter.ifExists() && !state.knownTable(alter.table())) {
+                return null; // IF EXISTS of a table no migration made: most likely nothing there, nothing locked
+            }
             String own = on(alterLock(alter), alter.table(), state);
             if (own != null && !own.startsWith(SHARE + " ")) {
                 return own;
@@ -65,6 +68,19 @@ public final class Locks {
         }
         if (recognized instanceof Recognized.CreateTrigger trigger) {
             return on(SHARE_ROW_EXCLUSIVE, trigger.table(), state);
+        }
+        if (recognized instanceof Recognized.AlterIndex alter) {
+            if (state.isNewIndex(alter.index())) {
+                return null;
+            }
+            return alter.setTablespace() || state.pgVersion() < 12 ? ACCESS_EXCLUSIVE + " on index " + alter.index()
+                    : null;
+        }
+        if (recognized instanceof Recognized.AlterSequence sequence) {
+            return SHARE_ROW_EXCLUSIVE + " on sequence " + sequence.sequence();
+        }
+        if (recognized instanceof Recognized.ReplaceView view) {
+            return on(ACCESS_EXCLUSIVE, view.view(), state);
         }
         if (recognized instanceof Recognized.DropTrigger trigger) {
             return on(ACCESS_EXCLUSIVE, trigger.table(), state);

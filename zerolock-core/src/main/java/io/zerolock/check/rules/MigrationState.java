@@ -42,14 +42,24 @@ public final class MigrationState {
     private final String defaultTimeZone;
     private String timeZone;
 
+    private final int pgVersion;
+
     public MigrationState() {
-        this(null);
+        this(null, 18);
     }
 
-    /** @param timeZone the session time zone the migrations run with in production, or null when unknown */
-    public MigrationState(String timeZone) {
+    /**
+     * @param timeZone the session time zone the migrations run with in production, or null when unknown
+     * @param pgVersion the major version they run on
+     */
+    public MigrationState(String timeZone, int pgVersion) {
         this.defaultTimeZone = timeZone;
         this.timeZone = timeZone;
+        this.pgVersion = pgVersion;
+    }
+
+    public int pgVersion() {
+        return pgVersion;
     }
 
     /**
@@ -140,6 +150,12 @@ public final class MigrationState {
     /** Created earlier in this file: new and empty, nothing to wait for. */
     public boolean isNew(Name table) {
         return table != null && newTables.contains(key(table));
+    }
+
+    /** Whether these migrations created (or changed) a table of this name. */
+    public boolean knownTable(Name table) {
+        String key = key(table);
+        return newTables.contains(key) || columnTypes.containsKey(key) || notNullColumns.containsKey(key);
     }
 
     /** Whether these migrations created an index of this name (in any file). */

@@ -25,6 +25,9 @@ public final class TableRewrite extends Rule {
         if (r instanceof Recognized.Cluster cluster && (cluster.table() == null || !context.state().isNew(cluster.table()))) {
             return Optional.of("CLUSTER rewrites " + (cluster.table() == null ? "every clustered table" : cluster.table()));
         }
+        if (r instanceof Recognized.AlterIndex alter && alter.setTablespace() && !context.state().isNewIndex(alter.index())) {
+            return Optional.of("SET TABLESPACE rewrites index " + alter.index() + " under ACCESS EXCLUSIVE");
+        }
         for (Action.Rewrite rewrite : actions(context, Action.Rewrite.class)) {
             return Optional.of(rewrite.what() + " rewrites " + table(context));
         }
