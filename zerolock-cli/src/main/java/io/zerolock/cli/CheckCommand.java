@@ -63,6 +63,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "RULE", split = ",", description = "Rules to leave out, e.g. ZL015.")
     List<String> exclude = new ArrayList<>();
 
+    @Option(names = "--category", paramLabel = "CATEGORY", split = ",", description = "Only rules of these "
+            + "categories: locks (blocks the application), compatibility (breaks running code: renames, drops), data "
+            + "(removes rows). Default: all.")
+    List<String> categories = new ArrayList<>();
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration file (default: " + CheckConfig.FILE_NAME + " in the current directory, if any).")
     Path config;
@@ -135,6 +140,18 @@ final class CheckCommand implements Callable<Integer> {
         }
         Set<String> excluded = new HashSet<>(settings.exclude());
         excluded.addAll(exclude);
+        if (!categories.isEmpty()) {
+            Set<io.zerolock.check.Category> wanted = new HashSet<>();
+            for (String category : categories) {
+                try {
+                    wanted.add(io.zerolock.check.Category.of(category));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--category: " + e.getMessage());
+                }
+            }
+            io.zerolock.check.rules.Rules.all().stream().filter(rule -> !wanted.contains(rule.category()))
+                    .forEach(rule -> excluded.add(rule.id()));
+        }
         if (connection.given() && !trace) {
             throw new ParameterException(spec.commandLine(), "-d and the other connection options are for --trace");
         }

@@ -220,6 +220,46 @@ class CheckCommandTest {
         assertThat(nothing.err()).contains("no migrations to check");
     }
 
+    @Test
+    void text_output_explains_each_rule_once_folds_no_lock_timeout_per_file_and_sums_up() throws Exception {
+        Path db = Files.createDirectories(dir.resolve("many"));
+        Files.writeString(db.resolve("V1__a.sql"), "ALTER TABLE orders DROP COLUMN a;\nALTER TABLE orders DROP COLUMN b;\n"
+                + "ALTER TABLE customers RENAME COLUMN c TO d;\nCREATE INDEX i1 ON orders (x);\n");
+        Files.writeString(db.resolve("V2__b.sql"), "CREATE INDEX i2 ON orders (y);\nTRUNCATE audit;\n");
+        Cli cli = Cli.run("check", db.toString());
+        String out = cli.out();
+        // three ZL022 of V1 in one block, the remedy once
+        assertThat(out).contains(db.resolve("V1__a.sql") + ":1:1  warning  ZL022 no-lock-timeout, 3 statements of this "
+                + "file").contains("  line 3: ALTER TABLE customers RENAME COLUMN c TO d;");
+        assertThat(count(out, "SET lock_timeout = '1s';  -- before the statement")).isEqualTo(2); // V1's block, V2's
+        // each explanation once, however many findings
+        assertThat(count(out, "why: CREATE INDEX without CONCURRENTLY")).isOne();
+        assertThat(count(out, "why: Dropping a column or table")).isOne();
+        assertThat(out).contains("ZL016 drop-column-or-table (compatibility)").contains("ZL028 truncate (data)")
+                .contains("By rule:\n").contains("  ZL001 create-index-not-concurrently: 2")
+                .contains("By file:\n").contains("  " + db.resolve("V2__b.sql") + ": 1 error, 2 warnings");
+
+        Cli locksOnly = Cli.run("check", "--category", "locks", db.toString());
+        assertThat(locksOnly.out()).contains("ZL001").contains("ZL022").doesNotContain("ZL016").doesNotContain("ZL015")
+                .doesNotContain("ZL028");
+        Cli compatibility = Cli.run("check", "--category", "compatibility,data", "--fail-on", "never", db.toString());
+        assertThat(compatibility.out()).contains("ZL016").contains("ZL015").contains("ZL028").doesNotContain("ZL001");
+        assertThat(Cli.run("check", "--category", "speed", db.toString()).exitCode()).isEqualTo(2);
+
+        JsonNode sarif = new ObjectMapper().readTree(Cli.run("check", "--format", "sarif", db.toString()).out());
+        JsonNode rules = sarif.at("/runs/0/tool/driver/rules");
+        for (JsonNode rule : rules) {
+            assertThat(rule.get("helpUri").asText()).endsWith("#" + rule.get("id").asText().toLowerCase());
+        }
+        assertThat(rules.get(15).at("/properties/tags/0").asText()).isEqualTo("compatibility"); // ZL016
+        JsonNode json = new ObjectMapper().readTree(Cli.run("check", "--format", "json", db.toString()).out());
+        assertThat(json.get("findings")).anySatisfy(f -> assertThat(f.get("category").asText()).isEqualTo("data"));
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
     /** The structure SARIF 2.1.0 requires (sarif-schema-2.1.0.json), and what code-scanning UIs read. */
     private static void assertSarif(JsonNode sarif) {
         assertThat(sarif.get("version").asText()).isEqualTo("2.1.0");

@@ -21,6 +21,8 @@ public final class CheckOutput {
     public enum Format { text, json, sarif, github }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Each rule's documentation: its row in the README's rule table, which is generated from the rule. */
+    static final String HELP = "https://github.com/zerolock/zerolock/blob/main/README.md";
 
     private CheckOutput() {}
 
@@ -35,12 +37,28 @@ public final class CheckOutput {
         };
     }
 
+    /** The rule whose findings are folded per file: the same warning and the same remedy, statement after statement. */
+    private static final String FOLDED = "ZL022";
+
+    /**
+     * For people: each finding with where, the statement, what it does and the safe SQL instead; each
+     * rule's explanation once, after the findings; the no-lock-timeout warning folded per file; a summary
+     * per rule and per file at the end.
+     */
     static String text(Checker.Report report, int files, boolean verbose, TraceVerdict.Result trace) {
         StringBuilder out = new StringBuilder();
         out.append("zerolock check: ").append(files).append(files == 1 ? " file, " : " files, ")
                 .append(report.statements()).append(" statements, rules for PostgreSQL ").append(report.pgVersion())
                 .append(trace == null ? "" : ", traced on " + trace.server()).append("\n");
+        java.util.Set<String> foldedFiles = new java.util.HashSet<>();
         for (Finding f : report.findings()) {
+            if (f.ruleId().equals(FOLDED)) {
+                if (foldedFiles.add(f.file())) {
+                    folded(out, report.findings().stream()
+                            .filter(g -> g.ruleId().equals(FOLDED) && g.file().equals(f.file())).toList());
+                }
+                continue;
+            }
             out.append('\n').append(f.file()).append(':').append(f.line()).append(':').append(f.column()).append("  ")
                     .append(f.severity().id()).append("  ").append(f.ruleId()).append(' ').append(f.ruleName())
                     .append('\n');
@@ -49,7 +67,6 @@ public final class CheckOutput {
             if (f.trace() != null) {
                 out.append("  traced: ").append(f.trace()).append('\n');
             }
-            out.append("  why: ").append(f.why()).append('\n');
             out.append("  instead:\n");
             f.safe().lines().forEach(line -> out.append("    ").append(line).append('\n'));
         }
@@ -76,8 +93,91 @@ public final class CheckOutput {
                         .append("  unknown statement, no rule applied: ").append(unknown.firstWords()).append(" ...\n");
             }
         }
+        explanations(out, report);
+        totals(out, report);
         out.append('\n').append(summary(report)).append('\n');
         return out.toString();
+    }
+
+    /** One block for every no-lock-timeout finding of a file: the lines, what each takes, the remedy once. */
+    private static void folded(StringBuilder out, List<Finding> findings) {
+        Finding first = findings.get(0);
+        out.append('\n').append(first.file()).append(':').append(first.line()).append(':').append(first.column())
+                .append("  ").append(first.severity().id()).append("  ").append(first.ruleId()).append(' ')
+                .append(first.ruleName());
+        if (findings.size() > 1) {
+            out.append(", ").append(findings.size()).append(" statements of this file");
+        }
+        out.append('\n');
+        for (Finding f : findings) {
+            out.append("  line ").append(f.line()).append(": ").append(firstLine(f.statement())).append('\n')
+                    .append("    ").append(f.message()).append('\n');
+            if (f.trace() != null) {
+                out.append("    traced: ").append(f.trace()).append('\n');
+            }
+        }
+        out.append("  instead:\n");
+        first.safe().lines().forEach(line -> out.append("    ").append(line).append('\n'));
+    }
+
+    /** Why each rule found matters, once, after the findings. */
+    private static void explanations(StringBuilder out, Checker.Report report) {
+        java.util.Map<String, Finding> firstOfEachRule = new java.util.TreeMap<>();
+        report.findings().forEach(f -> firstOfEachRule.putIfAbsent(f.ruleId(), f));
+        if (firstOfEachRule.isEmpty()) {
+            return;
+        }
+        out.append("\nWhy these rules matter:\n");
+        for (Finding f : firstOfEachRule.values()) {
+            Rule rule = rule(f.ruleId());
+            out.append('\n').append(f.ruleId()).append(' ').append(f.ruleName()).append(" (")
+                    .append(rule == null ? "locks" : rule.category().id()).append(")\n");
+            out.append("  why: ").append(f.why()).append('\n');
+        }
+    }
+
+    /** Counts by rule and by file. */
+    private static void totals(StringBuilder out, Checker.Report report) {
+        if (report.findings().size() < 2) {
+            return;
+        }
+        java.util.Map<String, Long> byRule = new java.util.TreeMap<>();
+        java.util.Map<String, long[]> byFile = new java.util.LinkedHashMap<>();
+        for (Finding f : report.findings()) {
+            byRule.merge(f.ruleId() + " " + f.ruleName(), 1L, Long::sum);
+            byFile.computeIfAbsent(f.file(), k -> new long[Severity.values().length])[f.severity().ordinal()]++;
+        }
+        out.append("\nBy rule:\n");
+        byRule.forEach((rule, count) -> out.append("  ").append(rule).append(": ").append(count).append('\n'));
+        out.append("\nBy file:\n");
+        byFile.forEach((file, counts) -> out.append("  ").append(file).append(": ").append(counts(counts))
+                .append('\n'));
+    }
+
+    private static String counts(long[] bySeverity) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (Severity severity : List.of(Severity.ERROR, Severity.WARNING, Severity.INFO)) {
+            long n = bySeverity[severity.ordinal()];
+            if (n > 0) {
+                parts.add(plural(n, severity == Severity.INFO ? "note" : severity.id()));
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    /** The rule with this id, static or traced; null when unknown. */
+    static Rule rule(String id) {
+        for (Rule rule : Rules.all()) {
+            if (rule.id().equals(id)) {
+                return rule;
+            }
+        }
+        for (Rule rule : TraceRules.all()) {
+            if (rule.id().equals(id)) {
+                return rule;
+            }
+        }
+        return null;
     }
 
     static String summary(Checker.Report report) {
@@ -100,7 +200,9 @@ public final class CheckOutput {
         ArrayNode findings = root.putArray("findings");
         for (Finding f : report.findings()) {
             ObjectNode node = findings.addObject();
+            Rule rule = rule(f.ruleId());
             node.put("rule", f.ruleId()).put("name", f.ruleName()).put("severity", f.severity().id())
+                    .put("category", rule == null ? "locks" : rule.category().id())
                     .put("file", f.file()).put("line", f.line()).put("column", f.column())
                     .put("statement", f.statement()).put("message", f.message()).put("why", f.why())
                     .put("safe", f.safe());
@@ -160,6 +262,8 @@ public final class CheckOutput {
             node.putObject("fullDescription").put("text", rule.why());
             node.putObject("help").put("text", "Instead:\n" + rule.safe());
             node.putObject("defaultConfiguration").put("level", level(rule.severity()));
+            node.put("helpUri", HELP + "#" + rule.id().toLowerCase(java.util.Locale.ROOT));
+            node.putObject("properties").putArray("tags").add(rule.category().id());
         }
         ArrayNode results = run.putArray("results");
         for (Finding f : report.findings()) {

@@ -15,6 +15,11 @@ public final class DropColumnOrTable extends Rule {
     }
 
     @Override
+    public io.zerolock.check.Category category() {
+        return io.zerolock.check.Category.COMPATIBILITY;
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         if (context.recognized() instanceof Recognized.DropTable drop
                 && drop.tables().stream().anyMatch(t -> !context.state().isNew(t))) {

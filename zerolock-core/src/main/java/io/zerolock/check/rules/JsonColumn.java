@@ -15,6 +15,11 @@ public final class JsonColumn extends Rule {
     }
 
     @Override
+    public io.zerolock.check.Category category() {
+        return io.zerolock.check.Category.COMPATIBILITY;
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         for (Action.AddColumn add : actions(context, Action.AddColumn.class)) {
             if (add.json()) {

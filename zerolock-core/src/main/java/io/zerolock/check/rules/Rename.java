@@ -15,6 +15,11 @@ public final class Rename extends Rule {
     }
 
     @Override
+    public io.zerolock.check.Category category() {
+        return io.zerolock.check.Category.COMPATIBILITY;
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         for (Action.Rename rename : actions(context, Action.Rename.class)) {
             if (rename.kind() != Action.RenameKind.CONSTRAINT) {

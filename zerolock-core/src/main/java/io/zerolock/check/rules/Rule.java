@@ -58,6 +58,22 @@ public abstract class Rule {
         return safe;
     }
 
+    /** What the rule is about; most are about locks. */
+    public io.zerolock.check.Category category() {
+        return io.zerolock.check.Category.LOCKS;
+    }
+
+    /** The first sentence of {@link #why()} (an ellipsis is not a full stop), for tables and listings. */
+    public String summary() {
+        java.util.regex.Matcher end = java.util.regex.Pattern.compile("(?<!\\.)\\.(?!\\.)(\\s|$)").matcher(why);
+        return end.find() ? why.substring(0, end.start()) : why;
+    }
+
+    /** The first major version it applies to. */
+    public int minVersion() {
+        return minVersion;
+    }
+
     /** A message when this statement breaks the rule, in the state the migration is in before it. */
     public abstract Optional<String> check(Context context);
 

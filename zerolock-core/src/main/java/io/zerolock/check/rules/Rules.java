@@ -10,6 +10,22 @@ public final class Rules {
 
     private Rules() {}
 
+    /**
+     * The README's rule table, generated from the rules themselves (a test keeps the README in step):
+     * id, name, category, severity (and the first version), and what it catches.
+     */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| rule | name | category | severity | what it catches |\n"
+                + "|---|---|---|---|---|\n");
+        for (Rule rule : all()) {
+            table.append("| ").append(rule.id()).append(" | ").append(rule.name()).append(" | ")
+                    .append(rule.category().id()).append(" | ").append(rule.severity().id())
+                    .append(rule.minVersion() > 11 ? " (" + rule.minVersion() + "+)" : "").append(" | ")
+                    .append(rule.summary().replace("|", "\\|")).append(" |\n");
+        }
+        return table.toString();
+    }
+
     /** Every rule id, static and traced. */
     public static List<String> ids() {
         List<String> ids = new java.util.ArrayList<>(all().stream().map(Rule::id).toList());

@@ -15,6 +15,11 @@ public final class Truncate extends Rule {
     }
 
     @Override
+    public io.zerolock.check.Category category() {
+        return io.zerolock.check.Category.DATA;
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         if (context.recognized() instanceof Recognized.Truncate truncate
                 && truncate.tables().stream().anyMatch(t -> !context.state().isNew(t))) {
