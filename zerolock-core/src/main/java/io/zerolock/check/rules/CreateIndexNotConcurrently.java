@@ -15,6 +15,11 @@ public final class CreateIndexNotConcurrently extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        return SafeForms.createIndexConcurrently(context).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         if (context.recognized() instanceof Recognized.CreateIndex index && !index.concurrently() && !index.only()
                 && !context.state().isNew(index.table())) {

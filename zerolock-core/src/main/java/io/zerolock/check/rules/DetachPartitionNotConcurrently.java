@@ -15,6 +15,11 @@ public final class DetachPartitionNotConcurrently extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        return SafeForms.detachConcurrently(context).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         for (Action.DetachPartition detach : actions(context, Action.DetachPartition.class)) {
             if (!detach.concurrently()) {

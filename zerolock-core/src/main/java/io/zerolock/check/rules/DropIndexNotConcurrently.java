@@ -15,6 +15,11 @@ public final class DropIndexNotConcurrently extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        return SafeForms.dropIndexConcurrently(context).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         // under a lock_timeout the ACCESS EXCLUSIVE is brief and bounded: it blocks no one for long
         if (context.recognized() instanceof Recognized.DropIndex drop && !drop.concurrently()

@@ -15,6 +15,11 @@ public final class ForeignKeyWithoutNotValid extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        return SafeForms.notValidThenValidate(context, io.zerolock.check.recognize.Action.ConstraintKind.FOREIGN_KEY).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         for (Action.AddConstraint add : actions(context, Action.AddConstraint.class)) {
             if (add.kind() == Action.ConstraintKind.FOREIGN_KEY && !add.notValid()) {

@@ -199,6 +199,12 @@ public final class MigrationState {
         return columns == null ? null : columns.get(column);
     }
 
+    /** The columns (name to type) these migrations gave a table, or null when it is not known. */
+    public Map<String, String> columns(Name table) {
+        Map<String, String> columns = columnTypes.get(key(table));
+        return columns == null ? null : java.util.Collections.unmodifiableMap(columns);
+    }
+
     /** The plain columns of an index created by these migrations; empty when unknown. */
     public java.util.List<String> indexColumns(String index) {
         return indexColumns.getOrDefault(index, java.util.List.of());

@@ -15,6 +15,14 @@ public final class RefreshNotConcurrently extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        if (context.recognized() instanceof io.zerolock.check.recognize.Recognized.RefreshMaterializedView refresh) {
+            return SafeForms.refreshConcurrently(context, refresh.view()).orElseGet(() -> super.safeFor(context));
+        }
+        return super.safeFor(context);
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         if (context.recognized() instanceof Recognized.RefreshMaterializedView refresh && !refresh.concurrently()
                 && !context.state().isNew(refresh.view())) {

@@ -15,6 +15,17 @@ public final class ReindexNotConcurrently extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        if (context.recognized() instanceof io.zerolock.check.recognize.Recognized.Reindex reindex
+                && reindex.target() != null) {
+            String target = Placeholders.values(reindex).get("<zerolock-target>");
+            return SafeForms.reindexConcurrently(context, target == null ? "zerolock reindex"
+                    : "zerolock reindex " + target).orElseGet(() -> super.safeFor(context));
+        }
+        return super.safeFor(context);
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         if (context.recognized() instanceof Recognized.Reindex reindex && !reindex.concurrently()
                 && !reindex.kind().equals("SYSTEM")) {

@@ -74,6 +74,14 @@ public abstract class Rule {
         return minVersion;
     }
 
+    /**
+     * The safe SQL for this statement: by default the rule's template with the statement's names filled
+     * in; rules that can build the exact safe form from the statement's own text override it.
+     */
+    public String safeFor(Context context) {
+        return Placeholders.fill(safe(), context.recognized());
+    }
+
     /** A message when this statement breaks the rule, in the state the migration is in before it. */
     public abstract Optional<String> check(Context context);
 

@@ -15,6 +15,11 @@ public final class UniqueWithoutIndex extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        return SafeForms.uniqueUsingIndex(context).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         for (Action.AddConstraint add : actions(context, Action.AddConstraint.class)) {
             if ((add.kind() == Action.ConstraintKind.UNIQUE || add.kind() == Action.ConstraintKind.PRIMARY_KEY)

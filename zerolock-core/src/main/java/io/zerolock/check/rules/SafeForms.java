@@ -1,0 +1,260 @@
+package io.zerolock.check.rules;
+
+import io.zerolock.catalog.Identifiers;
+import io.zerolock.check.recognize.Action;
+import io.zerolock.check.recognize.Name;
+import io.zerolock.check.recognize.Recognized;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The safe form of a statement, built from the statement's own text: CONCURRENTLY or NOT VALID inserted,
+ * split into the steps that take no blocking lock, every other clause kept as written (a partial index's
+ * WHERE, INCLUDE, WITH, TABLESPACE, the method and opclasses, a key's deferrability and actions). Each
+ * form produces the catalog the original statement would have; where that cannot be guaranteed from the
+ * text alone, there is none and the rule's template applies.
+ */
+final class SafeForms {
+
+    private static final Pattern CREATE_INDEX = Pattern.compile("(?is)^(\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX)(\\s+)");
+    private static final Pattern REINDEX = Pattern.compile(
+            "(?is)^(\\s*REINDEX\\s+(?:\\([^)]*\\)\\s*)?(?:INDEX|TABLE|SCHEMA|DATABASE|SYSTEM))(\\s+)");
+    private static final Pattern REFRESH = Pattern.compile("(?is)^(\\s*REFRESH\\s+MATERIALIZED\\s+VIEW)(\\s+)");
+    private static final Pattern ADD = Pattern.compile("(?is)^\\s*ALTER\\s+TABLE\\s+.*?\\s+(ADD\\s+.*)$");
+    private static final Pattern NOT_VALID = Pattern.compile("(?is)\\s+NOT\\s+VALID\\s*$");
+    private static final int NAMEDATALEN = 64;
+
+    private SafeForms() {}
+
+    /** The statement as written, without its semicolon and trailing blanks. */
+    private static String body(Context context) {
+        return context.statement().text().strip().replaceAll(";\\s*$", "").strip();
+    }
+
+    private static boolean has(String text, String word) {
+        return Pattern.compile("(?i)\\b" + word + "\\b").matcher(text).find();
+    }
+
+    /** {@code CREATE [UNIQUE] INDEX ...} with CONCURRENTLY after INDEX, everything else as written. */
+    static Optional<String> createIndexConcurrently(Context context) {
+        String text = body(context);
+        Matcher matcher = CREATE_INDEX.matcher(text);
+        if (!matcher.find() || has(text.substring(matcher.end()).split("\\s+", 2)[0], "concurrently")) {
+            return Optional.empty();
+        }
+        return Optional.of(matcher.replaceFirst("$1 CONCURRENTLY$2") + ";  -- outside a transaction; if it fails, "
+                + "DROP INDEX CONCURRENTLY the invalid index and retry");
+    }
+
+    /** One {@code DROP INDEX CONCURRENTLY} per index (it takes one), IF EXISTS kept; not with CASCADE. */
+    static Optional<String> dropIndexConcurrently(Context context) {
+        if (!(context.recognized() instanceof Recognized.DropIndex drop) || has(body(context), "cascade")) {
+            return Optional.empty();
+        }
+        List<String> statements = new ArrayList<>();
+        for (Name index : drop.indexes()) {
+            statements.add("DROP INDEX CONCURRENTLY " + (drop.ifExists() ? "IF EXISTS " : "") + index + ";");
+        }
+        return Optional.of(String.join("\n", statements) + "  -- outside a transaction");
+    }
+
+    /** {@code REINDEX ... CONCURRENTLY} (12+), options kept. */
+    static Optional<String> reindexConcurrently(Context context, String alternative) {
+        Matcher matcher = REINDEX.matcher(body(context));
+        if (context.pgVersion() < 12 || !matcher.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(matcher.replaceFirst("$1 CONCURRENTLY$2") + ";  -- outside a transaction; or: "
+                + alternative);
+    }
+
+    /** {@code REFRESH MATERIALIZED VIEW CONCURRENTLY}, which needs a unique index on the view. */
+    static Optional<String> refreshConcurrently(Context context, Name view) {
+        Matcher matcher = REFRESH.matcher(body(context));
+        if (!matcher.find()) {
+            return Optional.empty();
+        }
+        return Optional.of("CREATE UNIQUE INDEX CONCURRENTLY ON " + view + " (...);  -- once, if it has none\n"
+                + matcher.replaceFirst("$1 CONCURRENTLY$2") + ";");
+    }
+
+    /** {@code DETACH PARTITION p CONCURRENTLY} (14+). */
+    static Optional<String> detachConcurrently(Context context) {
+        String text = body(context);
+        if (context.pgVersion() < 14 || has(text, "finalize") || !(context.recognized() instanceof Recognized.AlterTable
+                alter) || alter.actions().size() != 1) {
+            return Optional.empty();
+        }
+        return Optional.of(text + " CONCURRENTLY;  -- outside a transaction, and not with a default partition; it "
+                + "leaves a CHECK constraint of the old bounds on the detached table: drop it if unwanted");
+    }
+
+    /**
+     * A CHECK or FOREIGN KEY added NOT VALID (instant), then validated in a transaction of its own
+     * (SHARE UPDATE EXCLUSIVE): the statement's own constraint text, its name as PostgreSQL would choose it.
+     */
+    static Optional<String> notValidThenValidate(Context context, Action.ConstraintKind kind) {
+        if (!(context.recognized() instanceof Recognized.AlterTable alter) || alter.actions().size() != 1
+                || !(alter.actions().get(0) instanceof Action.AddConstraint add) || add.kind() != kind) {
+            return Optional.empty();
+        }
+        String text = body(context);
+        if (NOT_VALID.matcher(text).find()) {
+            return Optional.empty();
+        }
+        String name = add.name() != null ? add.name() : defaultName(context, alter.table(), add);
+        if (name == null) {
+            return Optional.empty();
+        }
+        return Optional.of(text + " NOT VALID;  -- instant\nALTER TABLE " + alter.table() + " VALIDATE CONSTRAINT "
+                + Identifiers.display(name) + ";  -- in a transaction of its own: SHARE UPDATE EXCLUSIVE, writes go on");
+    }
+
+    /** Where a UNIQUE or PRIMARY KEY's clauses go when its index is built first. */
+    private static final Pattern KEY = Pattern.compile("(?is)^(?:CONSTRAINT\\s+(?:\"(?:[^\"]|\"\")+\"|\\S+)\\s+)?"
+            + "(UNIQUE|PRIMARY\\s+KEY)\\s*(NULLS\\s+(?:NOT\\s+)?DISTINCT\\s*)?(\\([^)]*\\))\\s*"
+            + "(INCLUDE\\s*\\([^)]*\\)\\s*)?(WITH\\s*\\([^)]*\\)\\s*)?(USING\\s+INDEX\\s+TABLESPACE\\s+(\\S+)\\s*)?"
+            + "((?:NOT\\s+)?DEFERRABLE(?:\\s+INITIALLY\\s+(?:DEFERRED|IMMEDIATE))?)?\\s*$");
+
+    /**
+     * {@code ADD UNIQUE} / {@code ADD PRIMARY KEY}: the unique index built concurrently with the key's own
+     * columns, NULLS, INCLUDE, WITH and tablespace, then attached as the same kind of constraint (with its
+     * deferrability) USING INDEX, under the name PostgreSQL would have given it.
+     */
+    static Optional<String> uniqueUsingIndex(Context context) {
+        if (!(context.recognized() instanceof Recognized.AlterTable alter) || alter.actions().size() != 1
+                || !(alter.actions().get(0) instanceof Action.AddConstraint add) || add.usingIndex() != null
+                || (add.kind() != Action.ConstraintKind.UNIQUE && add.kind() != Action.ConstraintKind.PRIMARY_KEY)) {
+            return Optional.empty();
+        }
+        Matcher add0 = ADD.matcher(body(context));
+        if (!add0.matches()) {
+            return Optional.empty();
+        }
+        Matcher key = KEY.matcher(add0.group(1).replaceFirst("(?is)^ADD\\s+", ""));
+        if (!key.matches()) {
+            return Optional.empty();
+        }
+        String name = add.name();
+        if (name == null) {
+            // PostgreSQL names a unique key after all its index's columns, INCLUDE ones too
+            List<String> named = new ArrayList<>(add.columns());
+            if (key.group(4) != null) {
+                Matcher included = Pattern.compile("(\"(?:[^\"]|\"\")+\"|[^\\s,()]+)")
+                        .matcher(key.group(4).replaceFirst("(?i)^INCLUDE\\s*", ""));
+                while (included.find()) {
+                    String column = included.group(1);
+                    named.add(column.startsWith("\"") ? column.substring(1, column.length() - 1).replace("\"\"", "\"")
+                            : column.toLowerCase(Locale.ROOT));
+                }
+            }
+            name = add.kind() == Action.ConstraintKind.PRIMARY_KEY ? objectName(alter.table().object(), null, "pkey")
+                    : objectName(alter.table().object(), String.join("_", named), "key");
+        }
+        boolean primary = add.kind() == Action.ConstraintKind.PRIMARY_KEY;
+        String index = "CREATE UNIQUE INDEX CONCURRENTLY " + Identifiers.display(name) + " ON " + alter.table() + " "
+                + key.group(3).trim() + (key.group(4) == null ? "" : " " + key.group(4).trim())
+                + (key.group(2) == null ? "" : " " + key.group(2).trim().toUpperCase(Locale.ROOT))
+                + (key.group(5) == null ? "" : " " + key.group(5).trim())
+                + (key.group(7) == null ? "" : " TABLESPACE " + key.group(7).trim());
+        return Optional.of(index + ";  -- outside a transaction\nALTER TABLE " + alter.table() + " ADD CONSTRAINT "
+                + Identifiers.display(name) + (primary ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX "
+                + Identifiers.display(name) + (key.group(8) == null ? "" : " " + key.group(8).trim())
+                + ";  -- instant" + (primary ? " (after its columns are NOT NULL: see ZL012)" : ""));
+    }
+
+    /**
+     * The name PostgreSQL gives an unnamed constraint (ChooseConstraintName / makeObjectName): table,
+     * columns and a label, shortened to fit 63 bytes; null when the statement does not say enough.
+     */
+    static String defaultName(Context context, Name table, Action.AddConstraint add) {
+        String label;
+        String columns;
+        switch (add.kind()) {
+            case PRIMARY_KEY -> {
+                label = "pkey";
+                columns = null;
+            }
+            case UNIQUE -> {
+                label = "key";
+                columns = add.columns().isEmpty() ? null : String.join("_", add.columns());
+            }
+            case FOREIGN_KEY -> {
+                label = "fkey";
+                columns = add.columns().isEmpty() ? null : String.join("_", add.columns());
+            }
+            case CHECK -> {
+                label = "check";
+                Map<String, String> known = context.state().columns(table);
+                if (known == null) {
+                    return null;
+                }
+                List<String> named = new ArrayList<>();
+                Matcher identifiers = Pattern.compile("(?i)(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)(\\s*\\()?")
+                        .matcher(add.definition().replaceFirst("(?is)^.*?\\bCHECK\\b", ""));
+                while (identifiers.find()) {
+                    String word = identifiers.group(1);
+                    String folded = word.startsWith("\"") ? word.substring(1, word.length() - 1).replace("\"\"", "\"")
+                            : word.toLowerCase(Locale.ROOT);
+                    if (identifiers.group(2) == null && known.containsKey(folded) && !named.contains(folded)) {
+                        named.add(folded);
+                    }
+                }
+                columns = named.size() == 1 ? named.get(0) : null;
+            }
+            default -> {
+                return null;
+            }
+        }
+        if (add.kind() != Action.ConstraintKind.PRIMARY_KEY && add.kind() != Action.ConstraintKind.CHECK
+                && columns == null) {
+            return null;
+        }
+        return objectName(table.object(), columns, label);
+    }
+
+    /** PostgreSQL's makeObjectName: name1_name2_label within NAMEDATALEN - 1 bytes, the longer part cut first. */
+    static String objectName(String name1, String name2, String label) {
+        int overhead = label.length() + 1 + (name2 == null ? 0 : 1);
+        int available = NAMEDATALEN - 1 - overhead;
+        byte[] first = name1.getBytes(StandardCharsets.UTF_8);
+        byte[] second = name2 == null ? new byte[0] : name2.getBytes(StandardCharsets.UTF_8);
+        int firstChars = first.length;
+        int secondChars = second.length;
+        while (firstChars + secondChars > available) {
+            if (firstChars > secondChars) {
+                firstChars--;
+            } else {
+                secondChars--;
+            }
+        }
+        String result = clip(name1, firstChars);
+        if (name2 != null) {
+            result += "_" + clip(name2, secondChars);
+        }
+        return result + "_" + label;
+    }
+
+    /** The longest prefix of whole characters within this many UTF-8 bytes. */
+    private static String clip(String text, int bytes) {
+        StringBuilder out = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            if (used + size > bytes) {
+                break;
+            }
+            out.appendCodePoint(codePoint);
+            used += size;
+            i += Character.charCount(codePoint);
+        }
+        return out.toString();
+    }
+}
