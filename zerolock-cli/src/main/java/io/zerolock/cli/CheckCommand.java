@@ -68,6 +68,15 @@ final class CheckCommand implements Callable<Integer> {
             + "(removes rows). Default: all.")
     List<String> categories = new ArrayList<>();
 
+    @Option(names = "--changed-since", paramLabel = "GIT_REF", description = "Report only on the files new or "
+            + "changed since this git commit, branch or tag (committed or not); every file is still read, in order, "
+            + "as history. For pull-request checks: --changed-since origin/main.")
+    String changedSince;
+
+    @Option(names = "--new", paramLabel = "FILE", split = ",", description = "Report only on these files (the "
+            + "others are read as history).")
+    List<Path> newFiles = new ArrayList<>();
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration file (default: " + CheckConfig.FILE_NAME + " in the current directory, if any).")
     Path config;
@@ -166,6 +175,14 @@ final class CheckCommand implements Callable<Integer> {
         if (trace) {
             traced = TraceRunner.run(report, sources, version, server, zone);
             report = traced.report();
+        }
+        if (changedSince != null || !newFiles.isEmpty()) {
+            Set<Path> reported = new HashSet<>();
+            newFiles.forEach(file -> reported.add(file.toAbsolutePath().normalize()));
+            if (changedSince != null) {
+                reported.addAll(ChangedFiles.since(changedSince, roots.get(0)));
+            }
+            report = report.only(file -> reported.contains(Path.of(file).toAbsolutePath().normalize()));
         }
         spec.commandLine().getOut().print(CheckOutput.render(report, sources.size(), format,
                 root != null && root.verbose, traced));

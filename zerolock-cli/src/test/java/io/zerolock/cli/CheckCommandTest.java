@@ -256,6 +256,38 @@ class CheckCommandTest {
         assertThat(json.get("findings")).anySatisfy(f -> assertThat(f.get("category").asText()).isEqualTo("data"));
     }
 
+    @Test
+    void a_pull_request_check_reads_every_file_and_reports_only_the_new_or_changed_ones() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Path db = Files.createDirectories(repo.resolve("db"));
+        Files.writeString(db.resolve("V1__orders.sql"), "CREATE TABLE orders (id bigint PRIMARY KEY, v varchar(10));\n");
+        Files.writeString(db.resolve("V2__old.sql"), "CREATE INDEX old_idx ON orders (v);\n");
+        git(repo, "init", "-q");
+        git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+        git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base");
+        // the pull request: one new file, and V2 is not touched
+        Files.writeString(db.resolve("V3__new.sql"), "CREATE INDEX new_idx ON orders (id);\n"
+                + "ALTER TABLE orders ALTER COLUMN v TYPE varchar(20);\n");
+        Cli cli = Cli.run("check", "--changed-since", "HEAD", "--format", "github", db.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isEqualTo(3);
+        assertThat(cli.out()).contains("V3__new.sql,line=1").doesNotContain("V2__old.sql")
+                // read as history all the same: V1's varchar(10) makes the widening safe
+                .doesNotContain("ZL014");
+        Cli explicit = Cli.run("check", "--new", db.resolve("V2__old.sql").toString(), db.toString());
+        assertThat(explicit.out()).contains("V2__old.sql:1:1").doesNotContain("V3__new.sql:1");
+        Cli badRef = Cli.run("check", "--changed-since", "no-such-branch", db.toString());
+        assertThat(badRef.exitCode()).isEqualTo(2);
+        assertThat(badRef.err()).contains("--changed-since: git diff");
+    }
+
+    private static void git(Path repo, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
     private static int count(String text, String part) {
         return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }

@@ -75,6 +75,16 @@ public final class Checker {
             unrecognized = List.copyOf(unrecognized);
             files = List.copyOf(files);
         }
+
+        /**
+         * What to report of a pull request: every file was read as history, findings and warnings are kept
+         * only for these files (new or changed).
+         */
+        public Report only(java.util.function.Predicate<String> reported) {
+            return new Report(pgVersion, statements, findings.stream().filter(f -> reported.test(f.file())).toList(),
+                    warnings.stream().filter(w -> reported.test(w.file())).toList(),
+                    unrecognized.stream().filter(u -> reported.test(u.file())).toList(), files);
+        }
     }
 
     private Checker() {}
