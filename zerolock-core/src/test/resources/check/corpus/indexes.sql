@@ -11,6 +11,7 @@ DROP INDEX CONCURRENTLY IF EXISTS orders_status;
 REINDEX INDEX orders_pkey;
 -- expect: ZL003
 REINDEX TABLE orders;
+-- expect(-11): ZL029
 REINDEX INDEX CONCURRENTLY orders_pkey;
 CREATE TABLE fresh (id int);
 -- a table created in the same file is empty: nothing to wait for

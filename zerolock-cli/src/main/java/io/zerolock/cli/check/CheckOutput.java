@@ -80,12 +80,6 @@ public final class CheckOutput {
                         .append("  refuted by the trace  ").append(f.ruleId()).append(' ').append(f.ruleName())
                         .append(": ").append(f.trace()).append('\n');
             }
-            for (Tracer.Traced t : trace.traced()) {
-                if (t.outcome() == Tracer.Outcome.FAILED) {
-                    out.append('\n').append(t.file()).append(':').append(t.line())
-                            .append("  could not run on the scratch server: ").append(firstLine(t.error())).append('\n');
-                }
-            }
         }
         if (verbose) {
             for (Checker.Unrecognized unknown : report.unrecognized()) {

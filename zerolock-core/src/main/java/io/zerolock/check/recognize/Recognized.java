@@ -24,9 +24,10 @@ public sealed interface Recognized {
      * @param notNull columns declared NOT NULL or PRIMARY KEY
      * @param references tables its foreign keys reference (SHARE ROW EXCLUSIVE on each, while it is created)
      * @param partitionOf the parent of {@code CREATE TABLE ... PARTITION OF}, else null (ACCESS EXCLUSIVE on it)
+     * @param partitioned {@code PARTITION BY}: a partitioned table, which has no storage of its own
      */
     record CreateTable(Name table, java.util.Map<String, String> columns, java.util.Set<String> notNull,
-            List<Name> references, Name partitionOf) implements Recognized {
+            List<Name> references, Name partitionOf, boolean partitioned) implements Recognized {
 
         public CreateTable {
             references = List.copyOf(references);

@@ -180,7 +180,12 @@ public final class Recognizer {
             if (c.accept("partition", "of")) {
                 parent = c.name();
             }
-            return new Recognized.CreateTable(table, columns, notNull, references, parent);
+            boolean partitioned = false;
+            List<Token> rest = c.rest();
+            for (int i = 0; i + 1 < rest.size(); i++) {
+                partitioned |= rest.get(i).is("partition") && rest.get(i + 1).is("by");
+            }
+            return new Recognized.CreateTable(table, columns, notNull, references, parent, partitioned);
         }
         if (c.accept("trigger") || c.accept("constraint", "trigger")) {
             String trigger = c.identifier();

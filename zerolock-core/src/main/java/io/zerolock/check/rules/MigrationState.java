@@ -29,6 +29,13 @@ public final class MigrationState {
     private static final java.util.regex.Pattern IS_NOT_NULL = java.util.regex.Pattern.compile(
             "(?i)\\bcheck\\s*\\(\\s*\\(?\\s*(\"(?:[^\"]|\"\")+\"|[^\\s()\"]+)\\s*\\)?\\s+is\\s+not\\s+null\\s*\\)");
     private final Set<String> concurrentIndexes = new HashSet<>();
+    private final Set<String> partitionedTables = new HashSet<>();
+
+    /** Whether these migrations created this table PARTITION BY (a partitioned parent). */
+    public boolean partitioned(Name table) {
+        return partitionedTables.contains(key(table));
+    }
+
     /** Functions these migrations created, by name, with their volatility. */
     private final Map<String, String> functions = new HashMap<>();
     private final Set<String> notValidInTransaction = new HashSet<>();
@@ -265,6 +272,9 @@ public final class MigrationState {
         } else if (recognized instanceof Recognized.CreateTable create) {
             String created = createdKey(create.table());
             newTables.add(created);
+            if (create.partitioned()) {
+                partitionedTables.add(created);
+            }
             columnTypes.put(created, new HashMap<>(create.columns()));
             notNullColumns.put(created, new HashSet<>(create.notNull()));
             ddl();

@@ -6,7 +6,7 @@ import java.util.List;
 public final class Rules {
 
     /** The ids of the rules only a trace reports (io.zerolock.check.trace.TraceRules). */
-    private static final List<String> TRACE_ONLY = List.of("ZL100", "ZL101");
+    private static final List<String> TRACE_ONLY = List.of("ZL100", "ZL101", "ZL102");
 
     private Rules() {}
 
@@ -55,6 +55,6 @@ public final class Rules {
                 new ColumnTypeRewrite(), new Rename(), new DropColumnOrTable(), new DetachPartitionNotConcurrently(),
                 new AttachPartitionWithoutCheck(), new TableRewrite(), new RefreshNotConcurrently(), new Trigger(),
                 new NoLockTimeout(), new LockHeldAcrossStatements(), new BackfillInDdlTransaction(), new DomainCheck(),
-                new AddSerialOrStoredGeneratedColumn(), new JsonColumn(), new Truncate());
+                new AddSerialOrStoredGeneratedColumn(), new JsonColumn(), new Truncate(), new FailsOnVersion());
     }
 }

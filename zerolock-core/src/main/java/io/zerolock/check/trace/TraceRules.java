@@ -20,10 +20,15 @@ public final class TraceRules {
             "Add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate transaction; or move the check out of "
                     + "the locked statement.");
 
+    public static final Rule FAILED = new TraceOnly("ZL102", "fails-on-server", Severity.ERROR,
+            "On the traced server of the production version this statement failed: the deploy breaks there, half-way "
+                    + "through the migration when the runner does not wrap the file in a transaction.",
+            "Fix the statement for this PostgreSQL version (the server's error says what it refused), and trace again.");
+
     private TraceRules() {}
 
     public static List<Rule> all() {
-        return List.of(REWRITE, SCAN);
+        return List.of(REWRITE, SCAN, FAILED);
     }
 
     private static final class TraceOnly extends Rule {

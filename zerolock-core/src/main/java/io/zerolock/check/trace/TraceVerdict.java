@@ -50,6 +50,12 @@ public final class TraceVerdict {
             }
         }
         for (Tracer.Traced t : traced) {
+            if (t.outcome() == Tracer.Outcome.FAILED) {
+                // a statement that fails on the production version is a finding: the deploy breaks there
+                kept.add(traceFinding(TraceRules.FAILED, t, "failed on " + server + ": " + firstLine(t.error()),
+                        "on " + server + ": " + firstLine(t.error())));
+                continue;
+            }
             if (t.outcome() != Tracer.Outcome.RAN || placesWithFindings.contains(t.file() + ":" + t.line())) {
                 continue;
             }

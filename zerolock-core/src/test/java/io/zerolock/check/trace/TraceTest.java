@@ -67,6 +67,23 @@ class TraceTest {
     }
 
     @PostgresTest
+    void a_statement_that_fails_on_the_server_is_a_finding_with_the_servers_error(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE filled (id int PRIMARY KEY)", "INSERT INTO filled VALUES (1)");
+        List<Checker.Source> sources = List.of(new Checker.Source("V2__fails.sql", "SET lock_timeout = '1s';\n"
+                + "ALTER TABLE filled ADD COLUMN region text NOT NULL;\nCREATE INDEX CONCURRENTLY filled_id ON filled (id);\n"));
+        Checker.Report report = Checker.check(sources, db.majorVersion(), Set.of());
+        List<Tracer.Traced> traced;
+        try (java.sql.Connection connection = db.connect()) {
+            traced = new Tracer(connection, db::connect).trace(sources);
+        }
+        TraceVerdict.Result result = TraceVerdict.apply(report, traced, "PostgreSQL " + db.majorVersion());
+        assertThat(find(result.report().findings(), "ZL102", 2).message()).contains("failed on PostgreSQL")
+                .contains("contains null values");
+        assertThat(find(result.report().findings(), "ZL029", 2).trace()).contains("failed on PostgreSQL");
+        assertThat(ids(result.report().findings())).noneMatch(id -> id.startsWith("ZL102@3"));
+    }
+
+    @PostgresTest
     void timestamp_to_timestamptz_is_traced_in_the_production_time_zone_never_the_jvms(TestDatabase db)
             throws Exception {
         String previous = java.util.TimeZone.getDefault().getID();

@@ -1,0 +1,15 @@
+-- Statements the target version refuses: the deploy breaks there.
+SET lock_timeout = '1s';
+-- expect(-11): ZL029
+REINDEX INDEX CONCURRENTLY orders_pkey;
+CREATE TABLE measurements (id bigint, at date) PARTITION BY RANGE (at);
+SELECT 1;
+-- expect: ZL029
+CREATE INDEX CONCURRENTLY measurements_at ON measurements (at);
+-- expect: ZL029
+ALTER TABLE orders ADD COLUMN region text NOT NULL;
+ALTER TABLE orders ADD COLUMN region2 text NOT NULL DEFAULT 'eu';
+-- expect: ZL026
+ALTER TABLE orders ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+-- expect(-14): ZL029
+CREATE UNIQUE INDEX CONCURRENTLY orders_code_nnd ON orders (code) NULLS NOT DISTINCT;
