@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code zerolock check}'s cost: the static check of many migration files (generated, a realistic mix of
  * DDL, data changes and function bodies), and the trace's cost per statement on an embedded PostgreSQL.
- * When {@code squawk} is on the PATH, it checks the same files in the same run, for comparison.
+ * Then the wall-clock a user waits for, start-up included, next to squawk's on the same files (bench/check
+ * installs squawk from the npm registry).
  */
 public final class CheckBenchmark {
 
@@ -80,26 +81,77 @@ public final class CheckBenchmark {
                         traceNanos / 1e6 / results.size(), failed);
             }
         }
-        squawk(dir, files);
+        wallClock(dir, files);
     }
 
-    private static void squawk(Path dir, int files) {
-        try {
-            List<String> command = new ArrayList<>(List.of("squawk"));
-            try (var list = Files.list(dir)) {
-                list.sorted().forEach(p -> command.add(p.toString()));
-            }
-            long started = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            process.waitFor();
-            System.out.printf("squawk: %,d files in %d ms%n", files,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } catch (java.io.IOException e) {
-            System.out.println("squawk: not installed here (npm install -g squawk-cli), not compared");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * What a user waits for, start-up included: {@code ./zerolock check} as a process (the launcher, the
+     * JVM, the check) next to squawk on the same files, on all of them and on one small file; and a trace
+     * of one small file. Medians of several runs.
+     */
+    private static void wallClock(Path dir, int files) throws Exception {
+        Path squawk = squawkBinary();
+        List<String> all;
+        try (var list = Files.list(dir)) {
+            all = list.map(Path::toString).sorted().toList();
         }
+        Path one = Files.createTempDirectory("zerolock-check-one").resolve("V1__small.sql");
+        Files.writeString(one, "SET lock_timeout = '1s';\nCREATE INDEX orders_status ON orders (status);\n"
+                + "ALTER TABLE orders ADD COLUMN note text;\n");
+        List<String> zerolock = List.of("./zerolock", "check", "--fail-on", "never");
+        System.out.printf("%nwall-clock, start-up included (median of runs), on this machine:%n");
+        System.out.printf("%-34s %12s %12s%n", "", "zerolock", squawk == null ? "squawk (n/a)" : "squawk");
+        row(files + " files", concat(zerolock, List.of(dir.toString())), 3,
+                squawk == null ? null : concat(List.of(squawk.toString()), all));
+        row("1 small file", concat(zerolock, List.of(one.toString())), 5,
+                squawk == null ? null : List.of(squawk.toString(), one.toString()));
+        row("1 small file, --trace (embedded)", concat(zerolock, List.of("--trace", one.toString())), 3, null);
+    }
+
+    private static void row(String label, List<String> zerolock, int runs, List<String> squawk) throws Exception {
+        long ours = median(zerolock, runs);
+        String theirs = squawk == null ? "-" : median(squawk, runs) + " ms";
+        System.out.printf("%-34s %9d ms %12s%n", label, ours, theirs);
+    }
+
+    private static long median(List<String> command, int runs) throws Exception {
+        List<Long> times = new ArrayList<>();
+        run(command); // warm the page cache and, for zerolock, its class-data archive
+        for (int i = 0; i < runs; i++) {
+            times.add(run(command));
+        }
+        times.sort(Long::compare);
+        return times.get(times.size() / 2);
+    }
+
+    private static long run(List<String> command) throws Exception {
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not finish: " + command.get(0));
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** squawk from $SQUAWK, the PATH, or where bench/check installs it (npm install --prefix bench/target/squawk). */
+    private static Path squawkBinary() {
+        List<Path> candidates = new ArrayList<>();
+        if (System.getenv("SQUAWK") != null) {
+            candidates.add(Path.of(System.getenv("SQUAWK")));
+        }
+        candidates.add(Path.of("bench/target/squawk/node_modules/@squawk-cli/linux-x64/bin/squawk"));
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
+            candidates.add(Path.of(directory, "squawk"));
+        }
+        return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
     }
 
     /** Migration number {@code i}: creates its own table, then changes it and an earlier one. */

@@ -91,6 +91,12 @@ final class CheckCommand implements Callable<Integer> {
             + "not UTC.")
     String timezone;
 
+    @Option(names = "--runner", paramLabel = "RUNNER", description = "The migration runner, whose transaction "
+            + "around each file (or changeset) is modelled: none (default: statements as written), flyway, liquibase, "
+            + "diesel, prisma, golang-migrate. Each runner's way out is honoured (Flyway's non-transactional "
+            + "statements and executeInTransaction, Liquibase's runInTransaction:false, diesel's metadata.toml).")
+    String runner;
+
     @Option(names = "--trace", description = "Also replay the migrations on a scratch PostgreSQL of --pg-version "
             + "(embedded; or a server given with -d, where a scratch database is created and dropped) and confirm or "
             + "refute each finding with the locks, rewrites and scans the server really did.")
@@ -170,7 +176,14 @@ final class CheckCommand implements Callable<Integer> {
             version = TraceRunner.serverMajor(server); // the server given is the version to check for
         }
         String zone = timezone != null ? timezone : settings.timezone();
-        Checker.Report report = Checker.check(sources, version, excluded, settings.severity(), zone);
+        io.zerolock.check.Runner migrationRunner;
+        try {
+            migrationRunner = io.zerolock.check.Runner.of(runner != null ? runner
+                    : settings.runner() != null ? settings.runner() : "none");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--runner: " + e.getMessage());
+        }
+        Checker.Report report = Checker.check(sources, version, excluded, settings.severity(), zone, migrationRunner);
         TraceVerdict.Result traced = null;
         if (trace) {
             traced = TraceRunner.run(report, sources, version, server, zone);

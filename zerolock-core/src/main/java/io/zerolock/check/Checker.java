@@ -110,6 +110,14 @@ public final class Checker {
      */
     public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
             java.util.Map<String, Severity> severities, String timeZone) {
+        return check(sources, pgVersion, excluded, severities, timeZone, Runner.NONE);
+    }
+
+    /**
+     * @param runner the migration runner the files will run under, whose transactions are modelled
+     */
+    public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
+            java.util.Map<String, Severity> severities, String timeZone, Runner runner) {
         Rules.requireKnown(excluded, "--exclude");
         Rules.requireKnown(severities.keySet(), "[severity]");
         List<Rule> rules = Rules.all().stream().filter(rule -> rule.appliesTo(pgVersion))
@@ -129,8 +137,29 @@ public final class Checker {
             Splitter.Result split = Splitter.split(source.file(), sql);
             warnings.addAll(split.warnings());
             int unrecognizedBefore = unrecognized.size();
+            boolean nonTransactional = split.statements().stream().anyMatch(s -> Runner.nonTransactional(s.text()));
+            if (runner == Runner.FLYWAY && nonTransactional && split.statements().stream()
+                    .anyMatch(s -> !Runner.nonTransactional(s.text()))) {
+                warnings.add(new Splitter.Warning(source.file(), 1, 1, "Flyway refuses a migration that mixes "
+                        + "statements that cannot run in a transaction (CONCURRENTLY, VACUUM) with others, unless "
+                        + "flyway.mixed=true, which then runs the whole file without a transaction: put the "
+                        + "non-transactional statement in a file of its own"));
+            }
+            if (runner.wrapsFile(source.file(), sql, nonTransactional)) {
+                state.runnerTransaction();
+            }
             for (Splitter.Statement statement : split.statements()) {
                 statements++;
+                if (runner == Runner.LIQUIBASE) {
+                    for (Token comment : statement.comments()) {
+                        if (comment.text().matches("(?is)--\\s*changeset\\b.*")) {
+                            state.runnerCommit();
+                            if (Runner.wrapsChangeset(comment.text())) {
+                                state.runnerTransaction();
+                            }
+                        }
+                    }
+                }
                 Recognized recognized;
                 try {
                     recognized = Recognizer.recognize(statement);
@@ -168,6 +197,7 @@ public final class Checker {
                                     + "are checked without it"));
                 }
             }
+            state.runnerCommit();
             int notRead = unrecognized.size() - unrecognizedBefore;
             if (split.statements().size() >= 2 && notRead * 2 > split.statements().size()) {
                 // a file the checker mostly cannot read is a file it did not check: say so, not nothing

@@ -26,6 +26,7 @@ import java.util.Map;
  * fail-on = "warning"
  *
  * timezone = "UTC"            # the session time zone the migrations run with in production
+ * runner = "flyway"            # whose transactions the files run in: none, flyway, liquibase, diesel, prisma, ...
  *
  * [severity]
  * ZL016 = "error"
@@ -35,9 +36,9 @@ import java.util.Map;
  * </pre>
  */
 public record CheckConfig(Integer pgVersion, List<String> paths, List<String> exclude, String failOn,
-        Map<String, Severity> severity, Map<String, String> placeholders, String timezone) {
+        Map<String, Severity> severity, Map<String, String> placeholders, String timezone, String runner) {
 
-    private static final String KNOWN_KEYS = "pg-version, paths, exclude, fail-on, timezone, [severity], "
+    private static final String KNOWN_KEYS = "pg-version, paths, exclude, fail-on, timezone, runner, [severity], "
             + "[placeholders]";
 
     public static final String FILE_NAME = ".zerolock.toml";
@@ -45,10 +46,11 @@ public record CheckConfig(Integer pgVersion, List<String> paths, List<String> ex
     private record Raw(@JsonProperty("pg-version") Integer pgVersion, @JsonProperty("paths") List<String> paths,
             @JsonProperty("exclude") List<String> exclude, @JsonProperty("fail-on") String failOn,
             @JsonProperty("severity") Map<String, String> severity,
-            @JsonProperty("placeholders") Map<String, String> placeholders, @JsonProperty("timezone") String timezone) {}
+            @JsonProperty("placeholders") Map<String, String> placeholders, @JsonProperty("timezone") String timezone,
+            @JsonProperty("runner") String runner) {}
 
     public static CheckConfig none() {
-        return new CheckConfig(null, List.of(), List.of(), null, Map.of(), Map.of(), null);
+        return new CheckConfig(null, List.of(), List.of(), null, Map.of(), Map.of(), null, null);
     }
 
     /** Reads the file; a wrong key, type or value is a usage error that names the file and the line. */
@@ -65,7 +67,7 @@ public record CheckConfig(Integer pgVersion, List<String> paths, List<String> ex
             io.zerolock.check.rules.Rules.requireKnown(exclude, file + " exclude");
             return new CheckConfig(raw.pgVersion(), raw.paths() == null ? List.of() : raw.paths(), exclude,
                     raw.failOn(), severity, raw.placeholders() == null ? Map.of() : raw.placeholders(),
-                    raw.timezone());
+                    raw.timezone(), raw.runner());
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             int line = lineOf(file, e.getPropertyName());
             throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot read " + file + ": unknown key \""

@@ -150,6 +150,21 @@ public final class MigrationState {
         timeZone = defaultTimeZone;
     }
 
+    /** The migration runner opens a transaction around what follows (a file, a changeset). */
+    public void runnerTransaction() {
+        inTransaction = true;
+        ddlInTransaction = false;
+        strongLock = null;
+        notValidInTransaction.clear();
+    }
+
+    /** The runner's transaction ends (the end of its file or changeset). */
+    public void runnerCommit() {
+        if (inTransaction) {
+            endTransaction();
+        }
+    }
+
     public boolean inTransaction() {
         return inTransaction;
     }
