@@ -163,14 +163,7 @@ public final class CatalogReader {
 
     /** OIDs of the invalid indexes of user relations, by schema, table and name. */
     public List<Long> invalidIndexOids() {
-        return query("""
-                SELECT c.oid FROM pg_index x
-                JOIN pg_class c ON c.oid = x.indexrelid
-                JOIN pg_namespace n ON n.oid = c.relnamespace
-                JOIN pg_class t ON t.oid = x.indrelid
-                WHERE NOT x.indisvalid AND NOT %s AND n.nspname !~ '^pg_(temp_|toast_temp_)'
-                ORDER BY n.nspname, t.relname, c.relname
-                """.formatted(SYSTEM.formatted("n", "c")), List.of(), rows -> rows.getLong(1));
+        return indexOidsWhere("NOT x.indisvalid AND n.nspname !~ '^pg_(temp_|toast_temp_)'");
     }
 
     /**
@@ -178,14 +171,19 @@ public final class CatalogReader {
      * a run that died after building its twin, or after a swap whose undo could not finish, leaves one.
      */
     public List<Long> validZerolockIndexOids() {
+        return indexOidsWhere("x.indisvalid AND c.relname ~ '^zerolock_[0-9]+_(new|old)$'");
+    }
+
+    /** OIDs of the indexes of user relations that match {@code condition} (on x = pg_index, c, n, t), in name order. */
+    private List<Long> indexOidsWhere(String condition) {
         return query("""
                 SELECT c.oid FROM pg_index x
                 JOIN pg_class c ON c.oid = x.indexrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
                 JOIN pg_class t ON t.oid = x.indrelid
-                WHERE x.indisvalid AND c.relname ~ '^zerolock_[0-9]+_(new|old)$' AND NOT %s
+                WHERE %s AND NOT %s
                 ORDER BY n.nspname, t.relname, c.relname
-                """.formatted(SYSTEM.formatted("n", "c")), List.of(), rows -> rows.getLong(1));
+                """.formatted(condition, SYSTEM.formatted("n", "c")), List.of(), rows -> rows.getLong(1));
     }
 
     /**

@@ -137,16 +137,20 @@ public final class Identifiers {
 
     /** PostgreSQL truncates identifiers longer than 63 bytes (on a character boundary). */
     static String truncate(String identifier) {
-        byte[] bytes = identifier.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_BYTES) {
-            return identifier;
+        return clip(identifier, MAX_BYTES);
+    }
+
+    /** The longest prefix of whole characters that fits in this many UTF-8 bytes (PostgreSQL's pg_mbcliplen). */
+    public static String clip(String text, int bytes) {
+        if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= bytes) {
+            return text;
         }
         StringBuilder kept = new StringBuilder();
         int used = 0;
-        for (int i = 0; i < identifier.length(); ) {
-            int codePoint = identifier.codePointAt(i);
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
             int size = new String(Character.toChars(codePoint)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (used + size > MAX_BYTES) {
+            if (used + size > bytes) {
                 break;
             }
             kept.appendCodePoint(codePoint);

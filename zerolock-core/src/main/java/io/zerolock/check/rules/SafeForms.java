@@ -234,27 +234,10 @@ final class SafeForms {
                 secondChars--;
             }
         }
-        String result = clip(name1, firstChars);
+        String result = Identifiers.clip(name1, firstChars);
         if (name2 != null) {
-            result += "_" + clip(name2, secondChars);
+            result += "_" + Identifiers.clip(name2, secondChars);
         }
         return result + "_" + label;
-    }
-
-    /** The longest prefix of whole characters within this many UTF-8 bytes. */
-    private static String clip(String text, int bytes) {
-        StringBuilder out = new StringBuilder();
-        int used = 0;
-        for (int i = 0; i < text.length(); ) {
-            int codePoint = text.codePointAt(i);
-            int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
-            if (used + size > bytes) {
-                break;
-            }
-            out.appendCodePoint(codePoint);
-            used += size;
-            i += Character.charCount(codePoint);
-        }
-        return out.toString();
     }
 }
