@@ -33,3 +33,6 @@ CREATE OR REPLACE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE AS $$ SELECT
 -- expect: ZL006
 ALTER TABLE orders ADD COLUMN ref text DEFAULT next_code();
 ALTER TABLE orders ADD COLUMN tenant_id int DEFAULT tenant();
+-- DDL inside a DO block: a constant EXECUTE is checked as the statement it runs, at the block's place
+-- expect: ZL001
+DO $$ BEGIN EXECUTE 'CREATE INDEX orders_ref ON orders (ref)'; END $$;

@@ -148,7 +148,7 @@ public final class Checker {
             if (runner.wrapsFile(source.file(), sql, nonTransactional)) {
                 state.runnerTransaction();
             }
-            for (Splitter.Statement statement : split.statements()) {
+            for (Splitter.Statement statement : withDoBlocksOpened(split.statements(), warnings)) {
                 statements++;
                 if (runner == Runner.LIQUIBASE) {
                     for (Token comment : statement.comments()) {
@@ -208,6 +208,66 @@ public final class Checker {
         }
         return new Report(pgVersion, statements, findings, warnings, unrecognized,
                 sources.stream().map(Source::file).toList());
+    }
+
+    private static final Pattern CONSTANT_EXECUTE = Pattern.compile("(?is)\\bEXECUTE\\s+'((?:[^']|'')*)'");
+    private static final Pattern DDL = Pattern.compile(
+            "(?is)\\b(ALTER|CREATE|DROP|TRUNCATE|REINDEX|CLUSTER|VACUUM|REFRESH|LOCK)\\s+[A-Za-z]");
+
+    /**
+     * A {@code DO} block's DDL runs where the block runs: each {@code EXECUTE '...'} of a constant string
+     * is checked as a statement at the block's place; DDL the block runs otherwise (dynamic SQL, DDL in
+     * PL/pgSQL itself) cannot be followed statically, and a warning says that --trace will see it.
+     */
+    private static List<Splitter.Statement> withDoBlocksOpened(List<Splitter.Statement> statements,
+            List<Splitter.Warning> warnings) {
+        List<Splitter.Statement> opened = new ArrayList<>();
+        for (Splitter.Statement statement : statements) {
+            opened.add(statement);
+            List<Token> body = statement.body();
+            if (body.isEmpty() || !body.get(0).is("do")) {
+                continue;
+            }
+            Token code = body.stream().filter(t -> t.kind() == Token.Kind.DOLLAR_STRING
+                    || t.kind() == Token.Kind.STRING).findFirst().orElse(null);
+            if (code == null) {
+                continue;
+            }
+            String text = code.kind() == Token.Kind.STRING ? code.stringValue() : dollarContent(code.text());
+            if (text == null) {
+                continue;
+            }
+            Matcher constant = CONSTANT_EXECUTE.matcher(text);
+            StringBuilder rest = new StringBuilder();
+            int last = 0;
+            while (constant.find()) {
+                String inner = constant.group(1).replace("''", "'");
+                for (Splitter.Statement nested : Splitter.split(statement.file(), inner + ";").statements()) {
+                    opened.add(new Splitter.Statement(statement.file(), statement.line(), statement.column(),
+                            nested.text(), nested.tokens(), statement.comments()));
+                }
+                rest.append(text, last, constant.start());
+                last = constant.end();
+            }
+            rest.append(text.substring(last));
+            // DDL words in comments and string literals (a RAISE message) are not DDL
+            String code0 = rest.toString().replaceAll("(?m)--.*$", "").replaceAll("'(?:[^']|'')*'", "''");
+            if (DDL.matcher(code0).find()) {
+                warnings.add(new Splitter.Warning(statement.file(), statement.line(), statement.column(), "this DO "
+                        + "block runs DDL that cannot be followed without running it (dynamic SQL, or DDL in PL/pgSQL): "
+                        + "not checked; --trace runs it and sees its locks and rewrites"));
+            }
+        }
+        return opened;
+    }
+
+    /** The code between a dollar quote's opening and closing tags. */
+    private static String dollarContent(String quoted) {
+        int open = quoted.indexOf('$', 1);
+        if (open < 0 || quoted.length() < 2 * (open + 1)) {
+            return null;
+        }
+        return quoted.substring(open + 1, quoted.length() - (open + 1));
     }
 
     /** {@code -- zerolock:ignore ZL001 reason} in the comments just before the statement. */

@@ -84,6 +84,9 @@ public sealed interface Recognized {
 
     record Set(String setting, String value, boolean local) implements Recognized {}
 
+    /** {@code DO}: its constant EXECUTEs are checked as statements of their own (see the checker). */
+    record DoBlock() implements Recognized {}
+
     record Begin() implements Recognized {}
 
     record Commit() implements Recognized {}

@@ -89,6 +89,9 @@ public final class Recognizer {
         if (c.accept("select", "set_config") || c.accept("select", "pg_catalog", ".", "set_config")) {
             return setConfig(c);
         }
+        if (c.accept("do")) {
+            return new Recognized.DoBlock();
+        }
         if (c.accept("begin") || c.accept("start", "transaction")) {
             return new Recognized.Begin();
         }

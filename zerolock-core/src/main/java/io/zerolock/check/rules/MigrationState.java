@@ -308,7 +308,8 @@ public final class MigrationState {
         } else if (recognized instanceof Recognized.AlterTable alter) {
             alter.actions().forEach(action -> apply(alter.table(), action));
             ddl();
-        } else if (!(recognized instanceof Recognized.DataChange || recognized instanceof Recognized.Unknown)) {
+        } else if (!(recognized instanceof Recognized.DataChange || recognized instanceof Recognized.Unknown
+                || recognized instanceof Recognized.DoBlock)) {
             ddl();
         }
         if (strongLockTaken != null && inTransaction && strongLock == null) {

@@ -20,7 +20,7 @@ class TraceTest {
             ALTER TABLE orders ALTER COLUMN name SET NOT NULL;
             CREATE TABLE fresh (id int);
             CREATE INDEX fresh_id ON fresh (id);
-            DO $$ BEGIN EXECUTE 'ALTER TABLE orders ALTER COLUMN id TYPE bigint'; END $$;
+            DO $$ BEGIN EXECUTE format('ALTER TABLE %I ALTER COLUMN id TYPE bigint', 'orders'); END $$;
             BEGIN;
             ALTER TABLE orders ADD COLUMN note text;
             UPDATE orders SET note = 'x';
