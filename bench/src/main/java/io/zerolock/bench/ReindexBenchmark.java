@@ -99,6 +99,10 @@ public final class ReindexBenchmark {
             contenders.add(Contender.zerolock(Strategy.NATIVE));
         }
         contenders.add(Contender.zerolock(Strategy.SWAP));
+        if (major >= 12) {
+            // what a user waits for: the command line in a process of its own, start-up and all
+            contenders.add(process(Strategy.NATIVE));
+        }
         List<String> copies = new ArrayList<>();
         long finalRows = rows;
         Comparison.Stage stage = contender -> {
@@ -176,6 +180,31 @@ public final class ReindexBenchmark {
             sql.execute("ALTER TABLE " + SCHEMA + ".child ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) "
                     + "REFERENCES " + SCHEMA + ".parent");
         }
+    }
+
+    /**
+     * {@code ./zerolock reindex <index> --strategy <strategy>} as a child process: the JVM's start, its
+     * connections, its monitor and JIT all count. Who waited on it is read from its own impact log line.
+     */
+    private static Contender process(Strategy strategy) {
+        return new Contender("zerolock " + strategy.id() + " (process)", "./zerolock reindex <index> --strategy "
+                + strategy.id(), (target, indexSql, indexName, timeline) -> {
+                    String uri = "postgresql://" + target.user() + "@" + target.host() + ":" + target.port() + "/"
+                            + target.database();
+                    timeline.mark("process");
+                    Process process = new ProcessBuilder("./zerolock", "reindex", "-d", uri, indexName,
+                            "--strategy", strategy.id()).redirectErrorStream(true).start();
+                    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    if (process.waitFor() != 0) {
+                        throw new IllegalStateException("zerolock reindex failed:\n" + output);
+                    }
+                    java.util.regex.Matcher impact = java.util.regex.Pattern.compile(
+                            "msg=impact .*?blocked_sessions=(\\d+) max_wait_ms=(\\d+) total_wait_ms=(\\d+)")
+                            .matcher(output);
+                    return impact.find() ? new io.zerolock.execute.Impact(Integer.parseInt(impact.group(1)),
+                            Long.parseLong(impact.group(2)), Long.parseLong(impact.group(3)), null)
+                            : io.zerolock.execute.Impact.none();
+                });
     }
 
     private static double ratio(long a, long b) {

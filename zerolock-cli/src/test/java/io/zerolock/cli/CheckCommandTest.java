@@ -82,7 +82,7 @@ class CheckCommandTest {
         Cli bad = Cli.run("check", "--config", config.toString(), db.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("cannot read " + config).contains("pg_version")
-                .contains("known keys: pg-version, paths, exclude, fail-on, timezone, [severity]");
+                .contains("known keys: pg-version, paths, exclude, fail-on, timezone, runner, [severity]");
     }
 
     @Test
@@ -112,7 +112,7 @@ class CheckCommandTest {
         Files.writeString(file, "CREATE TABLE orders (id int PRIMARY KEY, code varchar(20), amount int);\n");
         Path change = dir.resolve("V4__change.sql");
         Files.writeString(change, "SET lock_timeout = '1s';\nALTER TABLE orders ALTER COLUMN amount TYPE bigint;\n"
-                + "DO $$ BEGIN EXECUTE 'ALTER TABLE orders ALTER COLUMN id TYPE bigint'; END $$;\n");
+                + "DO $$ BEGIN EXECUTE format('ALTER TABLE %I ALTER COLUMN id TYPE bigint', 'orders'); END $$;\n");
         Cli cli = Cli.run("check", "--trace", "--pg-version", "14", file.toString(), change.toString());
         assertThat(cli.exitCode()).as(cli.err()).isEqualTo(3);
         assertThat(cli.out()).contains("traced on PostgreSQL 14.")
