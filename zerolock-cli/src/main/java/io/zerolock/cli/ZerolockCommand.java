@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
         description = "Keeps PostgreSQL indexes and schemas healthy without downtime.",
         subcommands = {IndexesCommand.class, ReindexCommand.class, CleanupCommand.class, ResumeCommand.class,
             CheckCommand.class, VersionCommand.class,
-            DemoCommand.class},
+            DemoCommand.class, WarmUpCommand.class},
         versionProvider = ZerolockCommand.VersionProvider.class,
         usageHelpAutoWidth = true,
         footerHeading = "%nExamples:%n",
