@@ -6,6 +6,7 @@ ALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;
 -- expect: ZL026
 ALTER TABLE orders ADD COLUMN seq bigserial;
 -- expect: ZL026
+-- expect(-11): ZL029
 ALTER TABLE orders ADD COLUMN doubled int GENERATED ALWAYS AS (amount * 2) STORED;
 -- expect: ZL027
 ALTER TABLE orders ADD COLUMN payload json;

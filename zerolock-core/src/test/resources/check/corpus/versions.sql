@@ -13,3 +13,14 @@ ALTER TABLE orders ADD COLUMN region2 text NOT NULL DEFAULT 'eu';
 ALTER TABLE orders ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
 -- expect(-14): ZL029
 CREATE UNIQUE INDEX CONCURRENTLY orders_code_nnd ON orders (code) NULLS NOT DISTINCT;
+-- expect: ZL026
+-- expect(-11): ZL029
+ALTER TABLE orders ADD COLUMN total2 numeric GENERATED ALWAYS AS (total * 2) STORED;
+-- expect(-17): ZL029
+ALTER TABLE orders ADD COLUMN total3 numeric GENERATED ALWAYS AS (total * 3);
+-- expect(-17): ZL029
+ALTER TABLE orders ADD CONSTRAINT orders_note_nn NOT NULL note NOT VALID;
+BEGIN;
+-- expect: ZL029
+VACUUM orders;
+COMMIT;

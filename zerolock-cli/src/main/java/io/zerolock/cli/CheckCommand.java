@@ -97,6 +97,11 @@ final class CheckCommand implements Callable<Integer> {
             + "statements and executeInTransaction, Liquibase's runInTransaction:false, diesel's metadata.toml).")
     String runner;
 
+    @Option(names = "--role-lock-timeout", description = "Production sessions start with a lock_timeout (ALTER "
+            + "ROLE or ALTER DATABASE ... SET lock_timeout): count it as set in every file (also role-lock-timeout = "
+            + "true in the configuration).")
+    boolean roleLockTimeout;
+
     @Option(names = "--trace", description = "Also replay the migrations on a scratch PostgreSQL of --pg-version "
             + "(embedded; or a server given with -d, where a scratch database is created and dropped) and confirm or "
             + "refute each finding with the locks, rewrites and scans the server really did.")
@@ -183,7 +188,8 @@ final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--runner: " + e.getMessage());
         }
-        Checker.Report report = Checker.check(sources, version, excluded, settings.severity(), zone, migrationRunner);
+        Checker.Report report = Checker.check(sources, version, excluded, settings.severity(),
+                new Checker.Session(zone, migrationRunner, roleLockTimeout || settings.roleLockTimeout()));
         TraceVerdict.Result traced = null;
         if (trace) {
             traced = TraceRunner.run(report, sources, version, server, zone);

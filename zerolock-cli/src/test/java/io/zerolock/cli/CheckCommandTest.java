@@ -82,7 +82,7 @@ class CheckCommandTest {
         Cli bad = Cli.run("check", "--config", config.toString(), db.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("cannot read " + config).contains("pg_version")
-                .contains("known keys: pg-version, paths, exclude, fail-on, timezone, runner, [severity]");
+                .contains("known keys: pg-version, paths, exclude, fail-on, timezone, runner, role-lock-timeout, [severity]");
     }
 
     @Test

@@ -100,7 +100,7 @@ public final class Checker {
      */
     public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
             java.util.Map<String, Severity> severities) {
-        return check(sources, pgVersion, excluded, severities, null);
+        return check(sources, pgVersion, excluded, severities, Session.asWritten());
     }
 
     /**
@@ -110,19 +110,33 @@ public final class Checker {
      */
     public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
             java.util.Map<String, Severity> severities, String timeZone) {
-        return check(sources, pgVersion, excluded, severities, timeZone, Runner.NONE);
+        return check(sources, pgVersion, excluded, severities, new Session(timeZone, Runner.NONE, false));
     }
 
     /**
-     * @param runner the migration runner the files will run under, whose transactions are modelled
+     * How production runs the migrations, as far as the checker models it.
+     *
+     * @param timeZone the session time zone, or null when unknown
+     * @param runner the migration runner, whose transactions are modelled
+     * @param lockTimeoutByDefault the role or database sets a lock_timeout (ALTER ROLE/DATABASE ... SET
+     *     lock_timeout), so every session starts with one, and SET lock_timeout TO DEFAULT keeps one
      */
+    public record Session(String timeZone, Runner runner, boolean lockTimeoutByDefault) {
+
+        public static Session asWritten() {
+            return new Session(null, Runner.NONE, false);
+        }
+    }
+
     public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
-            java.util.Map<String, Severity> severities, String timeZone, Runner runner) {
+            java.util.Map<String, Severity> severities, Session session) {
+        String timeZone = session.timeZone();
+        Runner runner = session.runner();
         Rules.requireKnown(excluded, "--exclude");
         Rules.requireKnown(severities.keySet(), "[severity]");
         List<Rule> rules = Rules.all().stream().filter(rule -> rule.appliesTo(pgVersion))
                 .filter(rule -> !excluded.contains(rule.id())).toList();
-        MigrationState state = new MigrationState(timeZone, pgVersion);
+        MigrationState state = new MigrationState(timeZone, pgVersion, session.lockTimeoutByDefault());
         List<Finding> findings = new ArrayList<>();
         List<Splitter.Warning> warnings = new ArrayList<>();
         List<Unrecognized> unrecognized = new ArrayList<>();

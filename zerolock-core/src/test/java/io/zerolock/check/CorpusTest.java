@@ -74,8 +74,13 @@ class CorpusTest {
                     continue;
                 }
             }
+            // several expect lines in a row (one per version range) all speak of the statement after them
+            int statement = i + 1;
+            while (statement < lines.length && EXPECT.matcher(lines[statement].trim()).matches()) {
+                statement++;
+            }
             for (String id : matcher.group(4).trim().split("\\s+")) {
-                expected.add(id + "@" + (i + 2));
+                expected.add(id + "@" + (statement + 1));
             }
         }
         return expected;

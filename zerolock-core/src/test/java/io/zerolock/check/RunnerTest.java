@@ -24,7 +24,7 @@ class RunnerTest {
     private List<String> rules(Runner runner, Path file, String sql) throws Exception {
         Files.writeString(file, sql);
         Checker.Report report = Checker.check(List.of(new Checker.Source("V1.sql", HISTORY),
-                new Checker.Source(file.toString(), sql)), 18, Set.of(), Map.of(), null, runner);
+                new Checker.Source(file.toString(), sql)), 18, Set.of(), Map.of(), new Checker.Session(null, runner, false));
         List<String> ids = new java.util.ArrayList<>(report.findings().stream().map(Finding::ruleId).toList());
         report.warnings().forEach(w -> ids.add("warning: " + w.message()));
         return ids;
@@ -62,5 +62,16 @@ class RunnerTest {
         assertThat(rules(Runner.DIESEL, diesel.resolve("up.sql"), CONCURRENT)).doesNotContain("ZL004");
         assertThat(rules(Runner.PRISMA, dir.resolve("migration.sql"), CONCURRENT)).contains("ZL004");
         assertThat(rules(Runner.GOLANG_MIGRATE, dir.resolve("1_x.up.sql"), BACKFILL)).contains("ZL024");
+    }
+
+    @Test
+    void a_lock_timeout_the_role_sets_counts_in_every_file() throws Exception {
+        String sql = "ALTER TABLE orders DROP CONSTRAINT c;\nSET lock_timeout TO DEFAULT;\nALTER TABLE orders DROP CONSTRAINT d;\n";
+        Checker.Report without = Checker.check(List.of(new Checker.Source("V1.sql", HISTORY),
+                new Checker.Source("V2.sql", sql)), 18, Set.of(), Map.of(), Checker.Session.asWritten());
+        assertThat(without.findings()).extracting(Finding::ruleId).containsExactly("ZL022", "ZL022");
+        Checker.Report with = Checker.check(List.of(new Checker.Source("V1.sql", HISTORY),
+                new Checker.Source("V2.sql", sql)), 18, Set.of(), Map.of(), new Checker.Session(null, Runner.NONE, true));
+        assertThat(with.findings()).isEmpty();
     }
 }

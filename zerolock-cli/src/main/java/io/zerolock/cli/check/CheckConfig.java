@@ -36,10 +36,11 @@ import java.util.Map;
  * </pre>
  */
 public record CheckConfig(Integer pgVersion, List<String> paths, List<String> exclude, String failOn,
-        Map<String, Severity> severity, Map<String, String> placeholders, String timezone, String runner) {
+        Map<String, Severity> severity, Map<String, String> placeholders, String timezone, String runner,
+        boolean roleLockTimeout) {
 
-    private static final String KNOWN_KEYS = "pg-version, paths, exclude, fail-on, timezone, runner, [severity], "
-            + "[placeholders]";
+    private static final String KNOWN_KEYS = "pg-version, paths, exclude, fail-on, timezone, runner, "
+            + "role-lock-timeout, [severity], [placeholders]";
 
     public static final String FILE_NAME = ".zerolock.toml";
 
@@ -47,10 +48,10 @@ public record CheckConfig(Integer pgVersion, List<String> paths, List<String> ex
             @JsonProperty("exclude") List<String> exclude, @JsonProperty("fail-on") String failOn,
             @JsonProperty("severity") Map<String, String> severity,
             @JsonProperty("placeholders") Map<String, String> placeholders, @JsonProperty("timezone") String timezone,
-            @JsonProperty("runner") String runner) {}
+            @JsonProperty("runner") String runner, @JsonProperty("role-lock-timeout") Boolean roleLockTimeout) {}
 
     public static CheckConfig none() {
-        return new CheckConfig(null, List.of(), List.of(), null, Map.of(), Map.of(), null, null);
+        return new CheckConfig(null, List.of(), List.of(), null, Map.of(), Map.of(), null, null, false);
     }
 
     /** Reads the file; a wrong key, type or value is a usage error that names the file and the line. */
@@ -67,7 +68,7 @@ public record CheckConfig(Integer pgVersion, List<String> paths, List<String> ex
             io.zerolock.check.rules.Rules.requireKnown(exclude, file + " exclude");
             return new CheckConfig(raw.pgVersion(), raw.paths() == null ? List.of() : raw.paths(), exclude,
                     raw.failOn(), severity, raw.placeholders() == null ? Map.of() : raw.placeholders(),
-                    raw.timezone(), raw.runner());
+                    raw.timezone(), raw.runner(), Boolean.TRUE.equals(raw.roleLockTimeout()));
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             int line = lineOf(file, e.getPropertyName());
             throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot read " + file + ": unknown key \""

@@ -51,6 +51,22 @@ public final class FailsOnVersion extends Rule {
                         + table(context) + " as soon as the table has a row");
             }
         }
+        if (!tokens.isEmpty() && tokens.get(0).is("vacuum") && context.state().inTransaction()) {
+            return Optional.of("VACUUM cannot run inside a transaction block");
+        }
+        boolean generated = sequence(tokens, "generated", "always", "as") && !sequence(tokens, "as", "identity");
+        if (generated && version < 12) {
+            return Optional.of("generated columns need PostgreSQL 12+");
+        }
+        if (generated && version < 18 && !sequence(tokens, "stored")) {
+            return Optional.of("a virtual generated column (no STORED) needs PostgreSQL 18+; before, write STORED");
+        }
+        for (Action.AddConstraint add : actions(context, Action.AddConstraint.class)) {
+            if (add.kind() == Action.ConstraintKind.NOT_NULL && add.notValid() && version < 18) {
+                return Optional.of("a NOT NULL constraint added NOT VALID needs PostgreSQL 18+; before, add CHECK "
+                        + "(column IS NOT NULL) NOT VALID, validate it, then SET NOT NULL");
+            }
+        }
         if (version < 14 && sequence(tokens, "begin", "atomic")) {
             return Optional.of("a BEGIN ATOMIC body needs PostgreSQL 14+");
         }

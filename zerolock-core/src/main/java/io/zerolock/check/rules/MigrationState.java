@@ -51,15 +51,19 @@ public final class MigrationState {
 
     private final int pgVersion;
 
+    private final boolean lockTimeoutByDefault;
+
     public MigrationState() {
-        this(null, 18);
+        this(null, 18, false);
     }
 
     /**
      * @param timeZone the session time zone the migrations run with in production, or null when unknown
      * @param pgVersion the major version they run on
      */
-    public MigrationState(String timeZone, int pgVersion) {
+    public MigrationState(String timeZone, int pgVersion, boolean lockTimeoutByDefault) {
+        this.lockTimeoutByDefault = lockTimeoutByDefault;
+        this.sessionLockTimeout = lockTimeoutByDefault;
         this.defaultTimeZone = timeZone;
         this.timeZone = timeZone;
         this.pgVersion = pgVersion;
@@ -142,7 +146,7 @@ public final class MigrationState {
         searchPath = DEFAULT_SEARCH_PATH;
         newTables.clear();
         inTransaction = false;
-        sessionLockTimeout = false;
+        sessionLockTimeout = lockTimeoutByDefault;
         localLockTimeout = false;
         strongLock = null;
         ddlInTransaction = false;
@@ -267,7 +271,8 @@ public final class MigrationState {
             endTransaction();
         } else if (recognized instanceof Recognized.Set set) {
             if (set.setting().equals("lock_timeout")) {
-                boolean on = bounds(set.value());
+                boolean on = set.value() != null && set.value().trim().equalsIgnoreCase("default")
+                        ? lockTimeoutByDefault : bounds(set.value());
                 if (set.local()) {
                     localLockTimeout = on && inTransaction; // SET LOCAL outside a transaction does nothing
                 } else {
@@ -279,7 +284,7 @@ public final class MigrationState {
                 timeZone = set.value() == null || set.value().equalsIgnoreCase("default")
                         || set.value().equalsIgnoreCase("local") ? defaultTimeZone : set.value();
             } else if (set.setting().equals("all") && set.value() == null) {
-                sessionLockTimeout = false;
+                sessionLockTimeout = lockTimeoutByDefault;
                 localLockTimeout = false;
                 timeZone = defaultTimeZone;
                 searchPath = DEFAULT_SEARCH_PATH;
