@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,6 +33,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final int major;
     private final EmbeddedPostgres postgres;
+    /** A data directory of our own (a copy of the cached template), deleted when the server stops. */
+    private File ownDataDirectory;
     private final Duration startupTime;
 
     private EmbeddedPostgresServer(int major, EmbeddedPostgres postgres, Duration startupTime) {
@@ -66,6 +69,98 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
             throw new EmbeddedPostgresException("could not start the embedded PostgreSQL " + release + ": "
                     + rootCauseMessage(e), e);
+        }
+    }
+
+    /**
+     * A throwaway server started from a data directory that was initialised once and cached (in
+     * {@code ~/.cache/zerolock/initdb/<release>}): a copy of it skips initdb, most of a start's time. For
+     * scratch work (the migration trace); any trouble with the cache falls back to {@link #start}.
+     */
+    public static EmbeddedPostgresServer startScratch(int major) {
+        String release = BundledPostgres.release(major);
+        Path template = cacheDirectory().resolve("initdb").resolve(release + "-" + HBA_VERSION);
+        try {
+            if (!Files.isRegularFile(template.resolve("postgresql.conf"))) {
+                makeTemplate(major, template);
+            }
+            Path copy = Files.createTempDirectory("zerolock-scratch-pg");
+            copyTree(template, copy);
+            requireUserNamespacesWhenRoot();
+            long startedAt = System.nanoTime();
+            EmbeddedPostgres postgres = builder(major).setDataDirectory(copy.toFile()).setCleanDataDirectory(false)
+                    .start();
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(major, postgres,
+                    Duration.ofNanos(System.nanoTime() - startedAt));
+            server.ownDataDirectory = copy.toFile();
+            return server;
+        } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
+            log.atDebug().setMessage("no cached data directory; starting with initdb")
+                    .addKeyValue("reason", String.valueOf(e)).log();
+            return start(major);
+        }
+    }
+
+    /** Bumped whenever what the data directory holds changes (pg_hba, settings): old templates are not used. */
+    private static final String HBA_VERSION = "1";
+
+    /** initdb once, into a temporary directory moved into place whole, so a concurrent run never sees half of it. */
+    private static void makeTemplate(int major, Path template) throws IOException {
+        Files.createDirectories(template.getParent());
+        Path fresh = Files.createTempDirectory(template.getParent(), "initdb");
+        try (EmbeddedPostgres postgres = builder(major).setDataDirectory(fresh.toFile()).setCleanDataDirectory(false)
+                .start()) {
+            log.atDebug().setMessage("cached a data directory").addKeyValue("port", postgres.getPort()).log();
+        }
+        Files.deleteIfExists(fresh.resolve("epg-lock"));
+        try {
+            Files.move(fresh, template, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException taken) {
+            deleteTree(fresh); // another run cached it first
+        }
+    }
+
+    private static EmbeddedPostgres.Builder builder(int major) {
+        return EmbeddedPostgres.builder()
+                .setPgBinaryResolver(new VersionedBinaryResolver(major))
+                .setLocaleConfig("locale", "C")
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("shared_buffers", "64MB")
+                .setServerConfig("max_wal_size", "1GB")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setDataDirectoryCustomizer(EmbeddedPostgresServer::requirePasswordsExceptForSuperuser)
+                .setRegisterShutdownHook(true);
+    }
+
+    private static Path cacheDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("zerolock");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        // PostgreSQL refuses a data directory that others may read
+        Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.atDebug().setMessage("could not delete a scratch data directory").addKeyValue("path", root).log();
         }
     }
 
@@ -131,6 +226,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             log.atWarn().setMessage("could not stop embedded postgres").addKeyValue("error", e.getMessage()).log();
+        }
+        if (ownDataDirectory != null) {
+            deleteTree(ownDataDirectory.toPath());
         }
     }
 

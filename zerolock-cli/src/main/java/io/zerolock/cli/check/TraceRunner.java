@@ -46,8 +46,8 @@ public final class TraceRunner {
     public static TraceVerdict.Result run(Checker.Report report, List<Checker.Source> sources, int version,
             ConnectionTarget given, String timeZone) {
         if (given == null) {
-            try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(version)) {
-                String database = server.createDatabase("zerolock_trace");
+            try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startScratch(version)) {
+                String database = "postgres"; // the server is this trace's alone, and thrown away after it
                 ConnectionTarget target = new ConnectionTarget(List.of(server.host()), List.of(server.port()),
                         database, EmbeddedPostgresServer.SUPERUSER, null, "none", null, "zerolock-trace", Map.of());
                 return trace(report, sources, target, "PostgreSQL " + server.release() + " (embedded)", timeZone);
