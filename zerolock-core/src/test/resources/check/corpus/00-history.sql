@@ -6,6 +6,7 @@ CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
 CREATE TABLE events_2025 (id bigint, at timestamptz);
 CREATE TABLE events_2026 (id bigint, at timestamptz);
 CREATE MATERIALIZED VIEW totals AS SELECT 1 AS x;
+CREATE UNIQUE INDEX totals_x ON totals (x);
 CREATE DOMAIN positive AS int;
 CREATE TYPE mood AS ENUM ('ok');
 CREATE TABLE events_log (id bigint PRIMARY KEY, at timestamp, at3 timestamp(3));

@@ -24,3 +24,14 @@ BEGIN;
 -- expect: ZL029
 VACUUM orders;
 COMMIT;
+CREATE MATERIALIZED VIEW order_totals AS SELECT id, total FROM orders;
+SELECT 1;
+-- expect: ZL029
+REFRESH MATERIALIZED VIEW CONCURRENTLY order_totals;
+CREATE UNIQUE INDEX CONCURRENTLY order_totals_id ON order_totals (id);
+REFRESH MATERIALIZED VIEW CONCURRENTLY order_totals;
+CREATE TABLE measurements_other PARTITION OF measurements DEFAULT;
+CREATE TABLE measurements_2026 PARTITION OF measurements FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+SELECT 1;
+-- expect: ZL029
+ALTER TABLE measurements DETACH PARTITION measurements_2026 CONCURRENTLY;

@@ -25,9 +25,12 @@ public sealed interface Recognized {
      * @param references tables its foreign keys reference (SHARE ROW EXCLUSIVE on each, while it is created)
      * @param partitionOf the parent of {@code CREATE TABLE ... PARTITION OF}, else null (ACCESS EXCLUSIVE on it)
      * @param partitioned {@code PARTITION BY}: a partitioned table, which has no storage of its own
+     * @param materialized {@code CREATE MATERIALIZED VIEW}
+     * @param defaultPartition {@code PARTITION OF parent DEFAULT}
      */
     record CreateTable(Name table, java.util.Map<String, String> columns, java.util.Set<String> notNull,
-            List<Name> references, Name partitionOf, boolean partitioned) implements Recognized {
+            List<Name> references, Name partitionOf, boolean partitioned, boolean materialized,
+            boolean defaultPartition) implements Recognized {
 
         public CreateTable {
             references = List.copyOf(references);

@@ -164,6 +164,7 @@ public final class Recognizer {
                 || c.peekIs("unlogged")) {
             c.next();
         }
+        boolean materialized = c.peekIs("materialized");
         if (c.accept("table") || c.accept("materialized", "view")) {
             c.accept("if", "not", "exists");
             Name table = c.name();
@@ -188,7 +189,9 @@ public final class Recognizer {
             for (int i = 0; i + 1 < rest.size(); i++) {
                 partitioned |= rest.get(i).is("partition") && rest.get(i + 1).is("by");
             }
-            return new Recognized.CreateTable(table, columns, notNull, references, parent, partitioned);
+            boolean defaultPartition = parent != null && !rest.isEmpty() && rest.get(0).is("default");
+            return new Recognized.CreateTable(table, columns, notNull, references, parent, partitioned, materialized,
+                    defaultPartition);
         }
         if (c.accept("trigger") || c.accept("constraint", "trigger")) {
             String trigger = c.identifier();

@@ -40,10 +40,22 @@ public final class FailsOnVersion extends Rule {
             return Optional.of("CREATE INDEX CONCURRENTLY cannot build on the partitioned table " + index.table()
                     + ": create it ON ONLY the parent, build each partition's index concurrently, then ATTACH them");
         }
-        for (Action.DetachPartition detach : actions(context, Action.DetachPartition.class)) {
+        // what the version refuses, it refuses on a new table too
+        List<Action> all = r instanceof Recognized.AlterTable alter ? alter.actions() : List.of();
+        for (Action.DetachPartition detach : all.stream().filter(Action.DetachPartition.class::isInstance)
+                .map(Action.DetachPartition.class::cast).toList()) {
             if (detach.concurrently() && version < 14) {
                 return Optional.of("DETACH PARTITION ... CONCURRENTLY needs PostgreSQL 14+");
             }
+            if (detach.concurrently() && context.state().hasDefaultPartition(table(context))) {
+                return Optional.of("DETACH PARTITION ... CONCURRENTLY is refused while " + table(context)
+                        + " has a DEFAULT partition");
+            }
+        }
+        if (r instanceof Recognized.RefreshMaterializedView refresh && refresh.concurrently()
+                && context.state().materializedWithoutUniqueIndex(refresh.view())) {
+            return Optional.of("REFRESH MATERIALIZED VIEW CONCURRENTLY needs a unique index on " + refresh.view()
+                    + ", and these migrations made none");
         }
         for (Action.AddColumn add : actions(context, Action.AddColumn.class)) {
             if (add.notNull() && add.defaultExpression() == null && !add.identity() && !add.storedGenerated()) {
@@ -61,7 +73,8 @@ public final class FailsOnVersion extends Rule {
         if (generated && version < 18 && !sequence(tokens, "stored")) {
             return Optional.of("a virtual generated column (no STORED) needs PostgreSQL 18+; before, write STORED");
         }
-        for (Action.AddConstraint add : actions(context, Action.AddConstraint.class)) {
+        for (Action.AddConstraint add : all.stream().filter(Action.AddConstraint.class::isInstance)
+                .map(Action.AddConstraint.class::cast).toList()) {
             if (add.kind() == Action.ConstraintKind.NOT_NULL && add.notValid() && version < 18) {
                 return Optional.of("a NOT NULL constraint added NOT VALID needs PostgreSQL 18+; before, add CHECK "
                         + "(column IS NOT NULL) NOT VALID, validate it, then SET NOT NULL");

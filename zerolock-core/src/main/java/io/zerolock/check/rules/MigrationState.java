@@ -30,6 +30,20 @@ public final class MigrationState {
             "(?i)\\bcheck\\s*\\(\\s*\\(?\\s*(\"(?:[^\"]|\"\")+\"|[^\\s()\"]+)\\s*\\)?\\s+is\\s+not\\s+null\\s*\\)");
     private final Set<String> concurrentIndexes = new HashSet<>();
     private final Set<String> partitionedTables = new HashSet<>();
+    private final Set<String> materializedViews = new HashSet<>();
+    private final Set<String> withUniqueIndex = new HashSet<>();
+    private final Set<String> withDefaultPartition = new HashSet<>();
+
+    /** A materialized view these migrations created that has no unique index: REFRESH CONCURRENTLY fails. */
+    public boolean materializedWithoutUniqueIndex(Name view) {
+        String key = key(view);
+        return materializedViews.contains(key) && !withUniqueIndex.contains(key);
+    }
+
+    /** Whether these migrations gave this partitioned table a DEFAULT partition. */
+    public boolean hasDefaultPartition(Name table) {
+        return withDefaultPartition.contains(key(table));
+    }
 
     /** Whether these migrations created this table PARTITION BY (a partitioned parent). */
     public boolean partitioned(Name table) {
@@ -295,6 +309,12 @@ public final class MigrationState {
             if (create.partitioned()) {
                 partitionedTables.add(created);
             }
+            if (create.materialized()) {
+                materializedViews.add(created);
+            }
+            if (create.defaultPartition()) {
+                withDefaultPartition.add(key(create.partitionOf()));
+            }
             columnTypes.put(created, new HashMap<>(create.columns()));
             notNullColumns.put(created, new HashSet<>(create.notNull()));
             ddl();
@@ -302,6 +322,9 @@ public final class MigrationState {
             functions.put(function.function().object(), function.volatility());
             ddl();
         } else if (recognized instanceof Recognized.CreateIndex index) {
+            if (index.unique() && index.table() != null) {
+                withUniqueIndex.add(key(index.table()));
+            }
             if (index.index() != null) {
                 indexTables.put(index.index().object(), index.table());
                 indexColumns.put(index.index().object(), index.columns());

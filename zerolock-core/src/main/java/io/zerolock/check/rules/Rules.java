@@ -18,7 +18,9 @@ public final class Rules {
         StringBuilder table = new StringBuilder("| rule | name | category | severity | what it catches |\n"
                 + "|---|---|---|---|---|\n");
         for (Rule rule : all()) {
-            table.append("| ").append(rule.id()).append(" | ").append(rule.name()).append(" | ")
+            // the anchor is where each rule's helpUri (SARIF) points
+            table.append("| <a id=\"").append(rule.id().toLowerCase(java.util.Locale.ROOT)).append("\"></a>")
+                    .append(rule.id()).append(" | ").append(rule.name()).append(" | ")
                     .append(rule.category().id()).append(" | ").append(rule.severity().id())
                     .append(rule.minVersion() > 11 ? " (" + rule.minVersion() + "+)" : "").append(" | ")
                     .append(rule.summary().replace("|", "\\|")).append(" |\n");
