@@ -410,7 +410,15 @@ public final class MigrationState {
             return false;
         }
         String text = value.trim().toLowerCase(java.util.Locale.ROOT);
-        return !(text.equals("default") || text.matches("[+]?0*(\\.0*)?\\s*(us|ms|s|min|h|d)?"));
+        if (text.equals("default") || text.matches("[+]?0*(\\.0*)?\\s*(us|ms|s|min|h|d)?")) {
+            return false;
+        }
+        // a lock_timeout of a minute or more lets the application queue that long: it protects nothing
+        try {
+            return io.zerolock.plan.SettingValues.parseDuration("lock_timeout", text).toMillis() < 60_000;
+        } catch (io.zerolock.ZerolockException unreadable) {
+            return true; // not ours to judge; the server will tell
+        }
     }
 
     private void validatedCheck(String table, String notNullColumn) {

@@ -84,6 +84,21 @@ class TraceTest {
     }
 
     @PostgresTest
+    void a_new_tables_foreign_key_is_traced_on_the_existing_table_it_locks(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parents (id int PRIMARY KEY)", "INSERT INTO parents VALUES (1)");
+        List<Checker.Source> sources = List.of(new Checker.Source("V2__child.sql",
+                "CREATE TABLE kids (id int PRIMARY KEY, parent_id int REFERENCES parents);\n"));
+        Checker.Report report = Checker.check(sources, db.majorVersion(), Set.of());
+        List<Tracer.Traced> traced;
+        try (java.sql.Connection connection = db.connect()) {
+            traced = new Tracer(connection, db::connect).trace(sources);
+        }
+        TraceVerdict.Result result = TraceVerdict.apply(report, traced, "PostgreSQL " + db.majorVersion());
+        assertThat(find(result.report().findings(), "ZL022", 1).trace())
+                .contains("SHARE ROW EXCLUSIVE on public.parents");
+    }
+
+    @PostgresTest
     void timestamp_to_timestamptz_is_traced_in_the_production_time_zone_never_the_jvms(TestDatabase db)
             throws Exception {
         String previous = java.util.TimeZone.getDefault().getID();
