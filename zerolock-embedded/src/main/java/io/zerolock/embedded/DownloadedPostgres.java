@@ -213,9 +213,7 @@ final class DownloadedPostgres {
     }
 
     private static Path cacheDirectory() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("zerolock").resolve("postgres");
+        return EmbeddedPostgresServer.cacheDirectory().resolve("postgres");
     }
 
     /** As zonky names it in archive entries: x86_64, arm_64, ... */

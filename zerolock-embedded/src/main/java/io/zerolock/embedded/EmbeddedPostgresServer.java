@@ -49,16 +49,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         requireUserNamespacesWhenRoot();
         long startedAt = System.nanoTime();
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setPgBinaryResolver(new VersionedBinaryResolver(major))
-                    .setLocaleConfig("locale", "C")
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("shared_buffers", "64MB")
-                    .setServerConfig("max_wal_size", "1GB")
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setDataDirectoryCustomizer(EmbeddedPostgresServer::requirePasswordsExceptForSuperuser)
-                    .setRegisterShutdownHook(true)
-                    .start();
+            EmbeddedPostgres postgres = builder(major).start();
             Duration startupTime = Duration.ofNanos(System.nanoTime() - startedAt);
             log.atInfo().setMessage("embedded postgres started")
                     .addKeyValue("version", release)
@@ -132,7 +123,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setRegisterShutdownHook(true);
     }
 
-    private static Path cacheDirectory() {
+    /**
+     * zerolock's cache: {@code $XDG_CACHE_HOME/zerolock}, else {@code ~/.cache/zerolock}. (Here, not in
+     * DownloadedPostgres, whose HTTP client is costly to load: a scratch start must not pay for it.)
+     */
+    static Path cacheDirectory() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("zerolock");
