@@ -32,6 +32,13 @@ public final class Main {
             return ErrorCode.BAD_USAGE.exitCode();
         }
         CommandLine commandLine = new CommandLine(new ZerolockCommand());
+        String chosen = subcommandOf(args);
+        for (Class<?> subcommand : ZerolockCommand.SUBCOMMANDS) {
+            String name = subcommand.getAnnotation(CommandLine.Command.class).name();
+            if (chosen == null || chosen.equals(name)) {
+                commandLine.addSubcommand(name, subcommand);
+            }
+        }
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         commandLine.setExecutionStrategy(parseResult -> execute(parseResult, err));
@@ -70,6 +77,27 @@ public final class Main {
 
     private static boolean verbose(ParseResult parseResult) {
         return ((ZerolockCommand) parseResult.commandSpec().root().userObject()).verbose;
+    }
+
+    /** The subcommand the arguments name (the first word that is not a root option or its value), if known. */
+    static String subcommandOf(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--log-format")) {
+                i++; // its value
+                continue;
+            }
+            if (arg.startsWith("-")) {
+                continue;
+            }
+            for (Class<?> subcommand : ZerolockCommand.SUBCOMMANDS) {
+                if (subcommand.getAnnotation(CommandLine.Command.class).name().equals(arg)) {
+                    return arg;
+                }
+            }
+            return null; // not a command: picocli says so, with every command registered for its suggestions
+        }
+        return null;
     }
 
     private static final String PASSWORD_REFUSAL = "a password cannot be given on the command line (it would be "
