@@ -152,7 +152,7 @@ class CommandLineTest {
             statement.execute("ROLLBACK");
             assertThat(cli.exitCode()).as(cli.err()).isEqualTo(1);
             assertThat(cli.err()).contains("reading the catalog waited too long for a lock")
-                    .contains("pid " + pid).contains("relation busy").contains("nothing was changed");
+                    .contains("pid " + pid).contains("AccessExclusiveLock on busy").contains("nothing was changed");
         }
     }
 

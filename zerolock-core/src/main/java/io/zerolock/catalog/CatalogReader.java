@@ -414,19 +414,8 @@ public final class CatalogReader {
 
     /** Who holds ACCESS EXCLUSIVE locks in this database: pid, application, age and query of each. */
     private String exclusiveLockHolders() {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT string_agg(DISTINCT 'pid ' || a.pid || ' (' || coalesce(nullif(a.application_name, ''), '-')
-                       || ', user ' || coalesce(a.usename::text, '-') || ', state ' || coalesce(a.state, '-')
-                       || ', transaction open ' || coalesce(extract(epoch FROM clock_timestamp() - a.xact_start)::bigint
-                       || 's', '-') || ', relation ' || l.relation::regclass::text || ', query "'
-                       || left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100) || '")', '; ')
-                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock'
-                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                  AND a.pid <> pg_backend_pid()
-                """); ResultSet rows = statement.executeQuery()) {
-            String holders = rows.next() ? rows.getString(1) : null;
-            return holders == null ? "the holder has gone since" : holders;
+        try {
+            return LockHolders.exclusive(connection).orElse("the holder has gone since");
         } catch (SQLException e) {
             return "could not list the holders (" + e.getMessage() + ")";
         }

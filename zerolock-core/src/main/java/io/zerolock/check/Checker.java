@@ -28,9 +28,14 @@ public final class Checker {
     /**
      * One migration file's text.
      *
+     * @param sql its text; a byte-order mark left by an editor is dropped, it is not part of the first statement
      * @param readWarning how reading it went wrong but on (not UTF-8), or null
      */
     public record Source(String file, String sql, String readWarning) {
+
+        public Source {
+            sql = sql.startsWith("\uFEFF") ? sql.substring(1) : sql;
+        }
 
         public Source(String file, String sql) {
             this(file, sql, null);
@@ -54,9 +59,6 @@ public final class Checker {
                 text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
                 warning = "not valid UTF-8: read as Latin-1 (ISO-8859-1); convert it to UTF-8 (client_encoding is "
                         + "what the server will assume)";
-            }
-            if (text.startsWith("\uFEFF")) {
-                text = text.substring(1);
             }
             return new Source(path.toString(), text, warning);
         }
@@ -104,16 +106,6 @@ public final class Checker {
     }
 
     /**
-     * @param excluded rule ids to leave out
-     * @param severities rule ids whose severity the project's configuration changes
-     * @param timeZone the session time zone the migrations run with in production, or null when unknown
-     */
-    public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
-            java.util.Map<String, Severity> severities, String timeZone) {
-        return check(sources, pgVersion, excluded, severities, new Session(timeZone, Runner.NONE, false));
-    }
-
-    /**
      * How production runs the migrations, as far as the checker models it.
      *
      * @param timeZone the session time zone, or null when unknown
@@ -128,15 +120,15 @@ public final class Checker {
         }
     }
 
+    /** @param session how production runs the migrations: time zone, runner, a lock_timeout by default */
     public static Report check(List<Source> sources, int pgVersion, Set<String> excluded,
             java.util.Map<String, Severity> severities, Session session) {
-        String timeZone = session.timeZone();
         Runner runner = session.runner();
         Rules.requireKnown(excluded, "--exclude");
         Rules.requireKnown(severities.keySet(), "[severity]");
         List<Rule> rules = Rules.all().stream().filter(rule -> rule.appliesTo(pgVersion))
                 .filter(rule -> !excluded.contains(rule.id())).toList();
-        MigrationState state = new MigrationState(timeZone, pgVersion, session.lockTimeoutByDefault());
+        MigrationState state = new MigrationState(session.timeZone(), pgVersion, session.lockTimeoutByDefault());
         List<Finding> findings = new ArrayList<>();
         List<Splitter.Warning> warnings = new ArrayList<>();
         List<Unrecognized> unrecognized = new ArrayList<>();
@@ -146,8 +138,7 @@ public final class Checker {
             if (source.readWarning() != null) {
                 warnings.add(new Splitter.Warning(source.file(), 1, 1, source.readWarning()));
             }
-            // a byte-order mark left by an editor is not part of the first statement
-            String sql = source.sql().startsWith("\uFEFF") ? source.sql().substring(1) : source.sql();
+            String sql = source.sql();
             Splitter.Result split = Splitter.split(source.file(), sql);
             warnings.addAll(split.warnings());
             int unrecognizedBefore = unrecognized.size();
@@ -191,7 +182,6 @@ public final class Checker {
                     }
                     // one odd statement never costs the report: at worst a warning where it is, and the rest goes on
                     try {
-                        Recognized seen = recognized;
                         rule.check(context).ifPresent(message -> findings.add(new Finding(rule.id(), rule.name(),
                                 severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(),
                                 statement.column(), statement.text(), message, rule.why(),

@@ -112,8 +112,7 @@ public final class Executor {
                             : LockPolicy.bounded(plan.undoPolicy().lockTimeout(),
                                     Math.min(3, plan.undoPolicy().attempts()));
                     List<String> leftOver = undo(toUndo, failure, undoPolicy);
-                    if (leftOver.isEmpty() && !step.transactional() && step.undo().isEmpty()
-                            && toUndo.stream().allMatch(undone -> undone.undo().isEmpty())) {
+                    if (!step.transactional() && toUndo.stream().allMatch(undone -> undone.undo().isEmpty())) {
                         // a statement outside a transaction may have left something (a _ccnew): only the
                         // caller, who knows what the statement leaves, can say what state it is in
                         throw failure;
@@ -321,23 +320,9 @@ public final class Executor {
 
     /** Who holds locks on the step's relations now: pid, application, user, transaction age, lock, query. */
     private String holders(Step step) {
-        List<String> names = step.relations().stream().map(io.zerolock.catalog.QualifiedName::sql).toList();
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT string_agg(DISTINCT 'pid ' || a.pid || ' (' || coalesce(nullif(a.application_name, ''), '-')
-                       || ', user ' || coalesce(a.usename::text, '-') || ', ' || coalesce(a.state, '-')
-                       || ', transaction open ' || coalesce(extract(epoch FROM clock_timestamp() - a.xact_start)::bigint
-                       || 's', '-') || ', ' || l.mode || ' on ' || l.relation::regclass::text || ', query "'
-                       || left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100) || '")', '; ')
-                FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'relation' AND l.granted AND a.pid <> pg_backend_pid()
-                  AND l.relation IN (SELECT to_regclass(name)::oid FROM unnest(?::text[]) name)
-                """)) {
-            statement.setArray(1, connection.createArrayOf("text", names.toArray()));
-            try (var rows = statement.executeQuery()) {
-                String holders = rows.next() ? rows.getString(1) : null;
-                return holders == null ? "the sessions that held conflicting locks have gone since"
-                        : "held by " + holders;
-            }
+        try {
+            return io.zerolock.catalog.LockHolders.on(connection, step.relations()).map(held -> "held by " + held)
+                    .orElse("the sessions that held conflicting locks have gone since");
         } catch (SQLException e) {
             return "another session holds a conflicting lock (see pg_locks; listing them failed: " + e.getMessage()
                     + ")";

@@ -319,20 +319,19 @@ public final class Reindexer {
         return resumed;
     }
 
-    /** Whether the key a pending validation names (in zerolock's own VALIDATE statement) is NOT VALID now. */
+    /**
+     * Whether the foreign key a pending validation names, referencing the operation's table, is NOT VALID now;
+     * true when the catalog cannot say (validating again is never wrong).
+     */
     private static boolean notValid(Connection connection, Journal.PendingValidation pending) {
-        String sql = pending.sql();
-        int table = sql.indexOf("ALTER TABLE ");
-        int validate = sql.lastIndexOf(" VALIDATE CONSTRAINT ");
-        if (table != 0 || validate < 0) {
-            return true; // not a statement of ours to read: validate it, which is never wrong
-        }
-        try (var statement = connection.prepareStatement("SELECT NOT convalidated FROM pg_catalog.pg_constraint "
-                + "WHERE conrelid = to_regclass(?) AND conname = ?")) {
-            statement.setString(1, sql.substring("ALTER TABLE ".length(), validate));
-            statement.setString(2, pending.step().substring("validate:".length()));
+        try (var statement = connection.prepareStatement("SELECT bool_or(NOT convalidated) FROM "
+                + "pg_catalog.pg_constraint WHERE contype = 'f' AND conname = ? AND confrelid = ?")) {
+            statement.setString(1, pending.step().substring("validate:".length()));
+            statement.setLong(2, pending.tableOid());
             try (var rows = statement.executeQuery()) {
-                return !rows.next() || rows.getBoolean(1);
+                rows.next();
+                boolean notValid = rows.getBoolean(1);
+                return notValid || rows.wasNull();
             }
         } catch (SQLException e) {
             return true;

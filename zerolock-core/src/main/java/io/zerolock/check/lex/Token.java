@@ -46,16 +46,24 @@ public record Token(Kind kind, String text, int line, int column, int offset) {
      * identifiers exact with {@code ""} undoubled; null for other tokens.
      */
     public String identifier() {
-        if (kind == Kind.WORD) {
-            return text.toLowerCase(Locale.ROOT);
-        }
-        if (kind == Kind.QUOTED_IDENTIFIER && text.startsWith("\"")) {
-            return text.substring(1, text.length() - 1).replace("\"\"", "\"");
+        if (kind == Kind.WORD || kind == Kind.QUOTED_IDENTIFIER && text.startsWith("\"")) {
+            return identifier(text);
         }
         if (kind == Kind.QUOTED_IDENTIFIER) { // U&"..." with \XXXX escapes: kept as written after the prefix
             return text.substring(3, text.length() - 1).replace("\"\"", "\"");
         }
         return null;
+    }
+
+    /**
+     * One name as written in SQL, as PostgreSQL reads it: {@code "Quoted"} exact with {@code ""} undoubled,
+     * an unquoted word folded to lower case.
+     */
+    public static String identifier(String written) {
+        if (written.length() >= 2 && written.startsWith("\"") && written.endsWith("\"")) {
+            return written.substring(1, written.length() - 1).replace("\"\"", "\"");
+        }
+        return written.toLowerCase(Locale.ROOT);
     }
 
     /** The value of a plain {@code '...'} string with standard conforming strings; null for other tokens. */

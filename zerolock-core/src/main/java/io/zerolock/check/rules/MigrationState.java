@@ -142,11 +142,7 @@ public final class MigrationState {
             if (schema.startsWith("'") && schema.endsWith("'") && schema.length() >= 2) {
                 schema = schema.substring(1, schema.length() - 1).trim();
             }
-            if (schema.startsWith("\"") && schema.endsWith("\"") && schema.length() >= 2) {
-                schema = schema.substring(1, schema.length() - 1).replace("\"\"", "\"");
-            } else {
-                schema = schema.toLowerCase(java.util.Locale.ROOT);
-            }
+            schema = io.zerolock.check.lex.Token.identifier(schema);
             if (!schema.isEmpty() && !schema.equals("$user") && !schema.equals("pg_catalog")
                     && !schema.equals("pg_temp")) {
                 schemas.add(schema);
@@ -434,9 +430,7 @@ public final class MigrationState {
         if (!matcher.find()) {
             return null;
         }
-        String column = matcher.group(1);
-        return column.startsWith("\"") ? column.substring(1, column.length() - 1).replace("\"\"", "\"")
-                : column.toLowerCase(java.util.Locale.ROOT);
+        return io.zerolock.check.lex.Token.identifier(matcher.group(1));
     }
 
     private void notValidInTransactionIfAny(String constraint) {

@@ -1,6 +1,7 @@
 package io.zerolock.check.rules;
 
 import io.zerolock.catalog.Identifiers;
+import io.zerolock.check.lex.Token;
 import io.zerolock.check.recognize.Action;
 import io.zerolock.check.recognize.Name;
 import io.zerolock.check.recognize.Recognized;
@@ -149,9 +150,7 @@ final class SafeForms {
                 Matcher included = Pattern.compile("(\"(?:[^\"]|\"\")+\"|[^\\s,()]+)")
                         .matcher(key.group(4).replaceFirst("(?i)^INCLUDE\\s*", ""));
                 while (included.find()) {
-                    String column = included.group(1);
-                    named.add(column.startsWith("\"") ? column.substring(1, column.length() - 1).replace("\"\"", "\"")
-                            : column.toLowerCase(Locale.ROOT));
+                    named.add(Token.identifier(included.group(1)));
                 }
             }
             name = add.kind() == Action.ConstraintKind.PRIMARY_KEY ? objectName(alter.table().object(), null, "pkey")
@@ -199,9 +198,7 @@ final class SafeForms {
                 Matcher identifiers = Pattern.compile("(?i)(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)(\\s*\\()?")
                         .matcher(add.definition().replaceFirst("(?is)^.*?\\bCHECK\\b", ""));
                 while (identifiers.find()) {
-                    String word = identifiers.group(1);
-                    String folded = word.startsWith("\"") ? word.substring(1, word.length() - 1).replace("\"\"", "\"")
-                            : word.toLowerCase(Locale.ROOT);
+                    String folded = Token.identifier(identifiers.group(1));
                     if (identifiers.group(2) == null && known.containsKey(folded) && !named.contains(folded)) {
                         named.add(folded);
                     }
