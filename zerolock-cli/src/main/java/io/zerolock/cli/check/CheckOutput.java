@@ -218,10 +218,10 @@ public final class CheckOutput {
                     node.put("error", t.error());
                 }
                 ArrayNode locks = node.putArray("locks");
-                t.locks().forEach(lock -> locks.addObject().put("relation", lock.relation()).put("mode", lock.mode()));
+                t.locks().forEach(lock -> locks.addObject().put("relation", lock.relation()).put("mode", lock.mode().sql()));
                 ArrayNode held = node.putArray("heldFromEarlier");
                 t.heldFromEarlier().forEach(lock -> held.addObject().put("relation", lock.relation())
-                        .put("mode", lock.mode()));
+                        .put("mode", lock.mode().sql()));
                 ArrayNode rewritten = node.putArray("rewritten");
                 t.rewritten().forEach(rewritten::add);
                 ArrayNode scanned = node.putArray("scannedUnderLock");

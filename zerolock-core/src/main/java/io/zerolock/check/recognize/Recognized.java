@@ -96,7 +96,8 @@ public sealed interface Recognized {
 
     record Rollback() implements Recognized {}
 
-    record LockTable(List<Name> tables, String mode) implements Recognized {}
+    /** {@code LOCK TABLE}; {@code mode} null when the statement names no mode this version knows. */
+    record LockTable(List<Name> tables, io.zerolock.plan.LockMode mode) implements Recognized {}
 
     /** {@code UPDATE}, {@code INSERT}, {@code DELETE}: data changes, e.g. a backfill. */
     record DataChange(String verb, Name table) implements Recognized {}

@@ -104,13 +104,13 @@ public final class Recognizer {
         if (c.accept("lock")) {
             c.accept("table");
             List<Name> tables = names(c);
-            String mode = "ACCESS EXCLUSIVE";
+            io.zerolock.plan.LockMode mode = io.zerolock.plan.LockMode.ACCESS_EXCLUSIVE;
             if (c.accept("in")) {
                 List<String> words = new ArrayList<>();
                 while (!c.atEnd() && !c.peekIs("mode")) {
-                    words.add(c.next().text().toUpperCase(Locale.ROOT));
+                    words.add(c.next().text());
                 }
-                mode = String.join(" ", words);
+                mode = io.zerolock.plan.LockMode.fromSql(String.join(" ", words)).orElse(null);
             }
             return new Recognized.LockTable(tables, mode);
         }

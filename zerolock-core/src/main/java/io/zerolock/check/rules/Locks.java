@@ -3,23 +3,32 @@ package io.zerolock.check.rules;
 import io.zerolock.check.recognize.Action;
 import io.zerolock.check.recognize.Name;
 import io.zerolock.check.recognize.Recognized;
+import io.zerolock.plan.LockMode;
 import java.util.List;
 
 /** The lock a recognised statement takes on tables that existed before it, as PostgreSQL documents it. */
 public final class Locks {
 
-    public static final String ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE";
-    public static final String SHARE_ROW_EXCLUSIVE = "SHARE ROW EXCLUSIVE";
-    public static final String EXCLUSIVE = "EXCLUSIVE";
-    public static final String SHARE = "SHARE";
+    private static final LockMode ACCESS_EXCLUSIVE = LockMode.ACCESS_EXCLUSIVE;
+    private static final LockMode SHARE_ROW_EXCLUSIVE = LockMode.SHARE_ROW_EXCLUSIVE;
+    private static final LockMode EXCLUSIVE = LockMode.EXCLUSIVE;
+    private static final LockMode SHARE = LockMode.SHARE;
 
     private Locks() {}
 
+    /** A lock that blocks the application and what it is taken on, e.g. {@code ACCESS EXCLUSIVE on orders}. */
+    public record BlockingLock(LockMode mode, String on) {
+        @Override
+        public String toString() {
+            return mode.sql() + " on " + on;
+        }
+    }
+
     /**
-     * The strongest lock that blocks the application (SHARE or stronger) taken on an existing table, as
-     * {@code "ACCESS EXCLUSIVE on orders"}; null when none.
+     * The strongest lock that blocks the application (SHARE or stronger) taken on an existing table; null
+     * when none.
      */
-    public static String blockingLock(Recognized recognized, MigrationState state) {
+    public static BlockingLock blockingLock(Recognized recognized, MigrationState state) {
         if (recognized instanceof Recognized.CreateIndex index && !index.concurrently() && !index.only()) {
             return on(SHARE, index.table(), state);
         }
@@ -27,10 +36,10 @@ public final class Locks {
                 && drop.indexes().stream().noneMatch(state::isNewIndex)
                 // IF EXISTS of an index no migration created: most likely nothing there, nothing locked
                 && !(drop.ifExists() && drop.indexes().stream().noneMatch(state::knownIndex))) {
-            return ACCESS_EXCLUSIVE + " on the table of " + drop.indexes().get(0);
+            return new BlockingLock(ACCESS_EXCLUSIVE, "the table of " + drop.indexes().get(0));
         }
         if (recognized instanceof Recognized.Reindex reindex && !reindex.concurrently()) {
-            return reindex.target() == null ? null : SHARE + " on " + reindex.target() + "'s table(s)";
+            return reindex.target() == null ? null : new BlockingLock(SHARE, reindex.target() + "'s table(s)");
         }
         if (recognized instanceof Recognized.CreateTable create) {
             // a new table's foreign keys lock the tables they reference, which have rows and writers
@@ -43,8 +52,8 @@ public final class Locks {
             if (alter.ifExists() && !state.knownTable(alter.table())) {
                 return null; // IF EXISTS of a table no migration made: most likely nothing there, nothing locked
             }
-            String own = on(alterLock(alter), alter.table(), state);
-            if (own != null && !own.startsWith(SHARE + " ")) {
+            BlockingLock own = on(alterLock(alter), alter.table(), state);
+            if (own != null && own.mode() != SHARE) {
                 return own;
             }
             // a foreign key added (to a new table, too) takes SHARE ROW EXCLUSIVE on the table it references
@@ -52,15 +61,15 @@ public final class Locks {
                     .filter(a -> a instanceof Action.AddConstraint add && add.kind() == Action.ConstraintKind.FOREIGN_KEY
                             && add.references() != null && !add.references().sameAs(alter.table()))
                     .map(a -> ((Action.AddConstraint) a).references()).toList();
-            String theirs = on(SHARE_ROW_EXCLUSIVE, referenced, state);
+            BlockingLock theirs = on(SHARE_ROW_EXCLUSIVE, referenced, state);
             return own != null ? own : theirs;
         }
         if (recognized instanceof Recognized.Cluster cluster) {
-            return cluster.table() == null ? ACCESS_EXCLUSIVE + " on every clustered table"
+            return cluster.table() == null ? new BlockingLock(ACCESS_EXCLUSIVE, "every clustered table")
                     : on(ACCESS_EXCLUSIVE, cluster.table(), state);
         }
         if (recognized instanceof Recognized.VacuumFull vacuum) {
-            return vacuum.tables().isEmpty() ? ACCESS_EXCLUSIVE + " on every table"
+            return vacuum.tables().isEmpty() ? new BlockingLock(ACCESS_EXCLUSIVE, "every table")
                     : on(ACCESS_EXCLUSIVE, vacuum.tables(), state);
         }
         if (recognized instanceof Recognized.RefreshMaterializedView refresh) {
@@ -73,11 +82,11 @@ public final class Locks {
             if (state.isNewIndex(alter.index())) {
                 return null;
             }
-            return alter.setTablespace() || state.pgVersion() < 12 ? ACCESS_EXCLUSIVE + " on index " + alter.index()
-                    : null;
+            return alter.setTablespace() || state.pgVersion() < 12
+                    ? new BlockingLock(ACCESS_EXCLUSIVE, "index " + alter.index()) : null;
         }
         if (recognized instanceof Recognized.AlterSequence sequence) {
-            return SHARE_ROW_EXCLUSIVE + " on sequence " + sequence.sequence();
+            return new BlockingLock(SHARE_ROW_EXCLUSIVE, "sequence " + sequence.sequence());
         }
         if (recognized instanceof Recognized.ReplaceView view) {
             return on(ACCESS_EXCLUSIVE, view.view(), state);
@@ -92,27 +101,25 @@ public final class Locks {
             return on(ACCESS_EXCLUSIVE, drop.tables(), state);
         }
         if (recognized instanceof Recognized.LockTable lock) {
-            String mode = lock.mode();
-            boolean blocking = mode.equals(ACCESS_EXCLUSIVE) || mode.equals(EXCLUSIVE) || mode.equals(SHARE_ROW_EXCLUSIVE)
-                    || mode.equals(SHARE);
-            return blocking ? on(mode, lock.tables(), state) : null;
+            return lock.mode() != null && lock.mode().blocksApplication() ? on(lock.mode(), lock.tables(), state)
+                    : null;
         }
         return null;
     }
 
     /** The lock an ALTER TABLE takes: the strongest any of its sub-commands needs. */
-    static String alterLock(Recognized.AlterTable alter) {
-        String strongest = null;
+    static LockMode alterLock(Recognized.AlterTable alter) {
+        LockMode strongest = null;
         for (Action action : alter.actions()) {
-            String lock = alterLock(action);
-            if (lock != null && (strongest == null || rank(lock) > rank(strongest))) {
-                strongest = lock;
+            LockMode lock = alterLock(action);
+            if (lock != null) {
+                strongest = strongest == null ? lock : strongest.max(lock);
             }
         }
         return strongest;
     }
 
-    private static String alterLock(Action action) {
+    private static LockMode alterLock(Action action) {
         if (action instanceof Action.ValidateConstraint || action instanceof Action.AttachPartition) {
             return null; // SHARE UPDATE EXCLUSIVE on the table: reads and writes go on
         }
@@ -132,17 +139,13 @@ public final class Locks {
         return ACCESS_EXCLUSIVE;
     }
 
-    private static int rank(String lock) {
-        return List.of(SHARE, SHARE_ROW_EXCLUSIVE, EXCLUSIVE, ACCESS_EXCLUSIVE).indexOf(lock);
+    private static BlockingLock on(LockMode lock, Name table, MigrationState state) {
+        return lock == null || state.isNew(table) ? null : new BlockingLock(lock, table.toString());
     }
 
-    private static String on(String lock, Name table, MigrationState state) {
-        return lock == null || state.isNew(table) ? null : lock + " on " + table;
-    }
-
-    private static String on(String lock, List<Name> tables, MigrationState state) {
+    private static BlockingLock on(LockMode lock, List<Name> tables, MigrationState state) {
         List<Name> existing = tables.stream().filter(t -> !state.isNew(t)).toList();
-        return existing.isEmpty() ? null : lock + " on " + String.join(", ", existing.stream().map(Name::toString)
-                .toList());
+        return existing.isEmpty() ? null : new BlockingLock(lock, String.join(", ", existing.stream()
+                .map(Name::toString).toList()));
     }
 }

@@ -271,7 +271,7 @@ public final class MigrationState {
     }
 
     /** Updates the state with a statement that ran; {@code strongLockTaken} is what it took, if strong. */
-    public void apply(Recognized recognized, String strongLockTaken, int line) {
+    public void apply(Recognized recognized, Locks.BlockingLock strongLockTaken, int line) {
         if (recognized instanceof Recognized.Begin) {
             inTransaction = true;
             ddlInTransaction = false;
@@ -337,7 +337,7 @@ public final class MigrationState {
             ddl();
         }
         if (strongLockTaken != null && inTransaction && strongLock == null) {
-            strongLock = strongLockTaken;
+            strongLock = strongLockTaken.toString();
             strongLockLine = line;
         }
     }

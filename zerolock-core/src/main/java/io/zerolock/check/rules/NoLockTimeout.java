@@ -3,6 +3,7 @@ package io.zerolock.check.rules;
 import io.zerolock.check.Severity;
 import io.zerolock.check.recognize.Action;
 import io.zerolock.check.recognize.Recognized;
+import io.zerolock.plan.LockMode;
 import java.util.Optional;
 
 /** ZL022 no-lock-timeout: A statement that needs ACCESS EXCLUSIVE or SHARE ROW EXCLUSIVE waits behind every running transaction on the table, and while it waits every other query queues behind it. */
@@ -16,9 +17,9 @@ public final class NoLockTimeout extends Rule {
 
     @Override
     public Optional<String> check(Context context) {
-        String lock = Locks.blockingLock(context.recognized(), context.state());
+        Locks.BlockingLock lock = Locks.blockingLock(context.recognized(), context.state());
         if (lock == null || context.state().lockTimeoutSet()
-                || !(lock.startsWith(Locks.ACCESS_EXCLUSIVE) || lock.startsWith(Locks.SHARE_ROW_EXCLUSIVE))) {
+                || !(lock.mode() == LockMode.ACCESS_EXCLUSIVE || lock.mode() == LockMode.SHARE_ROW_EXCLUSIVE)) {
             return Optional.empty();
         }
         return Optional.of("takes " + lock + " with no lock_timeout set before it");

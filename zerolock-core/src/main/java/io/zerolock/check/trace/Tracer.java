@@ -5,6 +5,7 @@ import io.zerolock.check.Checker;
 import io.zerolock.check.lex.Splitter;
 import io.zerolock.check.recognize.Recognized;
 import io.zerolock.check.recognize.Recognizer;
+import io.zerolock.plan.LockMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,15 +31,15 @@ import java.util.function.Supplier;
 public final class Tracer {
 
     /** A lock on a relation, e.g. {@code ACCESS EXCLUSIVE on public.orders}. */
-    public record Lock(String relation, String mode) {
+    public record Lock(String relation, LockMode mode) {
         @Override
         public String toString() {
-            return mode + " on " + relation;
+            return mode.sql() + " on " + relation;
         }
 
         /** SHARE or stronger: blocks writes, or reads too. */
         public boolean blocksWrites() {
-            return STRONG.contains(mode);
+            return mode.blocksApplication();
         }
     }
 
@@ -59,7 +60,7 @@ public final class Tracer {
         public Lock strongest() {
             Lock strongest = null;
             for (Lock lock : locks) {
-                if (strongest == null || ORDER.indexOf(lock.mode()) > ORDER.indexOf(strongest.mode())) {
+                if (strongest == null || lock.mode().compareTo(strongest.mode()) > 0) {
                     strongest = lock;
                 }
             }
@@ -67,9 +68,6 @@ public final class Tracer {
         }
     }
 
-    private static final List<String> ORDER = List.of("ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE",
-            "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE");
-    private static final Set<String> STRONG = Set.of("SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE");
 
     private static final String RELATIONS = """
             SELECT c.oid, c.relfilenode, quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind
@@ -233,7 +231,7 @@ public final class Tracer {
                     while (rows.next()) {
                         Relation relation = before.get(rows.getLong(1));
                         if (relation != null) {
-                            sampled.add(new Lock(relation.name(), mode(rows.getString(2))));
+                            sampled.add(new Lock(relation.name(), LockMode.fromPgLocks(rows.getString(2))));
                         }
                     }
                 }
@@ -250,7 +248,7 @@ public final class Tracer {
     static List<Lock> strongestPerRelation(List<Lock> locks) {
         Map<String, Lock> strongest = new LinkedHashMap<>();
         for (Lock lock : locks) {
-            strongest.merge(lock.relation(), lock, (a, b) -> ORDER.indexOf(a.mode()) >= ORDER.indexOf(b.mode()) ? a : b);
+            strongest.merge(lock.relation(), lock, (a, b) -> a.mode().compareTo(b.mode()) >= 0 ? a : b);
         }
         return List.copyOf(strongest.values());
     }
@@ -306,7 +304,7 @@ public final class Tracer {
             while (rows.next()) {
                 Relation relation = before.get(rows.getLong(1));
                 if (relation != null && !relation.kind().equals("i") && !relation.kind().equals("I")) {
-                    locks.add(new Lock(relation.name(), mode(rows.getString(2))));
+                    locks.add(new Lock(relation.name(), LockMode.fromPgLocks(rows.getString(2))));
                 }
             }
         }
@@ -326,12 +324,6 @@ public final class Tracer {
             }
         }
         return scans;
-    }
-
-    /** {@code AccessExclusiveLock} as the documentation names it: {@code ACCESS EXCLUSIVE}. */
-    static String mode(String lockMode) {
-        String words = lockMode.replace("Lock", "").replaceAll("([a-z])([A-Z])", "$1 $2");
-        return words.toUpperCase(Locale.ROOT);
     }
 
     private int backendPid() throws SQLException {
