@@ -15,13 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -136,7 +134,7 @@ final class CheckCommand implements Callable<Integer> {
         java.util.Map<String, String> values = new java.util.LinkedHashMap<>(settings.placeholders());
         values.putAll(placeholders);
         List<Checker.Source> sources = new ArrayList<>();
-        List<Path> found = files(roots);
+        List<Path> found = MigrationPaths.files(roots);
         if (found.isEmpty()) {
             throw new ZerolockException(ErrorCode.BAD_USAGE, "no migrations to check: " + roots + " holds no .sql "
                     + "file (name the files, or the directory that holds them)");
@@ -219,60 +217,5 @@ final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--fail-on must be error, warning, info or never");
         }
-    }
-
-    /** Files as given; directories' *.sql files (recursively) in natural order, so V2 comes before V10. */
-    private static List<Path> files(List<Path> roots) {
-        List<Path> files = new ArrayList<>();
-        for (Path root : roots) {
-            if (Files.isDirectory(root)) {
-                try (Stream<Path> found = Files.walk(root)) {
-                    files.addAll(found.filter(Files::isRegularFile)
-                            .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".sql"))
-                            .sorted(NATURAL).toList());
-                } catch (IOException e) {
-                    throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot list " + root + ": " + e.getMessage());
-                }
-            } else if (Files.isRegularFile(root)) {
-                files.add(root);
-            } else {
-                throw new ZerolockException(ErrorCode.BAD_USAGE, "no such file or directory: " + root);
-            }
-        }
-        return files;
-    }
-
-    /** Compares runs of digits by value: V2__a.sql before V10__b.sql, 1.2 before 1.10. */
-    static final Comparator<Path> NATURAL = (a, b) -> natural(a.toString(), b.toString());
-
-    static int natural(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            char x = a.charAt(i);
-            char y = b.charAt(j);
-            if (Character.isDigit(x) && Character.isDigit(y)) {
-                int si = i;
-                int sj = j;
-                while (i < a.length() && Character.isDigit(a.charAt(i))) {
-                    i++;
-                }
-                while (j < b.length() && Character.isDigit(b.charAt(j))) {
-                    j++;
-                }
-                int compared = new java.math.BigInteger(a.substring(si, i)).compareTo(
-                        new java.math.BigInteger(b.substring(sj, j)));
-                if (compared != 0) {
-                    return compared;
-                }
-            } else {
-                if (x != y) {
-                    return Character.compare(x, y);
-                }
-                i++;
-                j++;
-            }
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

@@ -185,7 +185,7 @@ public final class Checker {
                         rule.check(context).ifPresent(message -> findings.add(new Finding(rule.id(), rule.name(),
                                 severities.getOrDefault(rule.id(), rule.severity()), statement.file(), statement.line(),
                                 statement.column(), statement.text(), message, rule.why(),
-                                rule.safeFor(context), null)));
+                                rule.safeFor(context), null, rule.rewrite(context).orElse(null))));
                     } catch (RuntimeException e) {
                         warnings.add(new Splitter.Warning(statement.file(), statement.line(), statement.column(),
                                 "rule " + rule.id() + " could not check this statement (" + e + "); the other rules "

@@ -17,6 +17,7 @@ import io.zerolock.plan.LockMode;
 import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Step;
+import io.zerolock.plan.StepKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -86,12 +87,12 @@ public final class Cleanup {
         for (InvalidIndex invalid : indexes) {
             IndexDefinition index = invalid.index();
             if (invalid.action() == InvalidIndex.Action.DROP) {
-                steps.add(new Step("drop:" + index.name().name(), "drop " + index.name().display() + ", "
+                steps.add(new Step(StepKind.DROP, null, "drop:" + index.name().name(), "drop " + index.name().display() + ", "
                         + invalid.kind().description(), List.of("DROP INDEX CONCURRENTLY IF EXISTS " + index.name().sql()),
                         LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(index.table(), index.name()), false, bounded,
                         List.of(), false));
             } else if (invalid.action() == InvalidIndex.Action.REBUILD && server.major() >= 12) {
-                steps.add(new Step("rebuild:" + index.name().name(), "rebuild " + index.name().display()
+                steps.add(new Step(StepKind.REINDEX, null, "rebuild:" + index.name().name(), "rebuild " + index.name().display()
                         + " (a failed build) with REINDEX CONCURRENTLY",
                         List.of("REINDEX INDEX CONCURRENTLY " + index.name().sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
                         List.of(index.table(), index.name()), false, LockPolicy.concurrentBuild(), List.of(), false));

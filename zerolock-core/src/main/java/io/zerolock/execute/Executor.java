@@ -92,7 +92,8 @@ public final class Executor {
                     listener.stepStarted(position, step);
                 }
                 try {
-                    StepResult result = runStep(step, stoppable);
+                    StepResult result = runStep(step, stoppable,
+                            listener == null ? null : listener.commitMarker(position));
                     results.add(result);
                     if (listener != null) {
                         listener.stepEnded(position, step, result.attempts(), null);
@@ -150,7 +151,7 @@ public final class Executor {
         }
     }
 
-    private StepResult runStep(Step step, boolean stopsOnRequest) {
+    private StepResult runStep(Step step, boolean stopsOnRequest, String commitMarker) {
         long started = System.nanoTime();
         LockPolicy policy = step.policy();
         log.atInfo().setMessage("step started").addKeyValue("step", step.name())
@@ -161,7 +162,7 @@ public final class Executor {
         Stop.doing("step " + step.name() + " (" + step.description() + ")");
         for (int attempt = 1; ; attempt++) {
             try {
-                attempt(step, stopsOnRequest);
+                attempt(step, stopsOnRequest, commitMarker);
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 log.atInfo().setMessage("step done").addKeyValue("step", step.name())
                         .addKeyValue("attempts", attempt).addKeyValue("duration_ms", took.toMillis()).log();
@@ -210,7 +211,7 @@ public final class Executor {
      * One try of the step. Every step states both of its timeouts, whatever the role, the session or an
      * earlier step set: {@code lock_timeout} from its policy, {@code statement_timeout} likewise.
      */
-    private void attempt(Step step, boolean stoppable) throws SQLException {
+    private void attempt(Step step, boolean stoppable, String commitMarker) throws SQLException {
         LockPolicy policy = step.policy();
         String lockTimeout = "'" + policy.lockTimeout().toMillis() + "ms'";
         String statementTimeout = "'" + policy.statementTimeout().toMillis() + "ms'";
@@ -227,6 +228,9 @@ public final class Executor {
                         checkStop(stoppable);
                         logStatement(step, sql);
                         statement.execute(sql);
+                    }
+                    if (commitMarker != null) {
+                        statement.execute(commitMarker);
                     }
                     statement.execute("COMMIT");
                 } catch (SQLException e) {
@@ -272,11 +276,11 @@ public final class Executor {
             for (String sql : step.undo()) {
                 log.atWarn().setMessage("undoing").addKeyValue("step", step.name()).addKeyValue("sql", sql)
                         .addKeyValue("because", failure.getMessage()).log();
-                Step undoStep = new Step("undo:" + step.name(), "undo " + step.name(), List.of(sql),
+                Step undoStep = new Step(io.zerolock.plan.StepKind.UNDO, step.subject(), "undo:" + step.name(), "undo " + step.name(), List.of(sql),
                         io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, step.relations(), false, policy, List.of(),
                         false);
                 try {
-                    runStep(undoStep, false); // an undo runs to its end, bounded by its policy
+                    runStep(undoStep, false, null); // an undo runs to its end, bounded by its policy
                 } catch (ZerolockException e) {
                     log.atError().setMessage("could not undo; the next zerolock run on this index finishes it")
                             .addKeyValue("sql", sql).addKeyValue("error", e.getMessage()).log();

@@ -9,6 +9,7 @@ import io.zerolock.plan.LockMode;
 import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Step;
+import io.zerolock.plan.StepKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,7 +67,7 @@ public final class FailedConcurrentBuild {
             if (!WorkingIndexNames.concurrentRole(leftover.name().name()).equals(java.util.Optional.of("new"))) {
                 continue;
             }
-            Plan drop = new Plan(leftover.name().display(), "cleanup", List.of(new Step("drop-ccnew",
+            Plan drop = new Plan(leftover.name().display(), "cleanup", List.of(new Step(StepKind.DROP, null, "drop-ccnew",
                     "drop the index the failed REINDEX CONCURRENTLY left",
                     List.of("DROP INDEX CONCURRENTLY IF EXISTS " + leftover.name().sql()),
                     LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(leftover.table(), leftover.name()), false, policy,

@@ -9,4 +9,12 @@ public interface StepListener {
 
     /** @param error null when the step succeeded */
     void stepEnded(int position, Step step, int attempts, String error);
+
+    /**
+     * SQL the executor runs inside a transactional step's own transaction, just before its COMMIT, so that
+     * whether the step committed can be read back after a kill; null for none.
+     */
+    default String commitMarker(int position) {
+        return null;
+    }
 }

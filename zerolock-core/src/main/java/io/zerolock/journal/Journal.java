@@ -59,6 +59,23 @@ public final class Journal implements StepListener, AutoCloseable {
                 outcome text NOT NULL DEFAULT 'pending',
                 error text,
                 PRIMARY KEY (operation_id, position));
+            """, """
+            ALTER TABLE %1$s.step ADD COLUMN kind text, ADD COLUMN subject text;
+            UPDATE %1$s.step SET kind = 'validate', subject = substr(name, length('validate:') + 1)
+                WHERE name LIKE 'validate:%%';
+            UPDATE %1$s.step SET kind = 'undo' WHERE kind IS NULL AND name LIKE 'undo:%%';
+            UPDATE %1$s.step SET kind = CASE WHEN name LIKE 'reindex%%' THEN 'reindex'
+                WHEN name LIKE 'drop%%' THEN 'drop' ELSE name END WHERE kind IS NULL;
+            ALTER TABLE %1$s.step ALTER COLUMN kind SET NOT NULL;
+            """, """
+            ALTER TABLE %1$s.step ADD COLUMN committed_at timestamptz;
+            CREATE TABLE %1$s.applied_migration (
+                name text PRIMARY KEY,
+                checksum text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                duration_ms bigint NOT NULL,
+                statements int NOT NULL,
+                operation_id bigint);
             """);
 
     private final Connection connection;
@@ -205,12 +222,14 @@ public final class Journal implements StepListener, AutoCloseable {
         for (Step step : plan.steps()) {
             position++;
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + schema
-                    + ".step (operation_id, position, name, sql, lock) VALUES (?, ?, ?, ?, ?)")) {
+                    + ".step (operation_id, position, kind, subject, name, sql, lock) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setLong(1, operationId);
                 statement.setInt(2, position);
-                statement.setString(3, step.name());
-                statement.setArray(4, connection.createArrayOf("text", step.statements().toArray()));
-                statement.setString(5, step.lock().sql());
+                statement.setString(3, step.kind().id());
+                statement.setString(4, step.subject());
+                statement.setString(5, step.name());
+                statement.setArray(6, connection.createArrayOf("text", step.statements().toArray()));
+                statement.setString(7, step.lock().sql());
                 statement.execute();
             } catch (SQLException e) {
                 journalFailed(e);
@@ -222,8 +241,8 @@ public final class Journal implements StepListener, AutoCloseable {
      * A foreign key validation that an interrupted run left undone: its swap committed (so the key was
      * re-created NOT VALID), but the VALIDATE never finished.
      */
-    public record PendingValidation(long operationId, int position, String target, String step, String sql,
-            long tableOid) {}
+    public record PendingValidation(long operationId, int position, String target, String step, String constraint,
+            String sql, long tableOid) {}
 
     /** Pending validations of interrupted runs, of one target (display name) or, with null, of all. */
     public List<PendingValidation> pendingValidations(String target) {
@@ -235,8 +254,8 @@ public final class Journal implements StepListener, AutoCloseable {
         // write of it left the key NOT VALID too. VALIDATE of a key that is valid is a no-op, so every
         // unfinished validation of an unfinished operation is pending.
         try (PreparedStatement statement = connection.prepareStatement("SELECT s.operation_id, s.position, o.target, "
-                + "s.name, s.sql[1], o.table_oid FROM " + schema + ".step s JOIN " + schema + ".operation o "
-                + "ON o.id = s.operation_id WHERE o.outcome <> 'done' AND s.name LIKE 'validate:%' "
+                + "s.name, s.subject, s.sql[1], o.table_oid FROM " + schema + ".step s JOIN " + schema + ".operation o "
+                + "ON o.id = s.operation_id WHERE o.outcome <> 'done' AND s.kind = 'validate' "
                 + "AND s.outcome <> 'done' AND (?::text IS NULL OR o.target = ?) "
                 + "ORDER BY s.operation_id, s.position")) {
             statement.setString(1, target);
@@ -244,7 +263,7 @@ public final class Journal implements StepListener, AutoCloseable {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     pending.add(new PendingValidation(rows.getLong(1), rows.getInt(2), rows.getString(3),
-                            rows.getString(4), rows.getString(5), rows.getLong(6)));
+                            rows.getString(4), rows.getString(5), rows.getString(6), rows.getLong(7)));
                 }
             }
         } catch (SQLException e) {
@@ -351,6 +370,31 @@ public final class Journal implements StepListener, AutoCloseable {
                 + "new_size = ?, blocked_sessions = ?, max_wait_ms = ?, total_wait_ms = ?, impact_step = ? "
                 + "WHERE id = ? RETURNING id", outcome, error, newSize, impact.blockedSessions(),
                 impact.maxWaitMillis(), impact.totalWaitMillis(), impact.step(), operationId);
+    }
+
+    /** Inside the step's transaction: marks the step committed exactly when its transaction commits. */
+    @Override
+    public String commitMarker(int position) {
+        if (connection == null || operationId == 0) {
+            return null;
+        }
+        return "UPDATE " + schema + ".step SET committed_at = clock_timestamp() WHERE operation_id = " + operationId
+                + " AND position = " + position;
+    }
+
+    /** The state schema, quoted, for the capabilities that keep their own tables in it; null when disabled. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The journal's connection (autocommit, never in a transaction), or null when disabled. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The id of the operation this journal is recording. */
+    public long operationId() {
+        return operationId;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Sql;
 import io.zerolock.plan.Step;
+import io.zerolock.plan.StepKind;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class ReindexPlanner {
         List<Step> steps = new ArrayList<>();
         dropLeftovers(target).ifPresent(steps::add);
         for (IndexDefinition leaf : indexes) {
-            steps.add(new Step(indexes.size() == 1 ? "reindex" : "reindex:" + leaf.name().name(),
+            steps.add(new Step(StepKind.REINDEX, null, indexes.size() == 1 ? "reindex" : "reindex:" + leaf.name().name(),
                     "rebuild " + leaf.name().display() + " with REINDEX CONCURRENTLY",
                     List.of("REINDEX INDEX CONCURRENTLY " + leaf.name().sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
                     List.of(leaf.table(), leaf.name()), false, LockPolicy.concurrentBuild(), List.of(), false));
@@ -81,7 +82,7 @@ public final class ReindexPlanner {
             steps.add(lockedSwapStep(target, working));
             for (ForeignKey fk : target.referencingKeys()) {
                 if (fk.validated()) {
-                    steps.add(new Step("validate:" + fk.name(), "check the existing rows of " + fk.table().display()
+                    steps.add(new Step(StepKind.VALIDATE, fk.name(), "validate:" + fk.name(), "check the existing rows of " + fk.table().display()
                             + " against the re-created foreign key " + fk.name(),
                             List.of("ALTER TABLE " + fk.table().sql() + " VALIDATE CONSTRAINT " + Sql.ident(fk.name())),
                             LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(fk.table()), true, bounded(), List.of(), false));
@@ -92,7 +93,7 @@ public final class ReindexPlanner {
             steps.add(renameSwapStep(target, working));
             analyzeStep(index).ifPresent(steps::add);
             QualifiedName retired = QualifiedName.of(index.name().schema(), target.retiredIndexName());
-            steps.add(new Step("drop-old", "drop the original index, now renamed " + retired.display(),
+            steps.add(new Step(StepKind.DROP, null, "drop-old", "drop the original index, now renamed " + retired.display(),
                     List.of("DROP INDEX CONCURRENTLY IF EXISTS " + retired.sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
                     List.of(index.table(), retired), false, bounded(), List.of(), false));
         }
@@ -106,7 +107,7 @@ public final class ReindexPlanner {
         }
         List<QualifiedName> relations = new ArrayList<>(List.of(target.index().table()));
         relations.addAll(target.leftovers());
-        return Optional.of(new Step("drop-leftover", "drop what an interrupted earlier run left behind",
+        return Optional.of(new Step(StepKind.DROP, null, "drop-leftover", "drop what an interrupted earlier run left behind",
                 target.leftovers().stream().map(l -> "DROP INDEX CONCURRENTLY IF EXISTS " + l.sql()).toList(),
                 LockMode.SHARE_UPDATE_EXCLUSIVE, relations, false, bounded(), List.of(), false));
     }
@@ -118,7 +119,7 @@ public final class ReindexPlanner {
 
     private Step buildStep(IndexDefinition index, QualifiedName working) {
         String tablespace = index.tablespace() == null ? "" : index.tablespace();
-        return new Step("build", "build a twin of " + index.name().display() + " concurrently",
+        return new Step(StepKind.BUILD, null, "build", "build a twin of " + index.name().display() + " concurrently",
                 List.of("SET default_tablespace = " + Sql.literal(tablespace),
                         Sql.concurrentTwin(index.definition(), working.name()),
                         "RESET default_tablespace"),
@@ -138,7 +139,7 @@ public final class ReindexPlanner {
         sql.addAll(restoreProperties(target, index.name()));
         LockMode lock = index.replicaIdentity() || server.major() < 12 ? LockMode.ACCESS_EXCLUSIVE
                 : LockMode.SHARE_UPDATE_EXCLUSIVE;
-        return new Step("swap", "give the twin the original's name and properties", sql, lock,
+        return new Step(StepKind.SWAP, null, "swap", "give the twin the original's name and properties", sql, lock,
                 List.of(index.table(), index.name()), true, bounded(), adoptedTwinUndo(target, working), true);
     }
 
@@ -189,7 +190,7 @@ public final class ReindexPlanner {
             }
         }
         sql.addAll(restoreProperties(target, index.name()));
-        return new Step("swap", "replace the index in one short locked transaction", sql, LockMode.ACCESS_EXCLUSIVE,
+        return new Step(StepKind.SWAP, null, "swap", "replace the index in one short locked transaction", sql, LockMode.ACCESS_EXCLUSIVE,
                 List.copyOf(tables), true, bounded(), adoptedTwinUndo(target, working), true);
     }
 
@@ -211,7 +212,7 @@ public final class ReindexPlanner {
         if (!hasExpressions(index) || server.superuser()) {
             return Optional.empty();
         }
-        return Optional.of(new Step("analyze", "gather the planner statistics of the rebuilt expression index "
+        return Optional.of(new Step(StepKind.ANALYZE, null, "analyze", "gather the planner statistics of the rebuilt expression index "
                 + "(only a superuser can carry the old ones over)", List.of("ANALYZE " + index.table().sql()),
                 LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(index.table()), false, bounded(), List.of(), false));
     }

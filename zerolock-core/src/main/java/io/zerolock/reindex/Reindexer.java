@@ -232,7 +232,7 @@ public final class Reindexer {
             Journal journal) {
         long started = System.nanoTime();
         if (item.plan.strategy().equals(Strategy.SWAP.id())
-                && item.plan.steps().stream().noneMatch(step -> step.name().equals("build"))) {
+                && item.plan.steps().stream().noneMatch(step -> step.kind() == io.zerolock.plan.StepKind.BUILD)) {
             log.atInfo().setMessage("an interrupted run finished building the working index; swapping it in")
                     .addKeyValue("index", item.index.name().display()).log();
         }
@@ -297,7 +297,7 @@ public final class Reindexer {
             log.atWarn().setMessage("finishing an interrupted run: validating the foreign key its swap re-created "
                     + "NOT VALID").addKeyValue("target", pending.target()).addKeyValue("step", pending.step())
                     .addKeyValue("operation", pending.operationId()).log();
-            Plan validate = new Plan(pending.target(), "resume", List.of(new io.zerolock.plan.Step(pending.step(),
+            Plan validate = new Plan(pending.target(), "resume", List.of(new io.zerolock.plan.Step(io.zerolock.plan.StepKind.VALIDATE, pending.constraint(), pending.step(),
                     "finish an interrupted run", List.of(pending.sql()),
                     io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(), true,
                     io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()), List.of(),
@@ -326,7 +326,7 @@ public final class Reindexer {
     private static boolean notValid(Connection connection, Journal.PendingValidation pending) {
         try (var statement = connection.prepareStatement("SELECT bool_or(NOT convalidated) FROM "
                 + "pg_catalog.pg_constraint WHERE contype = 'f' AND conname = ? AND confrelid = ?")) {
-            statement.setString(1, pending.step().substring("validate:".length()));
+            statement.setString(1, pending.constraint());
             statement.setLong(2, pending.tableOid());
             try (var rows = statement.executeQuery()) {
                 rows.next();

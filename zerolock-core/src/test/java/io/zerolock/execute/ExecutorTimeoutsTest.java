@@ -7,6 +7,7 @@ import io.zerolock.plan.LockMode;
 import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
 import io.zerolock.plan.Step;
+import io.zerolock.plan.StepKind;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import java.sql.Connection;
@@ -22,7 +23,7 @@ class ExecutorTimeoutsTest {
     }
 
     private static Step sleep(boolean transactional, LockPolicy policy) {
-        return new Step("sleep", "a long step", List.of("SELECT pg_sleep(0.4)"), LockMode.SHARE_UPDATE_EXCLUSIVE,
+        return new Step(StepKind.STATEMENT, null, "sleep", "a long step", List.of("SELECT pg_sleep(0.4)"), LockMode.SHARE_UPDATE_EXCLUSIVE,
                 List.of(), transactional, policy, List.of(), false);
     }
 

@@ -22,13 +22,16 @@ class JournalTest {
 
         new Reindexer(Databases.connector(db), ReindexOptions.defaults().withStrategy(Strategy.SWAP))
                 .run(ReindexRequest.indexes("parent_pkey"), false);
-        assertThat(db.queryString("SELECT string_agg(version::text, ',') FROM zerolock.migration")).isEqualTo("1");
+        assertThat(db.queryString("SELECT string_agg(version::text, ',') FROM zerolock.migration")).isEqualTo("1,2");
         assertThat(db.queryString("SELECT kind || ' ' || target || ' ' || strategy || ' ' || outcome || ' '"
                 + " || (old_size > 0) || ' ' || (new_size > 0) || ' ' || (ended_at >= started_at) "
                 + "|| ' ' || blocked_sessions FROM zerolock.operation"))
                 .isEqualTo("reindex public.parent_pkey swap done true true true 0");
         assertThat(db.queryString("SELECT string_agg(name || ':' || outcome || ':' || attempts, ' ' ORDER BY position) "
                 + "FROM zerolock.step")).isEqualTo("build:done:1 swap:done:1 validate:child_parent_id_fkey:done:1");
+        assertThat(db.queryString("SELECT string_agg(kind || ':' || coalesce(subject, '-'), ' ' ORDER BY position) "
+                + "FROM zerolock.step")).as("resume reads what a step is from its kind, not its name")
+                .isEqualTo("build:- swap:- validate:child_parent_id_fkey");
         assertThat(db.queryString("SELECT sql[1] FROM zerolock.step WHERE name = 'swap'"))
                 .isEqualTo("LOCK TABLE \"public\".\"parent\", \"public\".\"child\" IN ACCESS EXCLUSIVE MODE");
     }

@@ -16,7 +16,12 @@ public final class DropIndexNotConcurrently extends Rule {
 
     @Override
     public String safeFor(Context context) {
-        return SafeForms.dropIndexConcurrently(context).orElseGet(() -> super.safeFor(context));
+        return rewrite(context).map(io.zerolock.check.Rewrite::render).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
+    public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
+        return SafeForms.dropIndexConcurrently(context);
     }
 
     @Override

@@ -16,7 +16,12 @@ public final class ForeignKeyWithoutNotValid extends Rule {
 
     @Override
     public String safeFor(Context context) {
-        return SafeForms.notValidThenValidate(context, io.zerolock.check.recognize.Action.ConstraintKind.FOREIGN_KEY).orElseGet(() -> super.safeFor(context));
+        return rewrite(context).map(io.zerolock.check.Rewrite::render).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
+    public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
+        return SafeForms.notValidThenValidate(context, io.zerolock.check.recognize.Action.ConstraintKind.FOREIGN_KEY);
     }
 
     @Override

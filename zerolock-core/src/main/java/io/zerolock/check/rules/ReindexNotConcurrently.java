@@ -20,9 +20,18 @@ public final class ReindexNotConcurrently extends Rule {
                 && reindex.target() != null) {
             String target = Placeholders.values(reindex).get("<zerolock-target>");
             return SafeForms.reindexConcurrently(context, target == null ? "zerolock reindex"
-                    : "zerolock reindex " + target).orElseGet(() -> super.safeFor(context));
+                    : "zerolock reindex " + target).map(io.zerolock.check.Rewrite::render)
+                    .orElseGet(() -> super.safeFor(context));
         }
         return super.safeFor(context);
+    }
+
+    @Override
+    public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
+        if (context.recognized() instanceof Recognized.Reindex reindex && reindex.target() != null) {
+            return SafeForms.reindexConcurrently(context, "zerolock reindex");
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -82,6 +82,14 @@ public abstract class Rule {
         return Placeholders.fill(safe(), context.recognized());
     }
 
+    /**
+     * The exact safe form of this statement that {@code zerolock apply} may run instead, when the rule can
+     * build one from the statement's own text; empty when only the template applies.
+     */
+    public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
+        return Optional.empty();
+    }
+
     /** A message when this statement breaks the rule, in the state the migration is in before it. */
     public abstract Optional<String> check(Context context);
 

@@ -1,6 +1,8 @@
 package io.zerolock.check.rules;
 
 import io.zerolock.catalog.Identifiers;
+import io.zerolock.check.Rewrite;
+import io.zerolock.check.Rewrite.SafeStatement;
 import io.zerolock.check.lex.Token;
 import io.zerolock.check.recognize.Action;
 import io.zerolock.check.recognize.Name;
@@ -43,36 +45,46 @@ final class SafeForms {
     }
 
     /** {@code CREATE [UNIQUE] INDEX ...} with CONCURRENTLY after INDEX, everything else as written. */
-    static Optional<String> createIndexConcurrently(Context context) {
+    static Optional<Rewrite> createIndexConcurrently(Context context) {
         String text = body(context);
         Matcher matcher = CREATE_INDEX.matcher(text);
-        if (!matcher.find() || has(text.substring(matcher.end()).split("\\s+", 2)[0], "concurrently")) {
+        if (!matcher.find() || has(text.substring(matcher.end()).split("\\s+", 2)[0], "concurrently")
+                || !(context.recognized() instanceof Recognized.CreateIndex index) || index.index() == null) {
             return Optional.empty();
         }
-        return Optional.of(matcher.replaceFirst("$1 CONCURRENTLY$2") + ";  -- outside a transaction; if it fails, "
-                + "DROP INDEX CONCURRENTLY the invalid index and retry");
+        return Optional.of(Rewrite.of(SafeStatement.concurrent(matcher.replaceFirst("$1 CONCURRENTLY$2"),
+                indexIn(index.index(), index.table()), "outside a transaction; if it fails, DROP INDEX CONCURRENTLY "
+                        + "the invalid index and retry")));
+    }
+
+    /** An index's name qualified as PostgreSQL places it: in its table's schema. */
+    private static String indexIn(Name index, Name table) {
+        return index.schema() != null || table.schema() == null ? index.toString()
+                : new Name(List.of(table.schema(), index.object())).toString();
     }
 
     /** One {@code DROP INDEX CONCURRENTLY} per index (it takes one), IF EXISTS kept; not with CASCADE. */
-    static Optional<String> dropIndexConcurrently(Context context) {
+    static Optional<Rewrite> dropIndexConcurrently(Context context) {
         if (!(context.recognized() instanceof Recognized.DropIndex drop) || has(body(context), "cascade")) {
             return Optional.empty();
         }
-        List<String> statements = new ArrayList<>();
-        for (Name index : drop.indexes()) {
-            statements.add("DROP INDEX CONCURRENTLY " + (drop.ifExists() ? "IF EXISTS " : "") + index + ";");
+        List<SafeStatement> statements = new ArrayList<>();
+        for (int i = 0; i < drop.indexes().size(); i++) {
+            Name index = drop.indexes().get(i);
+            statements.add(SafeStatement.concurrent("DROP INDEX CONCURRENTLY " + (drop.ifExists() ? "IF EXISTS " : "")
+                    + index, index.toString(), i == drop.indexes().size() - 1 ? "outside a transaction" : null));
         }
-        return Optional.of(String.join("\n", statements) + "  -- outside a transaction");
+        return Optional.of(new Rewrite(statements));
     }
 
     /** {@code REINDEX ... CONCURRENTLY} (12+), options kept. */
-    static Optional<String> reindexConcurrently(Context context, String alternative) {
+    static Optional<Rewrite> reindexConcurrently(Context context, String alternative) {
         Matcher matcher = REINDEX.matcher(body(context));
         if (context.pgVersion() < 12 || !matcher.find()) {
             return Optional.empty();
         }
-        return Optional.of(matcher.replaceFirst("$1 CONCURRENTLY$2") + ";  -- outside a transaction; or: "
-                + alternative);
+        return Optional.of(Rewrite.of(SafeStatement.concurrent(matcher.replaceFirst("$1 CONCURRENTLY$2"), null,
+                "outside a transaction; or: " + alternative)));
     }
 
     /** {@code REFRESH MATERIALIZED VIEW CONCURRENTLY}, which needs a unique index on the view. */
@@ -86,21 +98,22 @@ final class SafeForms {
     }
 
     /** {@code DETACH PARTITION p CONCURRENTLY} (14+). */
-    static Optional<String> detachConcurrently(Context context) {
+    static Optional<Rewrite> detachConcurrently(Context context) {
         String text = body(context);
         if (context.pgVersion() < 14 || has(text, "finalize") || !(context.recognized() instanceof Recognized.AlterTable
                 alter) || alter.actions().size() != 1) {
             return Optional.empty();
         }
-        return Optional.of(text + " CONCURRENTLY;  -- outside a transaction, and not with a default partition; it "
-                + "leaves a CHECK constraint of the old bounds on the detached table: drop it if unwanted");
+        return Optional.of(Rewrite.of(SafeStatement.concurrent(text + " CONCURRENTLY", null, "outside a transaction, "
+                + "and not with a default partition; it leaves a CHECK constraint of the old bounds on the detached "
+                + "table: drop it if unwanted")));
     }
 
     /**
      * A CHECK or FOREIGN KEY added NOT VALID (instant), then validated in a transaction of its own
      * (SHARE UPDATE EXCLUSIVE): the statement's own constraint text, its name as PostgreSQL would choose it.
      */
-    static Optional<String> notValidThenValidate(Context context, Action.ConstraintKind kind) {
+    static Optional<Rewrite> notValidThenValidate(Context context, Action.ConstraintKind kind) {
         if (!(context.recognized() instanceof Recognized.AlterTable alter) || alter.actions().size() != 1
                 || !(alter.actions().get(0) instanceof Action.AddConstraint add) || add.kind() != kind) {
             return Optional.empty();
@@ -113,8 +126,31 @@ final class SafeForms {
         if (name == null) {
             return Optional.empty();
         }
-        return Optional.of(text + " NOT VALID;  -- instant\nALTER TABLE " + alter.table() + " VALIDATE CONSTRAINT "
-                + Identifiers.display(name) + ";  -- in a transaction of its own: SHARE UPDATE EXCLUSIVE, writes go on");
+        return Optional.of(Rewrite.of(SafeStatement.quick(text + " NOT VALID", "instant"),
+                SafeStatement.validate("ALTER TABLE " + alter.table() + " VALIDATE CONSTRAINT " + Identifiers.display(name),
+                        "in a transaction of its own: SHARE UPDATE EXCLUSIVE, writes go on")));
+    }
+
+    /**
+     * {@code SET NOT NULL} of one column (12+): a {@code CHECK (column IS NOT NULL)} added NOT VALID and
+     * validated without blocking, then SET NOT NULL (which uses it instead of scanning), then the check
+     * dropped; the catalog ends as SET NOT NULL alone leaves it.
+     */
+    static Optional<Rewrite> notNullThroughCheck(Context context) {
+        if (context.pgVersion() < 12 || !(context.recognized() instanceof Recognized.AlterTable alter)
+                || alter.actions().size() != 1 || !(alter.actions().get(0) instanceof Action.SetNotNull set)) {
+            return Optional.empty();
+        }
+        String table = (alter.ifExists() ? "IF EXISTS " : "") + alter.table();
+        String column = Identifiers.display(set.column());
+        String check = Identifiers.display(objectName("zerolock", set.column(), "not_null"));
+        return Optional.of(Rewrite.of(
+                SafeStatement.quick("ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK (" + column
+                        + " IS NOT NULL) NOT VALID", "instant"),
+                SafeStatement.validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check,
+                        "SHARE UPDATE EXCLUSIVE: reads and writes go on"),
+                SafeStatement.quick(body(context), "no scan: the validated check proves it"),
+                SafeStatement.quick("ALTER TABLE " + table + " DROP CONSTRAINT " + check, null)));
     }
 
     /** Where a UNIQUE or PRIMARY KEY's clauses go when its index is built first. */
@@ -128,7 +164,7 @@ final class SafeForms {
      * columns, NULLS, INCLUDE, WITH and tablespace, then attached as the same kind of constraint (with its
      * deferrability) USING INDEX, under the name PostgreSQL would have given it.
      */
-    static Optional<String> uniqueUsingIndex(Context context) {
+    static Optional<Rewrite> uniqueUsingIndex(Context context) {
         if (!(context.recognized() instanceof Recognized.AlterTable alter) || alter.actions().size() != 1
                 || !(alter.actions().get(0) instanceof Action.AddConstraint add) || add.usingIndex() != null
                 || (add.kind() != Action.ConstraintKind.UNIQUE && add.kind() != Action.ConstraintKind.PRIMARY_KEY)) {
@@ -162,10 +198,11 @@ final class SafeForms {
                 + (key.group(2) == null ? "" : " " + key.group(2).trim().toUpperCase(Locale.ROOT))
                 + (key.group(5) == null ? "" : " " + key.group(5).trim())
                 + (key.group(7) == null ? "" : " TABLESPACE " + key.group(7).trim());
-        return Optional.of(index + ";  -- outside a transaction\nALTER TABLE " + alter.table() + " ADD CONSTRAINT "
+        return Optional.of(Rewrite.of(SafeStatement.concurrent(index, indexIn(new Name(List.of(name)), alter.table()),
+                "outside a transaction"), SafeStatement.quick("ALTER TABLE " + alter.table() + " ADD CONSTRAINT "
                 + Identifiers.display(name) + (primary ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX "
-                + Identifiers.display(name) + (key.group(8) == null ? "" : " " + key.group(8).trim())
-                + ";  -- instant" + (primary ? " (after its columns are NOT NULL: see ZL012)" : ""));
+                + Identifiers.display(name) + (key.group(8) == null ? "" : " " + key.group(8).trim()),
+                "instant" + (primary ? " (after its columns are NOT NULL: see ZL012)" : ""))));
     }
 
     /**

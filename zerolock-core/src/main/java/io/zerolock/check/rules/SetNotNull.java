@@ -15,6 +15,16 @@ public final class SetNotNull extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        return rewrite(context).map(io.zerolock.check.Rewrite::render).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
+    public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
+        return SafeForms.notNullThroughCheck(context);
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         for (Action.SetNotNull set : actions(context, Action.SetNotNull.class)) {
             if (context.pgVersion() >= 12 && context.state().notNullProven(table(context), set.column())) {

@@ -77,7 +77,7 @@ public final class TraceVerdict {
 
     private static Finding traceFinding(Rule rule, Tracer.Traced t, String message, String evidence) {
         return new Finding(rule.id(), rule.name(), rule.severity(), t.file(), t.line(), 1, t.statementText(), message,
-                rule.why(), rule.safe(), evidence);
+                rule.why(), rule.safe(), evidence, null);
     }
 
     /** e.g. "on PostgreSQL 18.6: ACCESS EXCLUSIVE on public.orders; rewrote public.orders; 3 ms". */
