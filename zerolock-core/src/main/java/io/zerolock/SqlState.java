@@ -9,6 +9,10 @@ public final class SqlState {
     public static final String INVALID_AUTHORIZATION = "28000";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
     public static final String UNDEFINED_OBJECT = "42704";
+    /** A relation (table, index...) of that name exists already. */
+    public static final String DUPLICATE_TABLE = "42P07";
+    /** An object (constraint...) of that name exists already. */
+    public static final String DUPLICATE_OBJECT = "42710";
     public static final String CONNECTION_FAILURE = "08001";
     public static final String ADMIN_SHUTDOWN = "57P01";
     /** "cannot run inside a transaction block". */

@@ -113,10 +113,24 @@ public final class Checker {
      * @param lockTimeoutByDefault the role or database sets a lock_timeout (ALTER ROLE/DATABASE ... SET
      *     lock_timeout), so every session starts with one, and SET lock_timeout TO DEFAULT keeps one
      */
-    public record Session(String timeZone, Runner runner, boolean lockTimeoutByDefault) {
+    public record Session(String timeZone, Runner runner, boolean lockTimeoutByDefault,
+            java.util.function.Function<io.zerolock.check.recognize.Name, java.util.Map<String, String>> existingColumns) {
+
+        public Session(String timeZone, Runner runner, boolean lockTimeoutByDefault) {
+            this(timeZone, runner, lockTimeoutByDefault, null);
+        }
 
         public static Session asWritten() {
             return new Session(null, Runner.NONE, false);
+        }
+
+        /**
+         * As written, against a database whose tables' columns (name to type) this function knows, for
+         * tables the migrations do not create (null when it does not know the table).
+         */
+        public static Session against(
+                java.util.function.Function<io.zerolock.check.recognize.Name, java.util.Map<String, String>> columns) {
+            return new Session(null, Runner.NONE, false, columns);
         }
     }
 
@@ -129,6 +143,7 @@ public final class Checker {
         List<Rule> rules = Rules.all().stream().filter(rule -> rule.appliesTo(pgVersion))
                 .filter(rule -> !excluded.contains(rule.id())).toList();
         MigrationState state = new MigrationState(session.timeZone(), pgVersion, session.lockTimeoutByDefault());
+        state.existingColumns(session.existingColumns());
         List<Finding> findings = new ArrayList<>();
         List<Splitter.Warning> warnings = new ArrayList<>();
         List<Unrecognized> unrecognized = new ArrayList<>();

@@ -77,12 +77,20 @@ public final class Executor {
      * the failed and completed steps runs in reverse order, and the failure is rethrown.
      */
     public List<StepResult> run(Plan plan) {
+        return run(plan, 0);
+    }
+
+    /**
+     * As {@link #run(Plan)}, for a plan that is a part of a journaled operation's: its steps are that
+     * operation's steps from position {@code offset + 1} on.
+     */
+    public List<StepResult> run(Plan plan, int offset) {
         List<StepResult> results = new ArrayList<>();
         List<Step> done = new ArrayList<>();
         boolean finalized = false;
         applySettings(plan);
         try {
-            int position = 0;
+            int position = offset;
             for (Step step : plan.steps()) {
                 position++;
                 if (stoppable && Stop.requested() != null) {
@@ -107,12 +115,14 @@ public final class Executor {
                         throw failure;
                     }
                     List<Step> toUndo = new ArrayList<>(done);
-                    toUndo.add(step);
+                    if (!madeNothing(failure)) {
+                        toUndo.add(step);
+                    }
                     // stopping: undo what may be undone, but within a bound the user can wait for
                     LockPolicy undoPolicy = Stop.requested() == null ? plan.undoPolicy()
                             : LockPolicy.bounded(plan.undoPolicy().lockTimeout(),
                                     Math.min(3, plan.undoPolicy().attempts()));
-                    List<String> leftOver = undo(toUndo, failure, undoPolicy);
+                    List<String> leftOver = undo(toUndo, position - done.size(), failure, undoPolicy);
                     if (!step.transactional() && toUndo.stream().allMatch(undone -> undone.undo().isEmpty())) {
                         // a statement outside a transaction may have left something (a _ccnew): only the
                         // caller, who knows what the statement leaves, can say what state it is in
@@ -192,7 +202,7 @@ public final class Executor {
                 log.atWarn().setMessage("lock not available, retrying").addKeyValue("event", "lock_retry")
                         .addKeyValue("step", step.name()).addKeyValue("attempt", attempt)
                         .addKeyValue("of", policy.attempts()).addKeyValue("sqlstate", e.getSQLState())
-                        .addKeyValue("backoff_ms", wait.toMillis()).log();
+                        .addKeyValue("backoff_ms", wait.toMillis()).addKeyValue("waited_for", holders(step)).log();
                 if (stopsOnRequest && Stop.requested() != null) {
                     throw stopped(step, e);
                 }
@@ -268,11 +278,21 @@ public final class Executor {
                 + step.name() + " (" + step.description() + ")", cause);
     }
 
+    /**
+     * A step that failed because the object it creates exists already made nothing: its undo (which drops
+     * that object by name) must not run, or it would drop what was there before.
+     */
+    private static boolean madeNothing(ZerolockException failure) {
+        return failure.getCause() instanceof SQLException sql && (SqlState.DUPLICATE_TABLE.equals(sql.getSQLState())
+                || SqlState.DUPLICATE_OBJECT.equals(sql.getSQLState()));
+    }
+
     /** Runs the undo SQL of these steps in reverse order; returns what could not be undone. */
-    private List<String> undo(List<Step> steps, ZerolockException failure, LockPolicy policy) {
+    private List<String> undo(List<Step> steps, int firstPosition, ZerolockException failure, LockPolicy policy) {
         List<String> leftOver = new ArrayList<>();
         for (int i = steps.size() - 1; i >= 0; i--) {
             Step step = steps.get(i);
+            int leftBefore = leftOver.size();
             for (String sql : step.undo()) {
                 log.atWarn().setMessage("undoing").addKeyValue("step", step.name()).addKeyValue("sql", sql)
                         .addKeyValue("because", failure.getMessage()).log();
@@ -286,6 +306,9 @@ public final class Executor {
                             .addKeyValue("sql", sql).addKeyValue("error", e.getMessage()).log();
                     leftOver.add(sql);
                 }
+            }
+            if (!step.undo().isEmpty() && leftOver.size() == leftBefore && listener != null) {
+                listener.stepUndone(firstPosition + i, step);
             }
         }
         return leftOver;
@@ -324,6 +347,10 @@ public final class Executor {
 
     /** Who holds locks on the step's relations now: pid, application, user, transaction age, lock, query. */
     private String holders(Step step) {
+        if (step.relations().isEmpty()) {
+            return "another session holds a conflicting lock (the relations this step locks did not exist when it "
+                    + "was planned; see pg_locks)";
+        }
         try {
             return io.zerolock.catalog.LockHolders.on(connection, step.relations()).map(held -> "held by " + held)
                     .orElse("the sessions that held conflicting locks have gone since");

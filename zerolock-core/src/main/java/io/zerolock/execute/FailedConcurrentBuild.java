@@ -53,6 +53,20 @@ public final class FailedConcurrentBuild {
      * said it did, for the failure's message (what was dropped, or what is left for the next run).
      */
     public static String dropLeftovers(Connection work, long tableOid, List<Long> before, LockPolicy policy) {
+        return drop(work, tableOid, before, policy, true);
+    }
+
+    /**
+     * After a failed {@code CREATE INDEX CONCURRENTLY} (or one whose run died): the invalid indexes of this
+     * table that were not there {@code before} and that no other session is building now, dropped
+     * concurrently; returns what it did, for the failure's message.
+     */
+    public static String dropFailedBuilds(Connection work, long tableOid, List<Long> before, LockPolicy policy) {
+        return drop(work, tableOid, before, policy, false);
+    }
+
+    private static String drop(Connection work, long tableOid, List<Long> before, LockPolicy policy,
+            boolean onlyReindexLeftovers) {
         List<Long> now;
         try {
             now = invalidIndexes(work, tableOid);
@@ -63,12 +77,19 @@ public final class FailedConcurrentBuild {
         now.removeAll(before);
         List<String> dropped = new ArrayList<>();
         List<String> left = new ArrayList<>();
-        for (IndexDefinition leftover : new CatalogReader(work).indexes(now)) {
-            if (!WorkingIndexNames.concurrentRole(leftover.name().name()).equals(java.util.Optional.of("new"))) {
+        CatalogReader catalog = new CatalogReader(work);
+        java.util.Map<Long, String> building = onlyReindexLeftovers ? java.util.Map.of()
+                : catalog.concurrentBuildsInProgress();
+        for (IndexDefinition leftover : catalog.indexes(now)) {
+            if (onlyReindexLeftovers
+                    && !WorkingIndexNames.concurrentRole(leftover.name().name()).equals(java.util.Optional.of("new"))) {
                 continue;
             }
+            if (building.containsKey(leftover.oid()) || building.containsKey(leftover.tableOid())) {
+                continue; // another session's build in progress: not ours to drop
+            }
             Plan drop = new Plan(leftover.name().display(), "cleanup", List.of(new Step(StepKind.DROP, null, "drop-ccnew",
-                    "drop the index the failed REINDEX CONCURRENTLY left",
+                    "drop the invalid index a failed concurrent build left",
                     List.of("DROP INDEX CONCURRENTLY IF EXISTS " + leftover.name().sql()),
                     LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(leftover.table(), leftover.name()), false, policy,
                     List.of(), false)), List.of(), policy);
@@ -76,8 +97,8 @@ public final class FailedConcurrentBuild {
                 new Executor(work).unstoppable().run(drop); // not journaled as a step of the failed plan
                 dropped.add(leftover.name().display());
             } catch (ZerolockException e) {
-                log.atError().setMessage("could not drop the leftover of REINDEX CONCURRENTLY; zerolock cleanup "
-                        + "drops it later").addKeyValue("index", leftover.name().display()).log();
+                log.atError().setMessage("could not drop the invalid index a failed concurrent build left; "
+                        + "zerolock cleanup drops it later").addKeyValue("index", leftover.name().display()).log();
                 left.add(leftover.name().display());
             }
         }

@@ -10,6 +10,9 @@ public interface StepListener {
     /** @param error null when the step succeeded */
     void stepEnded(int position, Step step, int attempts, String error);
 
+    /** A step that had run was undone after a later one failed: it no longer counts as done. */
+    default void stepUndone(int position, Step step) {}
+
     /**
      * SQL the executor runs inside a transactional step's own transaction, just before its COMMIT, so that
      * whether the step committed can be read back after a kill; null for none.

@@ -255,7 +255,7 @@ public final class Journal implements StepListener, AutoCloseable {
         // unfinished validation of an unfinished operation is pending.
         try (PreparedStatement statement = connection.prepareStatement("SELECT s.operation_id, s.position, o.target, "
                 + "s.name, s.subject, s.sql[1], o.table_oid FROM " + schema + ".step s JOIN " + schema + ".operation o "
-                + "ON o.id = s.operation_id WHERE o.outcome <> 'done' AND s.kind = 'validate' "
+                + "ON o.id = s.operation_id WHERE o.outcome <> 'done' AND s.kind = 'validate' AND o.kind = 'reindex' "
                 + "AND s.outcome <> 'done' AND (?::text IS NULL OR o.target = ?) "
                 + "ORDER BY s.operation_id, s.position")) {
             statement.setString(1, target);
@@ -304,6 +304,27 @@ public final class Journal implements StepListener, AutoCloseable {
      * have finished: the server went away under it). Of one target (display name), or with null, of all.
      */
     public List<Unfinished> unfinished(String target) {
+        return unfinished(INDEX_OPERATIONS, target);
+    }
+
+    /** The kinds of operation whose leftovers are indexes, which reindex, cleanup and resume repair. */
+    private static final List<String> INDEX_OPERATIONS = List.of("reindex", "cleanup");
+
+    /** As {@link #unfinished(String)}, of operations of these kinds. */
+    public List<Unfinished> unfinished(List<String> kinds, String target) {
+        return unfinished(kinds, target, false);
+    }
+
+    /**
+     * As {@link #unfinished(List, String)}, for a caller holding the lock that every run of these kinds
+     * holds while it runs: an operation still marked running is then dead, even while the server has not yet
+     * noticed that its connection is gone.
+     */
+    public List<Unfinished> unfinishedWhileExclusive(List<String> kinds, String target) {
+        return unfinished(kinds, target, true);
+    }
+
+    private List<Unfinished> unfinished(List<String> kinds, String target, boolean exclusive) {
         List<Unfinished> found = new java.util.ArrayList<>();
         if (connection == null) {
             return found;
@@ -311,13 +332,16 @@ public final class Journal implements StepListener, AutoCloseable {
         try (PreparedStatement statement = connection.prepareStatement("SELECT o.id, o.kind, o.target, o.index_oid, "
                 + "o.table_oid, o.strategy, o.outcome, (SELECT array_agg(s.name || '=' || s.outcome ORDER BY "
                 + "s.position) FROM " + schema + ".step s WHERE s.operation_id = o.id) FROM " + schema + ".operation o "
-                + "WHERE (?::text IS NULL OR o.target = ?) AND ((o.outcome = 'running' AND NOT EXISTS (SELECT 1 FROM "
-                + "pg_catalog.pg_stat_activity a WHERE a.pid = o.backend_pid AND a.backend_start <= o.started_at)) "
+                + "WHERE o.kind = ANY (?) AND (?::text IS NULL OR o.target = ?) AND ((o.outcome = 'running' AND (? OR NOT "
+                + "EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = o.backend_pid "
+                + "AND a.backend_start <= o.started_at))) "
                 + "OR (o.outcome IN ('failed', 'interrupted') AND NOT EXISTS (SELECT 1 FROM " + schema + ".operation "
                 + "later WHERE later.target = o.target AND later.id > o.id AND later.outcome = 'done'))) "
                 + "ORDER BY o.id")) {
-            statement.setString(1, target);
+            statement.setArray(1, connection.createArrayOf("text", kinds.toArray()));
             statement.setString(2, target);
+            statement.setString(3, target);
+            statement.setBoolean(4, exclusive);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     java.util.Map<String, String> steps = new java.util.LinkedHashMap<>();
@@ -337,6 +361,29 @@ public final class Journal implements StepListener, AutoCloseable {
             journalFailed(e);
         }
         return found;
+    }
+
+    /**
+     * The positions of an operation's steps that finished: journaled done, or committed (a transactional
+     * step whose run died between its COMMIT and the journal's write of it).
+     */
+    public java.util.Set<Integer> completedSteps(long id) {
+        java.util.Set<Integer> positions = new java.util.TreeSet<>();
+        if (connection == null) {
+            return positions;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT position FROM " + schema + ".step "
+                + "WHERE operation_id = ? AND (outcome = 'done' OR committed_at IS NOT NULL)")) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    positions.add(rows.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            journalFailed(e);
+        }
+        return positions;
     }
 
     /** Gives an operation of a dead run its final outcome, with what was done to finish it. */
@@ -395,6 +442,12 @@ public final class Journal implements StepListener, AutoCloseable {
     /** The id of the operation this journal is recording. */
     public long operationId() {
         return operationId;
+    }
+
+    @Override
+    public void stepUndone(int position, Step step) {
+        write("UPDATE " + schema + ".step SET outcome = 'undone', committed_at = NULL WHERE operation_id = ? "
+                + "AND position = ? RETURNING position", operationId, position);
     }
 
     @Override

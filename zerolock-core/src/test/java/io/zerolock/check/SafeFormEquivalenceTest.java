@@ -42,7 +42,9 @@ class SafeFormEquivalenceTest {
             new String[] {"ZL011", "11", "ALTER TABLE t ADD CONSTRAINT t_code_key UNIQUE (code) DEFERRABLE;"},
             new String[] {"ZL011", "11", "ALTER TABLE t ADD UNIQUE (code, n) INCLUDE (note) WITH (fillfactor = 80);"},
             new String[] {"ZL011", "11", "ALTER TABLE t ADD PRIMARY KEY (id);"},
-            new String[] {"ZL011", "15", "ALTER TABLE t ADD UNIQUE NULLS NOT DISTINCT (s);"});
+            new String[] {"ZL011", "15", "ALTER TABLE t ADD UNIQUE NULLS NOT DISTINCT (s);"},
+            new String[] {"ZL007", "12", "ALTER TABLE t ALTER COLUMN n SET NOT NULL;"},
+            new String[] {"ZL007", "12", "ALTER TABLE t ALTER p SET NOT NULL;"});
     // Not here: DETACH PARTITION ... CONCURRENTLY (ZL017), which by design leaves a CHECK constraint of the old
     // bounds on the detached table; its safe SQL says so.
 

@@ -26,8 +26,9 @@ class SafeSqlTest {
                 "ZL009")).startsWith("ALTER TABLE \"Orders\" ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES "
                         + "customers (id) NOT VALID;").contains("ALTER TABLE \"Orders\" VALIDATE CONSTRAINT fk;");
         assertThat(safe("ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;", "ZL007"))
-                .startsWith("ALTER TABLE orders ADD CONSTRAINT customer_id_not_null CHECK (customer_id IS NOT NULL) "
-                        + "NOT VALID;");
+                .startsWith("ALTER TABLE orders ADD CONSTRAINT zerolock_customer_id_not_null CHECK (customer_id IS "
+                        + "NOT NULL) NOT VALID;").contains("ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;")
+                .endsWith("ALTER TABLE orders DROP CONSTRAINT zerolock_customer_id_not_null;");
         assertThat(safe("ALTER TABLE customers ADD CONSTRAINT email_key UNIQUE (email);", "ZL011"))
                 .startsWith("CREATE UNIQUE INDEX CONCURRENTLY email_key ON customers (email);");
         // what the statement does not say stays a placeholder

@@ -28,6 +28,20 @@ public final class CatalogFingerprint {
                     FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
                     WHERE n.nspname = ? AND t.relkind IN ('r', 'p', 'm')
                     """, schema));
+            // columns: what a migration's rewrite must leave exactly as the statement would
+            lines.addAll(rows(connection, """
+                    SELECT 'column ' || t.relname || '.' || a.attname || ' #' || a.attnum || ' '
+                           || format_type(a.atttypid, a.atttypmod) || ' notnull=' || a.attnotnull
+                           || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-')
+                           || ' identity=' || a.attidentity::text || ' generated=' || %s
+                           || ' collation=' || coalesce((SELECT collname FROM pg_collation WHERE oid = a.attcollation
+                                AND a.attcollation <> 0), '-')
+                    FROM pg_attribute a
+                    JOIN pg_class t ON t.oid = a.attrelid
+                    JOIN pg_namespace n ON n.oid = t.relnamespace
+                    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                    WHERE n.nspname = ? AND t.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+                    """.formatted(db.majorVersion() >= 12 ? "a.attgenerated::text" : "'-'"), schema));
             lines.addAll(rows(connection, """
                     SELECT 'index ' || c.relname || ' on ' || t.relname || ': ' || pg_get_indexdef(c.oid)
                            || ' valid=' || x.indisvalid || ' ready=' || x.indisready || ' live=' || x.indislive

@@ -88,8 +88,26 @@ public final class TestDatabase implements AutoCloseable {
         return Long.parseLong(queryString(sql));
     }
 
+    /**
+     * Another fresh database on the same server, dropped when this one is: to run the same change two ways
+     * and compare the catalogs.
+     */
+    public TestDatabase sibling() {
+        TestDatabase sibling = new TestDatabase(server, server.createDatabase("zl_test"));
+        synchronized (siblings) {
+            siblings.add(sibling);
+        }
+        return sibling;
+    }
+
+    private final List<TestDatabase> siblings = new ArrayList<>();
+
     @Override
     public void close() {
+        synchronized (siblings) {
+            siblings.forEach(TestDatabase::close);
+            siblings.clear();
+        }
         synchronized (opened) {
             for (Connection connection : opened) {
                 try {

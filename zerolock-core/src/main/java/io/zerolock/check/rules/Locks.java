@@ -108,7 +108,7 @@ public final class Locks {
     }
 
     /** The lock an ALTER TABLE takes: the strongest any of its sub-commands needs. */
-    static LockMode alterLock(Recognized.AlterTable alter) {
+    public static LockMode alterLock(Recognized.AlterTable alter) {
         LockMode strongest = null;
         for (Action action : alter.actions()) {
             LockMode lock = alterLock(action);

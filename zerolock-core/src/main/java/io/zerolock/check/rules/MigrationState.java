@@ -238,7 +238,20 @@ public final class MigrationState {
     /** The columns (name to type) these migrations gave a table, or null when it is not known. */
     public Map<String, String> columns(Name table) {
         Map<String, String> columns = columnTypes.get(key(table));
+        if (columns == null && existingColumns != null && !isNew(table)) {
+            return existingColumns.apply(table); // not in the migrations: the database says
+        }
         return columns == null ? null : java.util.Collections.unmodifiableMap(columns);
+    }
+
+    private java.util.function.Function<Name, Map<String, String>> existingColumns;
+
+    /**
+     * The columns (name to type) of tables that exist in the database and that the migrations read do not
+     * describe; null or a null answer when unknown. {@code apply} knows them; {@code check} does not.
+     */
+    public void existingColumns(java.util.function.Function<Name, Map<String, String>> columns) {
+        this.existingColumns = columns;
     }
 
     /** The plain columns of an index created by these migrations; empty when unknown. */

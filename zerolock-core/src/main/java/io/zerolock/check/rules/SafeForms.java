@@ -49,12 +49,13 @@ final class SafeForms {
         String text = body(context);
         Matcher matcher = CREATE_INDEX.matcher(text);
         if (!matcher.find() || has(text.substring(matcher.end()).split("\\s+", 2)[0], "concurrently")
-                || !(context.recognized() instanceof Recognized.CreateIndex index) || index.index() == null) {
+                || !(context.recognized() instanceof Recognized.CreateIndex index)) {
             return Optional.empty();
         }
+        // an unnamed index gets the same name from PostgreSQL either way; only a named one can be looked up
         return Optional.of(Rewrite.of(SafeStatement.concurrent(matcher.replaceFirst("$1 CONCURRENTLY$2"),
-                indexIn(index.index(), index.table()), "outside a transaction; if it fails, DROP INDEX CONCURRENTLY "
-                        + "the invalid index and retry")));
+                index.index() == null ? null : indexIn(index.index(), index.table()), "outside a transaction; if it "
+                        + "fails, DROP INDEX CONCURRENTLY the invalid index and retry")));
     }
 
     /** An index's name qualified as PostgreSQL places it: in its table's schema. */

@@ -1,0 +1,483 @@
+package io.zerolock.apply;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.ZerolockException;
+import io.zerolock.catalog.CatalogReader;
+import io.zerolock.catalog.QualifiedName;
+import io.zerolock.check.recognize.Name;
+import io.zerolock.connect.Connector;
+import io.zerolock.execute.Executor;
+import io.zerolock.execute.FailedConcurrentBuild;
+import io.zerolock.execute.Impact;
+import io.zerolock.execute.Monitor;
+import io.zerolock.execute.Stop;
+import io.zerolock.execute.StepResult;
+import io.zerolock.journal.Journal;
+import io.zerolock.plan.Plan;
+import io.zerolock.plan.Step;
+import io.zerolock.plan.StepKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code zerolock apply}: runs migration files that are not applied yet, each statement under a bounded
+ * lock or as its exact safe form, journaled step by step, so that a run that dies is finished by the next
+ * one; records each applied file in the state schema. Every refusal happens before anything runs.
+ */
+public final class Applier {
+
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
+
+    /** Advisory lock class of apply (the first int of the two-int key): one apply per database at a time. */
+    private static final int APPLY_LOCK = 0x7a6c0a00;
+
+    private final Connector connector;
+    private final ApplyOptions options;
+    private final io.zerolock.ProgressListener progress;
+
+    public Applier(Connector connector, ApplyOptions options) {
+        this(connector, options, progress -> { });
+    }
+
+    /** @param progress hears how each concurrent build goes */
+    public Applier(Connector connector, ApplyOptions options, io.zerolock.ProgressListener progress) {
+        this.connector = connector;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Applies the files not applied yet, in the order given (or, with {@code dryRun}, says what would run
+     * and changes nothing, not even the state schema).
+     *
+     * @throws ApplyRefused when a statement cannot be run safely or an applied file changed: nothing ran
+     * @throws ApplyFailure when a statement failed: every outcome, the failed one saying what is left
+     */
+    public List<ApplyOutcome> run(List<MigrationFile> files, boolean dryRun) {
+        requireDistinctNames(files);
+        try (Connection catalog = connector.openCatalog()) {
+            CatalogReader reader = new CatalogReader(catalog);
+            int major = reader.server().major();
+            if (reader.server().inRecovery()) {
+                throw new ZerolockException(ErrorCode.REFUSED, "the server is a standby (in recovery): apply "
+                        + "migrations on the primary");
+            }
+            Map<String, String> applied = History.applied(catalog, options.stateSchema());
+            List<Refusal> changed = new ArrayList<>();
+            Set<String> toApply = new LinkedHashSet<>();
+            for (MigrationFile file : files) {
+                String checksum = applied.get(file.name());
+                if (checksum == null) {
+                    toApply.add(file.name());
+                } else if (!checksum.equals(file.checksum())) {
+                    changed.add(new Refusal(file.name(), 1, "applied already, and changed since (checksum "
+                            + abbreviated(checksum) + " then, " + abbreviated(file.checksum()) + " now): a migration "
+                            + "that ran is history; put the change in a new file"));
+                }
+            }
+            if (!changed.isEmpty()) {
+                throw new ApplyRefused(changed);
+            }
+            ApplyPlanner.Planned planned = new ApplyPlanner(major, options, name -> existing(catalog, name),
+                    name -> columns(catalog, name)).plan(files, toApply);
+            if (!planned.refusals().isEmpty()) {
+                throw new ApplyRefused(planned.refusals());
+            }
+            List<ApplyOutcome> outcomes = new ArrayList<>();
+            for (MigrationFile file : files) {
+                if (!toApply.contains(file.name())) {
+                    outcomes.add(new ApplyOutcome(file.name(), ApplyOutcome.Status.ALREADY_APPLIED, Duration.ZERO,
+                            List.of(), Impact.none(), null));
+                }
+            }
+            if (dryRun) {
+                planned.plans().forEach(plan -> outcomes.add(outcome(plan, ApplyOutcome.Status.PLANNED, Map.of(),
+                        Set.of(), null, Duration.ZERO, Impact.none(), null)));
+                return order(files, outcomes);
+            }
+            return order(files, execute(catalog, planned.plans(), outcomes));
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("try") // the apply lock is held for the whole run, released by closing it
+    private List<ApplyOutcome> execute(Connection catalog, List<FilePlan> plans, List<ApplyOutcome> outcomes)
+            throws SQLException {
+        if (plans.isEmpty()) {
+            return outcomes;
+        }
+        try (AutoCloseable lock = applyLock(catalog);
+                Connection work = connector.open("work");
+                Journal journal = openJournal()) {
+            int workPid = Monitor.backendPid(work);
+            int catalogPid = Monitor.backendPid(catalog);
+            for (int i = 0; i < plans.size(); i++) {
+                FilePlan plan = plans.get(i);
+                if (Stop.requested() != null) {
+                    plans.subList(i, plans.size()).forEach(left -> outcomes.add(notRun(left)));
+                    break;
+                }
+                try {
+                    outcomes.add(applyFile(plan, work, journal, workPid, catalogPid));
+                } catch (FileFailed failed) {
+                    outcomes.add(failed.outcome);
+                    plans.subList(i + 1, plans.size()).forEach(left -> outcomes.add(notRun(left)));
+                    throw new ApplyFailure(outcomes, failed.cause);
+                }
+            }
+            return outcomes;
+        } catch (ZerolockException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "apply failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A file that failed: its outcome, and the failure as the executor reported it. */
+    private static final class FileFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient ApplyOutcome outcome;
+        private final ZerolockException cause;
+
+        FileFailed(ApplyOutcome outcome, ZerolockException cause) {
+            super(cause.getMessage(), cause);
+            this.outcome = outcome;
+            this.cause = cause;
+        }
+    }
+
+    private ApplyOutcome applyFile(FilePlan filePlan, Connection work, Journal journal, int workPid,
+            int catalogPid) throws FileFailed {
+        long started = System.nanoTime();
+        Plan plan = filePlan.plan();
+        List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of("apply"),
+                filePlan.file().name()); // every apply holds the apply lock, which this run holds now
+        Set<Integer> doneEarlier = doneEarlier(journal, dead, plan);
+        log.atInfo().setMessage("applying migration").addKeyValue("file", filePlan.file().name())
+                .addKeyValue("statements", filePlan.statements().size())
+                .addKeyValue("steps", plan.steps().size())
+                .addKeyValue("resuming", doneEarlier.isEmpty() ? null : doneEarlier.size() + " steps done earlier")
+                .log();
+        journal.operationStarted("apply", plan, 0, 0, 0);
+        Map<Integer, StepResult> results = new java.util.HashMap<>();
+        Executor executor = new Executor(work).journaledBy(journal);
+        Impact impact;
+        String error = null;
+        ZerolockException failure = null;
+        try (Monitor monitor = new Monitor(connector.open("monitor"), workPid, new int[] {workPid, catalogPid},
+                options.watchdog(), filePlan.file().name(), progress)) {
+            executor.watchedBy(monitor);
+            int position = 0;
+            for (PlannedStatement statement : filePlan.statements()) {
+                int first = position;
+                position += statement.steps().size();
+                try {
+                    runStatement(statement, first, doneEarlier, dead, work, journal, executor, results);
+                } catch (ZerolockException e) {
+                    failure = e;
+                    break;
+                }
+            }
+            impact = monitor.impact();
+        }
+        Duration took = elapsed(started);
+        if (failure != null) {
+            error = failure.getMessage() + "; " + whatIsLeft(failure);
+            journal.operationEnded(failure.code() == ErrorCode.INTERRUPTED ? "interrupted" : "failed", error, 0,
+                    impact);
+            ApplyOutcome outcome = outcome(filePlan, ApplyOutcome.Status.FAILED, results, doneEarlier, failure,
+                    took, impact, error);
+            throw new FileFailed(outcome, new ZerolockException(failure.code(), filePlan.file().name() + ": "
+                    + error, failure));
+        }
+        try {
+            if (journal.connection() == null) {
+                throw new SQLException("the journal is not available");
+            }
+            History.record(journal.connection(), journal.schema(), filePlan.file(), took,
+                    filePlan.statements().size(), journal.operationId());
+        } catch (SQLException e) {
+            ZerolockException cause = new ZerolockException(ErrorCode.OPERATION_FAILED, filePlan.file().name()
+                    + ": every statement ran, but recording it as applied failed (" + e.getMessage() + "); a next "
+                    + "apply would run it again: record it by hand or check the state schema", e);
+            throw new FileFailed(outcome(filePlan, ApplyOutcome.Status.FAILED, results, doneEarlier, cause, took,
+                    impact, cause.getMessage()), cause);
+        }
+        journal.operationEnded("done", null, 0, impact);
+        for (Journal.Unfinished operation : dead) {
+            journal.finish(operation.id(), "interrupted", "the run died; apply operation " + journal.operationId()
+                    + " finished the file");
+        }
+        log.atInfo().setMessage("migration applied").addKeyValue("file", filePlan.file().name())
+                .addKeyValue("duration_ms", took.toMillis()).log();
+        return outcome(filePlan, ApplyOutcome.Status.APPLIED, results, doneEarlier, null, took, impact, null);
+    }
+
+    /** One statement's steps, from the first one not done by an earlier run. */
+    private void runStatement(PlannedStatement statement, int first, Set<Integer> doneEarlier,
+            List<Journal.Unfinished> dead, Connection work, Journal journal, Executor executor,
+            Map<Integer, StepResult> results) {
+        List<Step> steps = statement.steps();
+        int skip = 0;
+        while (skip < steps.size() && doneEarlier.contains(first + skip + 1)) {
+            journal.stepStarted(first + skip + 1, steps.get(skip));
+            journal.stepEnded(first + skip + 1, steps.get(skip), 0, null);
+            skip++;
+        }
+        if (skip == steps.size()) {
+            return;
+        }
+        Step next = steps.get(skip);
+        if (next.kind() == StepKind.BUILD && next.subject() != null) {
+            Optional<Boolean> valid = indexValid(work, next.subject());
+            if (valid.isPresent() && valid.get() && !dead.isEmpty()) {
+                // the dead run's build finished: the index is there and valid
+                journal.stepStarted(first + skip + 1, next);
+                journal.stepEnded(first + skip + 1, next, 0, null);
+                skip++;
+            } else if (valid.isPresent() && !valid.get()) {
+                dropInvalid(work, next.subject());
+            }
+        } else if (next.kind() == StepKind.DROP && next.subject() != null && !dead.isEmpty()
+                && indexValid(work, next.subject()).isEmpty()) {
+            journal.stepStarted(first + skip + 1, next); // the dead run's drop finished
+            journal.stepEnded(first + skip + 1, next, 0, null);
+            skip++;
+        }
+        if (skip == steps.size()) {
+            return;
+        }
+        List<Step> remaining = steps.subList(skip, steps.size());
+        Long tableOid = buildTable(work, remaining);
+        List<Long> invalidBefore = tableOid == null ? List.of() : FailedConcurrentBuild.invalidIndexes(work, tableOid);
+        try {
+            List<StepResult> ran = executor.run(new Plan(statement.text(), "apply", remaining, List.of(),
+                    undoPolicy()), first + skip);
+            for (int i = 0; i < ran.size(); i++) {
+                results.put(first + skip + i + 1, ran.get(i));
+            }
+        } catch (ZerolockException failure) {
+            if (tableOid != null) {
+                String dropped = FailedConcurrentBuild.dropFailedBuilds(work, tableOid, invalidBefore, undoPolicy());
+                throw new ZerolockException(failure.code(), failure.getMessage() + "; " + dropped, failure.getCause());
+            }
+            throw failure;
+        }
+    }
+
+    private io.zerolock.plan.LockPolicy undoPolicy() {
+        return io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts());
+    }
+
+    /**
+     * The steps an earlier, interrupted apply of the same file finished: those of the latest one whose plan
+     * was the same (same steps, same SQL); none when there is no such run.
+     */
+    private static Set<Integer> doneEarlier(Journal journal, List<Journal.Unfinished> dead, Plan plan) {
+        if (dead.isEmpty()) {
+            return Set.of();
+        }
+        Journal.Unfinished latest = dead.get(dead.size() - 1);
+        List<String> names = plan.steps().stream().map(Step::name).toList();
+        if (!List.copyOf(latest.steps().keySet()).equals(names)) {
+            throw new ZerolockException(ErrorCode.REFUSED, "an interrupted apply of " + plan.target() + " (operation "
+                    + latest.id() + ") ran another plan of it (steps " + String.join(", ", latest.steps().keySet())
+                    + "; now " + String.join(", ", names) + "): run apply with the options that run used, so it "
+                    + "can be finished");
+        }
+        return journal.completedSteps(latest.id());
+    }
+
+    /** What a failure leaves, in a sentence: said with the error and journaled. */
+    private static String whatIsLeft(ZerolockException failure) {
+        if (failure.code() == ErrorCode.INTERRUPTED) {
+            return "the next zerolock apply of the same files finishes this file from where it stopped";
+        }
+        return "the statements before it are applied and journaled; the next zerolock apply of the same files "
+                + "runs this file again from the failed statement, once the cause is fixed";
+    }
+
+    /** The table of a concurrent build among these steps, to find the invalid index a failed build leaves. */
+    private static Long buildTable(Connection work, List<Step> steps) {
+        for (Step step : steps) {
+            if (step.kind() == StepKind.BUILD && !step.relations().isEmpty()) {
+                QualifiedName table = step.relations().get(0);
+                return new CatalogReader(work).relationOid(table).orElse(null);
+            }
+        }
+        return null;
+    }
+
+    /** Whether an index of this name (as written, search_path applied) is valid; empty when there is none. */
+    private static Optional<Boolean> indexValid(Connection work, String index) {
+        try (PreparedStatement statement = work.prepareStatement(
+                "SELECT i.indisvalid FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass(?)")) {
+            statement.setString(1, index);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getBoolean(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An invalid index with the name a build is about to use: a failed build's, dropped before building again. */
+    private void dropInvalid(Connection work, String index) {
+        log.atWarn().setMessage("an invalid index has the name this build uses (a failed earlier build): dropping "
+                + "it concurrently, then building again").addKeyValue("index", index).log();
+        Step drop = Step.of(StepKind.DROP, "drop-invalid").description("drop the invalid index a failed build left")
+                .sql("DROP INDEX CONCURRENTLY IF EXISTS " + index).locks(io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE,
+                        List.of()).policy(undoPolicy()).build();
+        new Executor(work).run(new Plan(index, "apply", List.of(drop), List.of(), undoPolicy()));
+    }
+
+    /** Holds the database's apply lock on the catalog connection (idle, never in a transaction). */
+    private AutoCloseable applyLock(Connection catalog) throws SQLException {
+        int key = options.stateSchema().hashCode();
+        try (PreparedStatement statement = catalog.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+            statement.setInt(1, APPLY_LOCK);
+            statement.setInt(2, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                if (!rows.getBoolean(1)) {
+                    throw new ZerolockException(ErrorCode.REFUSED, "another zerolock apply is running on this "
+                            + "database (it holds advisory lock " + APPLY_LOCK + "," + key + " in pg_locks): wait "
+                            + "for it to end, then run apply again");
+                }
+            }
+        }
+        return () -> {
+            try (PreparedStatement statement = catalog.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                statement.setInt(1, APPLY_LOCK);
+                statement.setInt(2, key);
+                statement.execute();
+            }
+        };
+    }
+
+    /** The journal and history are not optional here: without them a killed apply could run a statement twice. */
+    private Journal openJournal() {
+        Connection connection = connector.open("journal");
+        try {
+            return Journal.open(connection, options.stateSchema());
+        } catch (ZerolockException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing a connection we no longer need
+            }
+            throw new ZerolockException(ErrorCode.REFUSED, e.getMessage() + "; apply needs its state schema to "
+                    + "record what it applied", e);
+        }
+    }
+
+    /** The relation a name denotes now, if it exists. */
+    private static Optional<QualifiedName> existing(Connection catalog, Name name) {
+        try (PreparedStatement statement = catalog.prepareStatement("SELECT n.nspname, c.relname FROM "
+                + "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.oid = to_regclass(?)")) {
+            statement.setString(1, name.toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(QualifiedName.of(rows.getString(1), rows.getString(2)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty(); // a name the server cannot parse: it is not an existing relation
+        }
+    }
+
+    /** The columns of a table that exists now, name to type, in order; null when there is no such table. */
+    private static Map<String, String> columns(Connection catalog, Name name) {
+        try (PreparedStatement statement = catalog.prepareStatement("SELECT a.attname, format_type(a.atttypid, "
+                + "a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 "
+                + "AND NOT a.attisdropped ORDER BY a.attnum")) {
+            statement.setString(1, name.toString());
+            Map<String, String> found = new java.util.LinkedHashMap<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.put(rows.getString(1), rows.getString(2));
+                }
+            }
+            return found.isEmpty() ? null : found;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private static ApplyOutcome outcome(FilePlan plan, ApplyOutcome.Status status, Map<Integer, StepResult> results,
+            Set<Integer> doneEarlier, ZerolockException failure, Duration took, Impact impact, String error) {
+        List<ApplyOutcome.StatementOutcome> statements = new ArrayList<>();
+        int position = 0;
+        boolean failedSeen = false;
+        for (PlannedStatement statement : plan.statements()) {
+            List<ApplyOutcome.StepOutcome> steps = new ArrayList<>();
+            for (Step step : statement.steps()) {
+                position++;
+                StepResult result = results.get(position);
+                String outcome;
+                if (status == ApplyOutcome.Status.PLANNED) {
+                    outcome = "planned";
+                } else if (result != null) {
+                    outcome = "done";
+                } else if (doneEarlier.contains(position)) {
+                    outcome = "done earlier";
+                } else if (failure != null && !failedSeen) {
+                    outcome = "failed";
+                    failedSeen = true;
+                } else {
+                    outcome = status == ApplyOutcome.Status.APPLIED ? "done earlier" : "not run";
+                }
+                steps.add(new ApplyOutcome.StepOutcome(step.name(), step.statements(), step.lock().sql(),
+                        step.policy().describe(), outcome, result == null ? 0 : result.attempts(),
+                        result == null ? Duration.ZERO : result.duration()));
+            }
+            statements.add(new ApplyOutcome.StatementOutcome(statement.line(), statement.text(), statement.how(),
+                    steps));
+        }
+        return new ApplyOutcome(plan.file().name(), status, took, statements, impact, error);
+    }
+
+    private static ApplyOutcome notRun(FilePlan plan) {
+        return outcome(plan, ApplyOutcome.Status.NOT_RUN, Map.of(), Set.of(), null, Duration.ZERO, Impact.none(),
+                null);
+    }
+
+    /** Outcomes in the order of the files. */
+    private static List<ApplyOutcome> order(List<MigrationFile> files, List<ApplyOutcome> outcomes) {
+        List<ApplyOutcome> ordered = new ArrayList<>();
+        for (MigrationFile file : files) {
+            outcomes.stream().filter(o -> o.file().equals(file.name())).findFirst().ifPresent(ordered::add);
+        }
+        return ordered;
+    }
+
+    private static void requireDistinctNames(List<MigrationFile> files) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (MigrationFile file : files) {
+            if (!seen.add(file.name())) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "two migrations are named " + file.name()
+                        + ": the history tells them apart by name; rename one");
+            }
+        }
+    }
+
+    private static String abbreviated(String checksum) {
+        return checksum.substring(0, Math.min(12, checksum.length()));
+    }
+
+    private static Duration elapsed(long started) {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+}

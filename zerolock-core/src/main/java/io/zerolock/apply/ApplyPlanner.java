@@ -1,0 +1,441 @@
+package io.zerolock.apply;
+
+import io.zerolock.catalog.QualifiedName;
+import io.zerolock.check.Checker;
+import io.zerolock.check.Finding;
+import io.zerolock.check.Rewrite;
+import io.zerolock.check.Severity;
+import io.zerolock.check.lex.Splitter;
+import io.zerolock.check.lex.Token;
+import io.zerolock.check.recognize.Action;
+import io.zerolock.check.recognize.Name;
+import io.zerolock.check.recognize.Recognized;
+import io.zerolock.check.recognize.Recognizer;
+import io.zerolock.check.rules.Locks;
+import io.zerolock.plan.LockMode;
+import io.zerolock.plan.LockPolicy;
+import io.zerolock.plan.Step;
+import io.zerolock.plan.StepKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns migration files into plans: each statement runs as written under a bounded lock, or as the exact
+ * safe form the checker knows for it, or it is refused (with nothing run) when it would lock a busy table
+ * and no rewrite makes it safe. Reads no catalog itself: names of existing relations come from a resolver,
+ * so the planner is plain text in, data out.
+ */
+public final class ApplyPlanner {
+
+    /** {@code -- zerolock:allow ZL014 the table is empty in production}: run it as written, still bounded. */
+    private static final Pattern ALLOW = Pattern.compile("(?is)--\\s*zerolock:allow\\b\\s*((?:ZL\\d+[,\\s]*)*)(.*)");
+
+    /** Statements PostgreSQL refuses inside a transaction block. */
+    private static final Pattern NO_TRANSACTION = Pattern.compile("(?is)^\\s*(?:"
+            + "(?:CREATE|DROP)\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\b|REINDEX\\b.*\\bCONCURRENTLY\\b|VACUUM\\b"
+            + "|(?:CREATE|DROP)\\s+(?:DATABASE|TABLESPACE)\\b|ALTER\\s+SYSTEM\\b|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION"
+            + "\\b.*\\bCONCURRENTLY\\b|CREATE\\s+SUBSCRIPTION\\b|ALTER\\s+DATABASE\\b.*\\bSET\\s+TABLESPACE\\b)");
+
+    /** Concurrent forms: they wait for old snapshots, not a lock queue; a lock_timeout would only cancel them. */
+    private static final Pattern CONCURRENT = Pattern.compile("(?is)^\\s*(?:(?:CREATE|DROP)\\s+(?:UNIQUE\\s+)?INDEX"
+            + "\\s+CONCURRENTLY\\b|REINDEX\\b.*\\bCONCURRENTLY\\b|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b.*"
+            + "\\bCONCURRENTLY\\b)");
+
+    private final int pgVersion;
+    private final ApplyOptions options;
+    private final Function<Name, Optional<QualifiedName>> existing;
+    private final Function<Name, Map<String, String>> columns;
+
+    /**
+     * @param existing the relation a name denotes in the database now (search_path applied), if any: the
+     *     relations a step locks, named when it has to wait for them
+     * @param columns the columns (name to type) of a table that exists now, or null: what the checker needs
+     *     to name a constraint as PostgreSQL will
+     */
+    public ApplyPlanner(int pgVersion, ApplyOptions options, Function<Name, Optional<QualifiedName>> existing,
+            Function<Name, Map<String, String>> columns) {
+        this.pgVersion = pgVersion;
+        this.options = options;
+        this.existing = existing;
+        this.columns = columns;
+    }
+
+    /** The plans of the files to apply, or what is refused; nothing is refused when refusals is empty. */
+    public record Planned(List<FilePlan> plans, List<Refusal> refusals) {
+        public Planned {
+            plans = List.copyOf(plans);
+            refusals = List.copyOf(refusals);
+        }
+    }
+
+    /**
+     * @param history every file in order, applied ones too: the checker reads them all, so what earlier
+     *     files created is known when later ones are judged
+     * @param toApply the names of the files to plan
+     */
+    public Planned plan(List<MigrationFile> history, Set<String> toApply) {
+        Checker.Report report = Checker.check(history.stream().map(MigrationFile::source).toList(), pgVersion,
+                Set.of(), Map.of(), Checker.Session.against(columns));
+        Map<String, List<Finding>> findings = new HashMap<>();
+        for (Finding finding : report.findings()) {
+            findings.computeIfAbsent(finding.file(), f -> new ArrayList<>()).add(finding);
+        }
+        List<FilePlan> plans = new ArrayList<>();
+        List<Refusal> refusals = new ArrayList<>();
+        for (MigrationFile file : history) {
+            if (toApply.contains(file.name())) {
+                plans.add(planFile(file, findings.getOrDefault(file.source().file(), List.of()), refusals));
+            }
+        }
+        return new Planned(plans, refusals);
+    }
+
+    private FilePlan planFile(MigrationFile file, List<Finding> fileFindings, List<Refusal> refusals) {
+        List<Splitter.Statement> statements = Splitter.split(file.source().file(), file.source().sql()).statements();
+        Map<Splitter.Statement, List<Finding>> byStatement = attach(statements, fileFindings);
+        List<PlannedStatement> planned = new ArrayList<>();
+        List<Splitter.Statement> block = null;
+        int number = 0;
+        for (Splitter.Statement statement : statements) {
+            Recognized recognized = recognize(statement);
+            if (recognized instanceof Recognized.Begin) {
+                block = new ArrayList<>();
+                continue;
+            }
+            if (block != null && (recognized instanceof Recognized.Commit || recognized instanceof Recognized.Rollback)) {
+                number++;
+                if (recognized instanceof Recognized.Commit) {
+                    planned.add(planBlock(file, number, block, byStatement, refusals));
+                } // a block the file rolls back itself changes nothing: nothing to run
+                block = null;
+                continue;
+            }
+            if (block != null) {
+                block.add(statement);
+                continue;
+            }
+            number++;
+            planned.add(planStatement(file, number, statement, recognized, byStatement.get(statement), refusals));
+        }
+        if (block != null) {
+            refusals.add(new Refusal(file.name(), block.isEmpty() ? 1 : block.get(0).line(), "BEGIN without COMMIT: "
+                    + "the file leaves its transaction open; end it with COMMIT"));
+        }
+        return new FilePlan(file, planned, bounded());
+    }
+
+    /** Each finding to the statement it is about (a DO block's inner statements: the DO block). */
+    private static Map<Splitter.Statement, List<Finding>> attach(List<Splitter.Statement> statements,
+            List<Finding> findings) {
+        Map<Splitter.Statement, List<Finding>> attached = new HashMap<>();
+        statements.forEach(statement -> attached.put(statement, new ArrayList<>()));
+        for (Finding finding : findings) {
+            Splitter.Statement owner = null;
+            for (Splitter.Statement statement : statements) {
+                boolean startsBefore = statement.line() < finding.line()
+                        || (statement.line() == finding.line() && statement.column() <= finding.column());
+                if (startsBefore) {
+                    owner = statement;
+                }
+            }
+            if (owner != null) {
+                attached.get(owner).add(finding);
+            }
+        }
+        return attached;
+    }
+
+    private PlannedStatement planStatement(MigrationFile file, int number, Splitter.Statement statement,
+            Recognized recognized, List<Finding> findings, List<Refusal> refusals) {
+        String text = body(statement);
+        Set<String> allowed = allowed(statement);
+        List<Finding> considered = findings.stream().filter(f -> !allowed.contains(f.ruleId())).toList();
+        // every finding with an exact safe form gets it (DROP INDEX is only a warning, and still locks);
+        // what has none is refused only when it is an error
+        List<Finding> rewritable = considered.stream().filter(f -> f.rewrite() != null).toList();
+        List<Finding> unsafe = considered.stream().filter(f -> f.rewrite() == null)
+                .filter(f -> f.severity() == Severity.ERROR).toList();
+        List<Finding> blocking = considered.stream().filter(f -> f.severity() == Severity.ERROR
+                || f.rewrite() != null).toList();
+        if (!unsafe.isEmpty()) {
+            Finding first = unsafe.get(0);
+            refusals.add(new Refusal(file.name(), statement.line(), first.ruleId() + " " + first.message() + ": "
+                    + "no rewrite makes it safe. " + first.why() + " Instead: " + first.safe().replace("\n", " ")
+                    + " (or, to run it as written, still bounded: -- zerolock:allow " + first.ruleId() + " <reason>)"));
+            return new PlannedStatement(statement.line(), text, "refused", List.of());
+        }
+        if (options.rewrite() && !rewritable.isEmpty()) {
+            Set<Rewrite> distinct = new LinkedHashSet<>();
+            rewritable.forEach(f -> distinct.add(f.rewrite()));
+            if (distinct.size() > 1) {
+                refusals.add(new Refusal(file.name(), statement.line(), "rules "
+                        + String.join(", ", rewritable.stream().map(Finding::ruleId).toList()) + " each rewrite this "
+                        + "statement differently; split it into one change per statement"));
+                return new PlannedStatement(statement.line(), text, "refused", List.of());
+            }
+            String rules = String.join(", ", rewritable.stream().map(Finding::ruleId).distinct().toList());
+            return new PlannedStatement(statement.line(), text, "rewritten (" + rules + ")",
+                    rewriteSteps(number, distinct.iterator().next(), relations(recognized)));
+        }
+        String how = blocking.isEmpty() ? "as written" : "as written (--no-rewrite; "
+                + String.join(", ", blocking.stream().map(Finding::ruleId).distinct().toList()) + ")";
+        if (!allowed.isEmpty() && findings.stream().anyMatch(f -> allowed.contains(f.ruleId()))) {
+            how = "as written (allowed: " + String.join(", ", allowed) + ")";
+        }
+        return new PlannedStatement(statement.line(), text, how, List.of(asWritten(number, List.of(text), recognized)));
+    }
+
+    /**
+     * The file's own BEGIN ... COMMIT: run as one bounded transaction, as written. A statement in it that
+     * needs a rewrite cannot get one without changing what the transaction means (a concurrent build
+     * cannot run inside it; NOT VALID then VALIDATE in one transaction still holds the lock to COMMIT).
+     */
+    private PlannedStatement planBlock(MigrationFile file, int number, List<Splitter.Statement> block,
+            Map<Splitter.Statement, List<Finding>> byStatement, List<Refusal> refusals) {
+        LockMode lock = LockMode.NONE;
+        List<QualifiedName> relations = new ArrayList<>();
+        List<String> sql = new ArrayList<>();
+        for (Splitter.Statement statement : block) {
+            Set<String> allowed = allowed(statement);
+            for (Finding finding : byStatement.get(statement)) {
+                if (finding.severity() == Severity.ERROR && !allowed.contains(finding.ruleId())
+                        && (finding.rewrite() == null || options.rewrite())) {
+                    refusals.add(new Refusal(file.name(), statement.line(), finding.ruleId() + " " + finding.message()
+                            + ", inside the file's own BEGIN ... COMMIT: the transaction would hold its lock until "
+                            + "COMMIT, and the safe form cannot run inside it. Take the statement out of the "
+                            + "transaction block (apply then runs its safe form), or allow it: -- zerolock:allow "
+                            + finding.ruleId() + " <reason>"));
+                }
+            }
+            Recognized recognized = recognize(statement);
+            if (NO_TRANSACTION.matcher(body(statement)).find()) {
+                refusals.add(new Refusal(file.name(), statement.line(), "this statement cannot run inside a "
+                        + "transaction block, and the file puts it in one: PostgreSQL would refuse it"));
+            }
+            lock = lock.max(lockOf(recognized));
+            relations.addAll(relations(recognized));
+            sql.add(body(statement));
+        }
+        int line = block.isEmpty() ? 1 : block.get(0).line();
+        String text = "BEGIN; " + String.join("; ", sql) + "; COMMIT";
+        if (sql.isEmpty()) {
+            return new PlannedStatement(line, text, "empty transaction", List.of());
+        }
+        Step step = Step.of(StepKind.STATEMENT, number + ":transaction")
+                .description("the file's own transaction, as written, under lock_timeout")
+                .sql(sql).locks(lock, List.copyOf(new LinkedHashSet<>(relations))).transactional().policy(bounded())
+                .build();
+        return new PlannedStatement(line, text, "as written (the file's transaction)", List.of(step));
+    }
+
+    private List<Step> rewriteSteps(int number, Rewrite rewrite, List<QualifiedName> relations) {
+        List<Rewrite.SafeStatement> safe = rewrite.statements();
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < safe.size(); i++) {
+            Rewrite.SafeStatement statement = safe.get(i);
+            String name = number + "." + (i + 1);
+            Rewrite.SafeStatement next = i + 1 < safe.size() ? safe.get(i + 1) : null;
+            steps.add(switch (statement.how()) {
+                case CONCURRENT -> {
+                    Step build = concurrent(name, statement.sql(), statement.object(), relations);
+                    if (build.kind() == StepKind.BUILD && statement.object() != null && next != null
+                            && next.sql().matches("(?is).*\\bUSING\\s+INDEX\\b.*")) {
+                        // built for a constraint: if attaching it fails, the index goes too, and a next run
+                        // builds it again (a build that fails because the name is taken made nothing)
+                        build = Step.of(build.kind(), build.name()).subject(build.subject())
+                                .description(build.description()).sql(build.statements())
+                                .locks(build.lock(), build.relations()).policy(build.policy())
+                                .undo(List.of("DROP INDEX CONCURRENTLY IF EXISTS " + statement.object())).build();
+                    }
+                    yield build;
+                }
+                case SHORT -> {
+                    Step.Builder step = Step.of(StepKind.ALTER, name + ":alter").description(describe(statement))
+                            .sql(statement.sql()).locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional()
+                            .policy(bounded()).undo(undo(next));
+                    if (i > 0 && safe.get(i - 1).how() == Rewrite.How.VALIDATE && next != null) {
+                        step.finalizes(); // the change itself is made: what follows only tidies up, never undone
+                    }
+                    yield step.build();
+                }
+                case VALIDATE -> Step.of(StepKind.VALIDATE, name + ":validate").subject(validated(statement.sql()))
+                        .description(describe(statement)).sql(statement.sql())
+                        .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations).transactional().policy(bounded()).build();
+            });
+        }
+        return steps;
+    }
+
+    /**
+     * What puts the database back as it was when a later step of the same statement fails: a constraint
+     * added NOT VALID for the VALIDATE that follows is dropped.
+     */
+    private static List<String> undo(Rewrite.SafeStatement next) {
+        if (next != null && next.how() == Rewrite.How.VALIDATE) {
+            Matcher validate = VALIDATE_TABLE.matcher(next.sql());
+            if (validate.find()) {
+                return List.of("ALTER TABLE " + validate.group(1) + " DROP CONSTRAINT IF EXISTS " + validate.group(2));
+            }
+        }
+        return List.of();
+    }
+
+    private static final Pattern VALIDATE_TABLE = Pattern.compile(
+            "(?is)^\\s*ALTER\\s+TABLE\\s+(.+?)\\s+VALIDATE\\s+CONSTRAINT\\s+(\"(?:[^\"]|\"\")+\"|\\S+)\\s*$");
+
+    private static Step concurrent(String name, String sql, String index, List<QualifiedName> relations) {
+        String verb = sql.strip().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+        StepKind kind = switch (verb) {
+            case "CREATE" -> StepKind.BUILD;
+            case "DROP" -> StepKind.DROP;
+            case "REINDEX" -> StepKind.REINDEX;
+            default -> StepKind.STATEMENT;
+        };
+        return Step.of(kind, name + ":" + kind.id()).subject(index)
+                .description("concurrently, outside a transaction, watched: waits for old snapshots, never for a "
+                        + "lock queue").sql(sql).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations)
+                .policy(LockPolicy.concurrentBuild()).build();
+    }
+
+    private Step asWritten(int number, List<String> sql, Recognized recognized) {
+        String text = sql.get(0);
+        if (CONCURRENT.matcher(text).find()) {
+            String index = recognized instanceof Recognized.CreateIndex create && create.index() != null
+                    ? create.index().toString() : recognized instanceof Recognized.DropIndex drop
+                            && drop.indexes().size() == 1 ? drop.indexes().get(0).toString() : null;
+            return concurrent(String.valueOf(number), text, index, relations(recognized));
+        }
+        Step.Builder step = Step.of(StepKind.STATEMENT, number + ":statement").description("as written, under "
+                + "lock_timeout").sql(sql).locks(lockOf(recognized), relations(recognized)).policy(bounded());
+        if (!NO_TRANSACTION.matcher(text).find()) {
+            step.transactional(); // so a run killed after it can tell it committed
+        }
+        return step.build();
+    }
+
+    private LockPolicy bounded() {
+        return LockPolicy.bounded(options.lockTimeout(), options.lockAttempts());
+    }
+
+    /** The lock a statement run as written takes on tables that exist, as PostgreSQL documents it. */
+    private static LockMode lockOf(Recognized recognized) {
+        if (recognized instanceof Recognized.CreateIndex create) {
+            return create.concurrently() ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE;
+        }
+        if (recognized instanceof Recognized.AlterTable alter) {
+            LockMode lock = Locks.alterLock(alter);
+            return lock == null ? LockMode.SHARE_UPDATE_EXCLUSIVE : lock;
+        }
+        if (recognized instanceof Recognized.DataChange) {
+            return LockMode.ROW_EXCLUSIVE;
+        }
+        if (recognized instanceof Recognized.LockTable lock) {
+            return lock.mode() == null ? LockMode.ACCESS_EXCLUSIVE : lock.mode();
+        }
+        if (recognized instanceof Recognized.CreateTable create) {
+            return create.references().isEmpty() && create.partitionOf() == null ? LockMode.NONE
+                    : create.partitionOf() != null ? LockMode.ACCESS_EXCLUSIVE : LockMode.SHARE_ROW_EXCLUSIVE;
+        }
+        if (recognized instanceof Recognized.Set || recognized instanceof Recognized.CreateFunction) {
+            return LockMode.NONE;
+        }
+        return LockMode.ACCESS_EXCLUSIVE; // what is not known is assumed the worst: bounded all the same
+    }
+
+    /** The existing relations a statement locks, to name who holds them when it has to wait. */
+    private List<QualifiedName> relations(Recognized recognized) {
+        List<Name> names = new ArrayList<>();
+        if (recognized instanceof Recognized.CreateIndex create) {
+            names.add(create.table());
+        } else if (recognized instanceof Recognized.DropIndex drop) {
+            names.addAll(drop.indexes());
+        } else if (recognized instanceof Recognized.AlterTable alter) {
+            names.add(alter.table());
+            for (Action action : alter.actions()) {
+                if (action instanceof Action.AddConstraint add && add.references() != null) {
+                    names.add(add.references());
+                }
+            }
+        } else if (recognized instanceof Recognized.CreateTable create) {
+            names.addAll(create.references());
+            if (create.partitionOf() != null) {
+                names.add(create.partitionOf());
+            }
+        } else if (recognized instanceof Recognized.Reindex reindex && reindex.target() != null) {
+            names.add(reindex.target());
+        } else if (recognized instanceof Recognized.DataChange change && change.table() != null) {
+            names.add(change.table());
+        } else if (recognized instanceof Recognized.LockTable lock) {
+            names.addAll(lock.tables());
+        } else if (recognized instanceof Recognized.Truncate truncate) {
+            names.addAll(truncate.tables());
+        } else if (recognized instanceof Recognized.DropTable drop) {
+            names.addAll(drop.tables());
+        }
+        Set<QualifiedName> found = new LinkedHashSet<>();
+        for (Name name : names) {
+            existing.apply(name).ifPresent(found::add);
+        }
+        return List.copyOf(found);
+    }
+
+    private static final Pattern VALIDATE = Pattern.compile("(?is)\\bVALIDATE\\s+CONSTRAINT\\s+(\"(?:[^\"]|\"\")+\"|\\S+)");
+
+    /** The constraint a VALIDATE names, folded as PostgreSQL folds it. */
+    private static String validated(String sql) {
+        Matcher matcher = VALIDATE.matcher(sql);
+        return matcher.find() ? Token.identifier(matcher.group(1)) : null;
+    }
+
+    private static String describe(Rewrite.SafeStatement safe) {
+        return safe.note() == null ? safe.how().name().toLowerCase(Locale.ROOT) : safe.note();
+    }
+
+    /** {@code -- zerolock:allow ZL014 reason} in the comments just before the statement; a reason is required. */
+    private static Set<String> allowed(Splitter.Statement statement) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Token comment : statement.comments()) {
+            Matcher matcher = ALLOW.matcher(comment.text());
+            if (!matcher.matches()) {
+                continue;
+            }
+            List<String> named = new ArrayList<>();
+            for (String id : matcher.group(1).split("[,\\s]+")) {
+                if (!id.isBlank()) {
+                    named.add(id.trim().toUpperCase(Locale.ROOT));
+                }
+            }
+            if (named.isEmpty() || matcher.group(2).isBlank()) {
+                throw new io.zerolock.ZerolockException(io.zerolock.ErrorCode.BAD_USAGE, statement.file() + ":"
+                        + comment.line() + ": -- zerolock:allow needs the rule ids and a reason: "
+                        + "-- zerolock:allow ZL014 the table is empty in production");
+            }
+            io.zerolock.check.rules.Rules.requireKnown(new LinkedHashSet<>(named), statement.file() + ":"
+                    + comment.line() + ": -- zerolock:allow");
+            ids.addAll(named);
+        }
+        return ids;
+    }
+
+    private static Recognized recognize(Splitter.Statement statement) {
+        try {
+            return Recognizer.recognize(statement);
+        } catch (RuntimeException e) {
+            return new Recognized.Unknown(statement.text().strip().split("\\s+", 2)[0]);
+        }
+    }
+
+    /** The statement's text without its semicolon. */
+    private static String body(Splitter.Statement statement) {
+        return statement.text().strip().replaceAll(";\\s*$", "").strip();
+    }
+}

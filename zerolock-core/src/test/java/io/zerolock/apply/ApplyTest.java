@@ -1,0 +1,202 @@
+package io.zerolock.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zerolock.ConnectionOptions;
+import io.zerolock.check.Checker;
+import io.zerolock.connect.ConnectionResolver;
+import io.zerolock.connect.Connector;
+import io.zerolock.testing.CatalogFingerprint;
+import io.zerolock.testing.PostgresTest;
+import io.zerolock.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code zerolock apply} on real servers: the catalog after it equals the catalog after psql ran the same
+ * files as written; nothing runs when anything is refused; the history skips what was applied.
+ */
+class ApplyTest {
+
+    static final String SCHEMA = """
+            CREATE TABLE customers (id int NOT NULL, email text, name text, tier int);
+            INSERT INTO customers SELECT g, 'c' || g || '@example.com', 'n' || g, g % 3 FROM generate_series(1, 3000) g;
+            CREATE TABLE orders (id bigint NOT NULL, customer_id int, total numeric, note text);
+            INSERT INTO orders SELECT g, 1 + g % 3000, g, 'x' FROM generate_series(1, 5000) g;
+            CREATE INDEX orders_note ON orders (note);
+            """;
+
+    /** A typical feature migration: every statement of it takes a blocking lock as written. */
+    static String featureMigration(int major) {
+        return """
+                ALTER TABLE customers ADD PRIMARY KEY (id);
+                CREATE INDEX orders_customer ON orders (customer_id) WHERE total > 0;
+                ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);
+                ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)
+                    ON DELETE CASCADE DEFERRABLE;
+                ALTER TABLE orders ADD CHECK (total >= 0);
+                ALTER TABLE orders ADD COLUMN shipped boolean NOT NULL DEFAULT false;
+                CREATE UNIQUE INDEX orders_id ON orders (id);
+                DROP INDEX orders_note;
+                """ + (major >= 12 ? "ALTER TABLE customers ALTER COLUMN name SET NOT NULL;\n" : "");
+    }
+
+    static Connector connector(TestDatabase db) {
+        return new Connector(new ConnectionResolver(Map.of(), java.nio.file.Path.of("/nonexistent"), "nobody")
+                .resolve(ConnectionOptions.ofDbname("postgresql://postgres@localhost:" + db.port() + "/" + db.name())));
+    }
+
+    static MigrationFile file(String name, String sql) {
+        return new MigrationFile(name, new Checker.Source(name, sql));
+    }
+
+    @PostgresTest
+    void applies_a_feature_migration_leaving_the_catalog_psql_leaves(TestDatabase db) {
+        TestDatabase asWritten = db.sibling();
+        db.execute(SCHEMA);
+        asWritten.execute(SCHEMA);
+        String migration = featureMigration(db.majorVersion());
+        asWritten.execute(migration);
+
+        List<ApplyOutcome> outcomes = new Applier(connector(db), ApplyOptions.defaults())
+                .run(List.of(file("V2__feature.sql", migration)), false);
+
+        assertThat(outcomes).singleElement().satisfies(outcome -> {
+            assertThat(outcome.status()).isEqualTo(ApplyOutcome.Status.APPLIED);
+            assertThat(outcome.statements()).extracting(ApplyOutcome.StatementOutcome::how)
+                    .as("each blocking statement ran as its safe form").filteredOn(how -> how.startsWith("rewritten"))
+                    .hasSize(db.majorVersion() >= 12 ? 8 : 7);
+        });
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(CatalogFingerprint.of(asWritten,
+                "public"));
+        assertThat(db.queryString("SELECT name || ' ' || statements FROM zerolock.applied_migration"))
+                .isEqualTo("V2__feature.sql " + (db.majorVersion() >= 12 ? 9 : 8));
+        assertThat(db.queryLong("SELECT count(*) FROM zerolock.step WHERE outcome <> 'done'")).isZero();
+        assertThat(db.queryString("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM zerolock.step"))
+                .isEqualTo("alter,build,drop,statement,validate");
+    }
+
+    @PostgresTest(versions = 18)
+    void an_applied_file_is_skipped_and_a_changed_one_refused_before_anything_runs(TestDatabase db) {
+        db.execute(SCHEMA);
+        Applier applier = new Applier(connector(db), ApplyOptions.defaults());
+        MigrationFile first = file("V1__index.sql", "CREATE INDEX orders_total ON orders (total);");
+        applier.run(List.of(first), false);
+
+        List<ApplyOutcome> again = applier.run(List.of(first, file("V2__more.sql",
+                "CREATE INDEX orders_id ON orders (id);")), false);
+        assertThat(again).extracting(ApplyOutcome::status)
+                .containsExactly(ApplyOutcome.Status.ALREADY_APPLIED, ApplyOutcome.Status.APPLIED);
+
+        assertThatThrownBy(() -> applier.run(List.of(file("V1__index.sql", "CREATE INDEX orders_total ON orders "
+                + "(total DESC);"), file("V3__new.sql", "CREATE INDEX orders_customer ON orders (customer_id);")),
+                false)).isInstanceOf(ApplyRefused.class).hasMessageContaining("V1__index.sql")
+                .hasMessageContaining("changed since");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'orders_customer'"))
+                .as("nothing ran").isZero();
+    }
+
+    @PostgresTest(versions = 14)
+    void a_dry_run_plans_each_statement_and_creates_nothing(TestDatabase db) {
+        db.execute(SCHEMA);
+        List<String> before = CatalogFingerprint.of(db, "public");
+        List<ApplyOutcome> planned = new Applier(connector(db), ApplyOptions.defaults())
+                .run(List.of(file("V2__feature.sql", featureMigration(14))), true);
+
+        assertThat(planned).singleElement().satisfies(outcome -> {
+            assertThat(outcome.status()).isEqualTo(ApplyOutcome.Status.PLANNED);
+            ApplyOutcome.StatementOutcome index = outcome.statements().get(1);
+            assertThat(index.how()).isEqualTo("rewritten (ZL001)");
+            assertThat(index.steps()).singleElement().satisfies(step -> {
+                assertThat(step.sql()).containsExactly("CREATE INDEX CONCURRENTLY orders_customer ON orders "
+                        + "(customer_id) WHERE total > 0");
+                assertThat(step.policy()).contains("no lock_timeout");
+            });
+            ApplyOutcome.StatementOutcome column = outcome.statements().get(5);
+            assertThat(column.how()).isEqualTo("as written");
+            assertThat(column.steps().get(0).policy()).contains("lock_timeout=1000ms, 10 attempts");
+        });
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock'")).isZero();
+    }
+
+    @PostgresTest
+    void refuses_what_no_rewrite_makes_safe_and_runs_it_bounded_when_allowed(TestDatabase db) {
+        db.execute(SCHEMA);
+        Applier applier = new Applier(connector(db), ApplyOptions.defaults());
+        List<MigrationFile> files = List.of(file("V2__index.sql", "CREATE INDEX orders_total ON orders (total);"),
+                file("V3__type.sql", "ALTER TABLE orders ALTER COLUMN total TYPE text;"));
+
+        assertThatThrownBy(() -> applier.run(files, false)).isInstanceOf(ApplyRefused.class)
+                .hasMessageContaining("V3__type.sql:1: ZL014").hasMessageContaining("zerolock:allow ZL014");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'orders_total'"))
+                .as("no file runs while one is refused").isZero();
+
+        applier.run(List.of(files.get(0), file("V3__type.sql", "-- zerolock:allow ZL014 orders is tiny\n"
+                + "ALTER TABLE orders ALTER COLUMN total TYPE text;")), false);
+        assertThat(db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = 'orders'::regclass AND attname = 'total'")).isEqualTo("text");
+    }
+
+    @PostgresTest(versions = 18)
+    void an_allow_without_a_reason_is_a_usage_error(TestDatabase db) {
+        db.execute(SCHEMA);
+        assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(file("V2.sql",
+                "-- zerolock:allow ZL014\nALTER TABLE orders ALTER COLUMN total TYPE text;")), false))
+                .hasMessageContaining("needs the rule ids and a reason");
+    }
+
+    @PostgresTest
+    void a_statement_behind_a_lock_is_retried_then_fails_naming_the_holder_and_leaves_nothing(TestDatabase db)
+            throws Exception {
+        db.execute(SCHEMA);
+        ApplyOptions options = ApplyOptions.defaults().withLocks(Duration.ofMillis(50), 3);
+        MigrationFile fk = file("V2__fk.sql", "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK "
+                + "(total > 0);");
+        try (Connection holder = db.connect(); Statement statement = holder.createStatement()) {
+            statement.execute("BEGIN");
+            statement.execute("LOCK TABLE orders IN ACCESS SHARE MODE");
+            assertThatThrownBy(() -> new Applier(connector(db), options).run(List.of(fk), false))
+                    .isInstanceOf(ApplyFailure.class).hasMessageContaining("within lock_timeout=50ms in 3 attempts")
+                    .hasMessageContaining("LOCK TABLE orders IN ACCESS SHARE MODE");
+            statement.execute("ROLLBACK");
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM pg_constraint WHERE conname = 'orders_total_positive'"))
+                .isZero();
+        new Applier(connector(db), options).run(List.of(fk), false);
+        assertThat(db.queryString("SELECT convalidated::text FROM pg_constraint WHERE conname = 'orders_total_positive'"))
+                .isEqualTo("true");
+    }
+
+    @PostgresTest
+    void a_failed_concurrent_build_leaves_no_invalid_index_and_the_next_run_builds_it(TestDatabase db) {
+        db.execute(SCHEMA, "UPDATE orders SET total = 1 WHERE id IN (1, 2)");
+        MigrationFile unique = file("V2__unique.sql", "CREATE UNIQUE INDEX orders_total_key ON orders (total);");
+        assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(unique), false))
+                .isInstanceOf(ApplyFailure.class).hasMessageContaining("could not create unique index");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).as("no invalid index left")
+                .isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM zerolock.applied_migration")).isZero();
+
+        db.execute("UPDATE orders SET total = 2 WHERE id = 2");
+        new Applier(connector(db), ApplyOptions.defaults()).run(List.of(unique), false);
+        assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'orders_total_key'::regclass"))
+                .isEqualTo("true");
+    }
+
+    @PostgresTest
+    void a_constraint_whose_validation_fails_is_taken_back(TestDatabase db) {
+        db.execute(SCHEMA, "UPDATE orders SET customer_id = 999999 WHERE id = 7");
+        MigrationFile fk = file("V2__fk.sql", "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY "
+                + "(customer_id) REFERENCES customers (id);");
+        db.execute("ALTER TABLE customers ADD PRIMARY KEY (id)");
+        assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(fk), false))
+                .isInstanceOf(ApplyFailure.class).hasMessageContaining("violates foreign key constraint");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_constraint WHERE conname = 'orders_customer_fk'"))
+                .as("as psql leaves it: no constraint").isZero();
+    }
+}
