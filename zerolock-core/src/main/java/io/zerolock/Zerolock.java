@@ -117,6 +117,16 @@ public final class Zerolock implements AutoCloseable {
         return new Reindexer(connector, options).resumeAll();
     }
 
+    /**
+     * Applies migration files not applied yet, each statement under a bounded lock or as its exact safe form
+     * (or, with {@code dryRun}, says what would run and changes nothing). Refuses, before anything runs,
+     * statements no rewrite makes safe and applied files that changed.
+     */
+    public List<io.zerolock.apply.ApplyOutcome> apply(List<io.zerolock.apply.MigrationFile> files,
+            io.zerolock.apply.ApplyOptions options, boolean dryRun, ProgressListener progress) {
+        return new io.zerolock.apply.Applier(connector, options, progress).run(files, dryRun);
+    }
+
     /** The maintenance view of one index, by user-typed name. */
     public IndexStatus index(String name) {
         return status(catalog.requireIndex(names().index(name).oid()));

@@ -37,6 +37,27 @@ final class MigrationPaths {
         return files;
     }
 
+    /**
+     * The files to apply, each with the name its history is kept under: a file given by itself, its file
+     * name; a file found in a directory, its path below that directory (so moving the directory changes
+     * nothing).
+     */
+    static java.util.LinkedHashMap<String, Path> named(List<Path> roots) {
+        java.util.LinkedHashMap<String, Path> named = new java.util.LinkedHashMap<>();
+        for (Path root : roots) {
+            for (Path file : files(List.of(root))) {
+                Path name = Files.isDirectory(root) ? root.relativize(file) : file.getFileName();
+                String key = name.toString().replace(java.io.File.separatorChar, '/');
+                Path earlier = named.putIfAbsent(key, file);
+                if (earlier != null && !earlier.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+                    throw new ZerolockException(ErrorCode.BAD_USAGE, "two migrations are named " + key + " (" + earlier
+                            + " and " + file + "): the history tells them apart by name; rename one");
+                }
+            }
+        }
+        return named;
+    }
+
     /** Compares runs of digits by value: V2__a.sql before V10__b.sql, 1.2 before 1.10. */
     static final Comparator<Path> NATURAL = (a, b) -> natural(a.toString(), b.toString());
 

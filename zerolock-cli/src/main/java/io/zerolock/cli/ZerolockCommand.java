@@ -29,7 +29,8 @@ public final class ZerolockCommand {
      * only the one it runs (all of them for help and mistakes).
      */
     static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(IndexesCommand.class,
-            ReindexCommand.class, CleanupCommand.class, ResumeCommand.class, CheckCommand.class, VersionCommand.class,
+            ReindexCommand.class, CleanupCommand.class, ResumeCommand.class, CheckCommand.class, ApplyCommand.class,
+            VersionCommand.class,
             DemoCommand.class, WarmUpCommand.class);
 
     @Option(names = "--help", usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")

@@ -165,11 +165,13 @@ public final class Applier {
         List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of("apply"),
                 filePlan.file().name()); // every apply holds the apply lock, which this run holds now
         Set<Integer> doneEarlier = doneEarlier(journal, dead, plan);
-        log.atInfo().setMessage("applying migration").addKeyValue("file", filePlan.file().name())
-                .addKeyValue("statements", filePlan.statements().size())
-                .addKeyValue("steps", plan.steps().size())
-                .addKeyValue("resuming", doneEarlier.isEmpty() ? null : doneEarlier.size() + " steps done earlier")
-                .log();
+        var starting = log.atInfo().setMessage("applying migration").addKeyValue("file", filePlan.file().name())
+                .addKeyValue("statements", filePlan.statements().size()).addKeyValue("steps", plan.steps().size());
+        if (!dead.isEmpty()) {
+            starting = starting.addKeyValue("resuming_operation", dead.get(dead.size() - 1).id())
+                    .addKeyValue("steps_done_earlier", doneEarlier.size());
+        }
+        starting.log();
         journal.operationStarted("apply", plan, 0, 0, 0);
         Map<Integer, StepResult> results = new java.util.HashMap<>();
         Executor executor = new Executor(work).journaledBy(journal);

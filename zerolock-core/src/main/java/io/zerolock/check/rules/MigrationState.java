@@ -231,16 +231,29 @@ public final class MigrationState {
 
     /** The column's type as an earlier CREATE TABLE or ADD COLUMN wrote it, or null when not known. */
     public String columnType(Name table, String column) {
-        Map<String, String> columns = columnTypes.get(key(table));
+        Map<String, String> columns = columns(table);
         return columns == null ? null : columns.get(column);
+    }
+
+    /** What the database says of a table the migrations touch but did not create, under what they say. */
+    private Map<String, String> withExisting(Name table, Map<String, String> fromMigrations) {
+        if (existingColumns == null || isNew(table)) {
+            return fromMigrations;
+        }
+        Map<String, String> existing = existingColumns.apply(table);
+        if (existing == null) {
+            return fromMigrations;
+        }
+        Map<String, String> merged = new java.util.LinkedHashMap<>(existing);
+        if (fromMigrations != null) {
+            merged.putAll(fromMigrations);
+        }
+        return merged;
     }
 
     /** The columns (name to type) these migrations gave a table, or null when it is not known. */
     public Map<String, String> columns(Name table) {
-        Map<String, String> columns = columnTypes.get(key(table));
-        if (columns == null && existingColumns != null && !isNew(table)) {
-            return existingColumns.apply(table); // not in the migrations: the database says
-        }
+        Map<String, String> columns = withExisting(table, columnTypes.get(key(table)));
         return columns == null ? null : java.util.Collections.unmodifiableMap(columns);
     }
 
