@@ -78,8 +78,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Application transactions per second (default: ${DEFAULT-VALUE}), over 8 connections.")
     int rate;
 
-    @Option(names = "--no-outage", description = "Skip the plain REINDEX INDEX run.")
+    @Option(names = "--no-outage", description = "Skip the plain runs (REINDEX INDEX, the migration as written).")
     boolean noOutage;
+
+    @Option(names = "--no-migration", description = "Skip the second act (a feature migration as written, then "
+            + "with zerolock apply).")
+    boolean noMigration;
 
     @Option(names = "--report", paramLabel = "FILE", defaultValue = "zerolock-demo-report.html",
             description = "Where to write the HTML report (default: ${DEFAULT-VALUE}).")
@@ -128,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
                         + Identifiers.quote(template) + (major >= 15 ? " STRATEGY FILE_COPY" : ""));
                 return target.withDatabase(copy);
             };
-            return compare(out, data, stage, strategies, "PostgreSQL " + server.release() + " (embedded)");
+            return compare(out, data, stage, strategies, "PostgreSQL " + server.release() + " (embedded)", major);
         } catch (EmbeddedPostgresException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, e.getMessage(), e);
         }
@@ -169,7 +173,7 @@ final class DemoCommand implements Callable<Integer> {
                 return target;
             };
             return compare(out, data, stage, strategies, "PostgreSQL " + version + " (database "
-                    + target.database() + ")");
+                    + target.database() + ")", major);
         } finally {
             execute(target, data.drop().get(0));
         }
@@ -204,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int compare(PrintWriter out, DemoData data, Comparison.Stage stage, List<Strategy> strategies,
-            String where) throws Exception {
+            String where, int major) throws Exception {
         List<Contender> contenders = new ArrayList<>();
         if (!noOutage) {
             contenders.add(Contender.sql("REINDEX INDEX", "REINDEX INDEX"));
@@ -223,11 +227,22 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.print(ComparisonTable.text(results));
         out.println();
+        List<HtmlReport.Section> sections = new ArrayList<>();
+        sections.add(new HtmlReport.Section("Act 1: rebuilding " + data.indexName(), "The primary key that orders "
+                + "and invoices reference, rebuilt under the load.", results));
+        List<RunResult> migrations = List.of();
+        if (!noMigration) {
+            migrations = migrate(out, data, stage, major);
+            sections.add(new HtmlReport.Section("Act 2: a feature migration", "An index, a unique constraint, a "
+                    + "new column with a foreign key, a CHECK" + (major >= 12 ? " and a NOT NULL" : "") + " on the "
+                    + "busy tables: as a migration framework runs it (one transaction), then with zerolock apply.",
+                    migrations));
+        }
         String header = where + ", " + String.format("%,d", data.customers()) + " customers (three in four deleted), "
                 + "load " + rate + " tx/s over 8 connections, half writes (update a customer + insert an order), "
                 + "half point reads.";
-        String html = HtmlReport.render("zerolock demo: rebuilding a referenced primary key under load", header,
-                results);
+        String html = HtmlReport.renderSections("zerolock demo: rebuilding a referenced primary key and migrating "
+                + "under load", header, sections);
         try {
             Files.writeString(report, html, StandardCharsets.UTF_8);
             out.println("Report with a latency chart per run: " + report.toAbsolutePath());
@@ -239,7 +254,34 @@ final class DemoCommand implements Callable<Integer> {
         out.println("On your own database: zerolock indexes -d postgresql://USER@HOST/DB, then zerolock reindex ... "
                 + "--dry-run to see the plan.");
         out.flush();
-        return results.stream().anyMatch(result -> result.error() != null) ? 1 : 0;
+        boolean failed = results.stream().anyMatch(result -> result.error() != null)
+                || migrations.stream().filter(run -> run.contender().name().startsWith("zerolock"))
+                        .anyMatch(run -> run.error() != null);
+        return failed ? 1 : 0;
+    }
+
+    /** Act 2: the same feature migration as written (one transaction, as a framework runs it), then applied. */
+    private List<RunResult> migrate(PrintWriter out, DemoData data, Comparison.Stage stage, int major)
+            throws Exception {
+        String migration = data.migration(major);
+        List<Contender> contenders = new ArrayList<>();
+        if (!noOutage) {
+            contenders.add(Contender.migrationAsWritten("migration as written", migration));
+        }
+        contenders.add(Contender.zerolockApply(migration, data.schema()));
+        out.printf("Act 2: a feature migration on the same busy tables (an index, a unique constraint, a foreign "
+                + "key, a CHECK%s), under the same load:%n", major >= 12 ? ", a NOT NULL" : "");
+        out.flush();
+        List<RunResult> results = Comparison.run(contenders, stage, data.workload(),
+                new Comparison.Load(rate, 8, 0.5, Duration.ofSeconds(1)), data.migrationIndexSql(),
+                "V2__feature.sql", line -> {
+                    out.println("  " + line);
+                    out.flush();
+                });
+        out.println();
+        out.print(ComparisonTable.text(results));
+        out.println();
+        return results;
     }
 
     private List<Strategy> strategies(int major) {

@@ -25,7 +25,8 @@ class DemoCommandTest {
     void shows_the_outage_of_a_plain_reindex_next_to_zerolock_in_numbers_and_a_chart() throws Exception {
         Path report = Path.of("target", "demo-report.html");
         Files.deleteIfExists(report);
-        Cli cli = Cli.run("demo", "--rows", "20000", "--strategy", "all", "--report", report.toString());
+        Cli cli = Cli.run("demo", "--rows", "20000", "--strategy", "all", "--no-migration", "--report",
+                report.toString());
         assertThat(cli.exitCode()).as(cli.err()).isZero();
         assertThat(cli.out()).contains("zerolock demo: PostgreSQL 18.")
                 .contains("$ zerolock indexes --schema shop")
@@ -63,6 +64,29 @@ class DemoCommandTest {
                 .contains(">build<").contains(">swap<").contains(">reindex<")
                 .doesNotContain("<script").doesNotContain("http://fonts").doesNotContain("https://");
         assertThat(html.split("<svg", -1)).hasSize(4);
+    }
+
+    @Test
+    void second_act_applies_a_feature_migration_as_written_then_with_zerolock_apply() throws Exception {
+        Path report = Path.of("target", "demo-migration-report.html");
+        Files.deleteIfExists(report);
+        Cli cli = Cli.run("demo", "--rows", "20000", "--report", report.toString());
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        String act = cli.out().substring(cli.out().indexOf("Act 2: a feature migration"));
+        assertThat(act).contains("psql --single-transaction -f V2__feature.sql, under 200 tx/s")
+                .contains("zerolock apply V2__feature.sql, under 200 tx/s");
+        String header = act.lines().filter(l -> l.contains("migration as written") && l.contains("zerolock apply"))
+                .findFirst().orElseThrow(() -> new AssertionError("no table header in\n" + act));
+        assertThat(header.indexOf("migration as written")).isLessThan(header.indexOf("zerolock apply"));
+        // zerolock apply's column: no failed application transaction, nobody waited on its locks
+        List<String> failed = cells(line(act, "failed transactions"));
+        assertThat(failed.get(failed.size() - 1)).isEqualTo("0");
+        List<String> blocked = cells(line(act, "sessions blocked by its locks"));
+        assertThat(blocked.get(blocked.size() - 1)).isEqualTo("0");
+        assertThat(cli.err()).contains("msg=\"migration applied\" file=V2__feature.sql");
+        String html = Files.readString(report, StandardCharsets.UTF_8);
+        assertThat(html).contains("Act 1: rebuilding shop.customers_pkey").contains("Act 2: a feature migration")
+                .contains("zerolock apply");
     }
 
     @Test

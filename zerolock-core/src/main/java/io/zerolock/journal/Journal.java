@@ -68,7 +68,7 @@ public final class Journal implements StepListener, AutoCloseable {
                 WHEN name LIKE 'drop%%' THEN 'drop' ELSE name END WHERE kind IS NULL;
             ALTER TABLE %1$s.step ALTER COLUMN kind SET NOT NULL;
             """, """
-            ALTER TABLE %1$s.step ADD COLUMN committed_at timestamptz;
+            ALTER TABLE %1$s.step ADD COLUMN committed_at timestamptz, ADD COLUMN undone_at timestamptz;
             CREATE TABLE %1$s.applied_migration (
                 name text PRIMARY KEY,
                 checksum text NOT NULL,
@@ -373,7 +373,7 @@ public final class Journal implements StepListener, AutoCloseable {
             return positions;
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT position FROM " + schema + ".step "
-                + "WHERE operation_id = ? AND (outcome = 'done' OR committed_at IS NOT NULL)")) {
+                + "WHERE operation_id = ? AND (outcome = 'done' OR committed_at IS NOT NULL) AND undone_at IS NULL")) {
             statement.setLong(1, id);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -446,7 +446,7 @@ public final class Journal implements StepListener, AutoCloseable {
 
     @Override
     public void stepUndone(int position, Step step) {
-        write("UPDATE " + schema + ".step SET outcome = 'undone', committed_at = NULL WHERE operation_id = ? "
+        write("UPDATE " + schema + ".step SET undone_at = clock_timestamp() WHERE operation_id = ? "
                 + "AND position = ? RETURNING position", operationId, position);
     }
 

@@ -124,7 +124,21 @@ class InterruptedRunTest {
         SoftAssertions softly = new SoftAssertions();
         for (Strategy strategy : strategies(db)) {
             interrupt(db, strategy, "parent_pkey", BUILDING, true, pid -> {
-                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                // a session opened before the kill dies when the postmaster resets: until then the restart
+                // has not begun, and a new connection could still reach the server as it was
+                try (java.sql.Connection witness = db.connect()) {
+                    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                    Await.until("the postmaster ends every session to recover from the crash", () -> {
+                        try (java.sql.Statement statement = witness.createStatement()) {
+                            statement.execute("SELECT 1");
+                            return false;
+                        } catch (java.sql.SQLException gone) {
+                            return true;
+                        }
+                    });
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
                 awaitServer(db);
             });
             String label = strategy.id() + " / server restart / PG " + db.majorVersion();

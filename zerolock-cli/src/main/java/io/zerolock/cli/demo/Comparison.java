@@ -59,8 +59,11 @@ public final class Comparison {
                 start = System.nanoTime();
                 try {
                     impact = contender.action().run(target, indexSql, indexName, timeline);
+                } catch (Contender.Failed e) {
+                    impact = e.impact();
+                    error = oneLine(e);
                 } catch (Exception e) {
-                    error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    error = oneLine(e);
                 }
                 end = System.nanoTime();
                 Thread.sleep(load.settle().toMillis());
@@ -71,6 +74,11 @@ public final class Comparison {
                     impact, error));
         }
         return results;
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     private static long size(ConnectionTarget target, String indexSql) throws SQLException {

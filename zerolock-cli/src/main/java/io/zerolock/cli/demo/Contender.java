@@ -25,6 +25,21 @@ import java.util.List;
  */
 public record Contender(String name, String command, Action action) {
 
+    /** A run that failed, with what others waited for it until then. */
+    public static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Impact impact;
+
+        public Failed(Impact impact, Exception cause) {
+            super(cause.getMessage(), cause);
+            this.impact = impact;
+        }
+
+        public Impact impact() {
+            return impact;
+        }
+    }
+
     /** Rebuilds {@code index} on {@code target}, marking the steps it goes through. */
     @FunctionalInterface
     public interface Action {
@@ -67,6 +82,55 @@ public record Contender(String name, String command, Action action) {
                         return outcomes.get(0).impact();
                     }
                 });
+    }
+
+    /**
+     * A migration run as a migration framework runs it: the file as written, in one transaction, so every
+     * lock it takes is held until COMMIT.
+     */
+    public static Contender migrationAsWritten(String name, String migration) {
+        return new Contender(name, "psql --single-transaction -f V2__feature.sql", (target, indexSql, indexName,
+                timeline) -> {
+            ConnectionTarget plain = target.withApplicationName("zerolock-demo-migration");
+            try (Connection work = connect(plain); Statement statement = work.createStatement();
+                    Monitor monitor = new Monitor(connect(plain), Monitor.backendPid(work),
+                            new int[] {Monitor.backendPid(work)}, Watchdog.defaults(), "migration", progress -> { })) {
+                monitor.stepStarted("migration", false);
+                timeline.mark("migration");
+                try {
+                    statement.execute("BEGIN");
+                    statement.execute(migration);
+                    statement.execute("COMMIT");
+                } catch (SQLException e) {
+                    throw new Failed(monitor.impact(), e);
+                }
+                return monitor.impact();
+            }
+        });
+    }
+
+    /** {@code zerolock apply V2__feature.sql}, its journal and history in {@code stateSchema}. */
+    public static Contender zerolockApply(String migration, String stateSchema) {
+        return new Contender("zerolock apply", "zerolock apply V2__feature.sql", (target, indexSql, indexName,
+                timeline) -> {
+            try (Zerolock zerolock = Zerolock.connect(target.withApplicationName("zerolock"))) {
+                List<io.zerolock.apply.ApplyOutcome> outcomes = zerolock.apply(List.of(new io.zerolock.apply
+                        .MigrationFile("V2__feature.sql", new io.zerolock.check.Checker.Source("V2__feature.sql",
+                                migration))), io.zerolock.apply.ApplyOptions.defaults().withStateSchema(stateSchema),
+                        false, new ProgressListener() {
+                            @Override
+                            public void progress(Progress progress) {
+                                // the chart shows steps, not build phases
+                            }
+
+                            @Override
+                            public void stepStarted(String index, String step) {
+                                timeline.mark(step);
+                            }
+                        });
+                return outcomes.get(0).impact();
+            }
+        });
     }
 
     private static Connection connect(ConnectionTarget target) throws SQLException {

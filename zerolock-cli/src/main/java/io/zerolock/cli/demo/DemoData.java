@@ -75,6 +75,7 @@ public final class DemoData {
                     email text NOT NULL,
                     name text NOT NULL,
                     visits int NOT NULL DEFAULT 0,
+                    country text,
                     created_at timestamptz NOT NULL DEFAULT now())
                 """.formatted(s),
                 """
@@ -98,8 +99,8 @@ public final class DemoData {
                     CONSTRAINT delivery_slots_no_overlap EXCLUDE USING gist (slot WITH &&))
                 """.formatted(s),
                 """
-                INSERT INTO %1$s.customers (id, email, name, created_at)
-                SELECT g, 'customer' || g || '@example.com', 'Customer ' || g, now() - g * interval '1 minute'
+                INSERT INTO %1$s.customers (id, email, name, country, created_at)
+                SELECT g, 'customer' || g || '@example.com', 'Customer ' || g, 'FR', now() - g * interval '1 minute'
                 FROM generate_series(1::bigint, %2$d) g
                 """.formatted(s, customers),
                 """
@@ -144,6 +145,29 @@ public final class DemoData {
                 ALTER TABLE %1$s.invoices ADD CONSTRAINT invoices_customer_fk FOREIGN KEY (customer_id)
                     REFERENCES %1$s.customers DEFERRABLE INITIALLY DEFERRED
                 """.formatted(s));
+    }
+
+    /**
+     * The demo's second act: a typical feature migration on the busy tables, every statement of which
+     * takes a blocking lock as written (an index, a unique constraint, a new column with a foreign key, a
+     * CHECK, and on 12+ a NOT NULL).
+     */
+    public String migration(int major) {
+        String s = q();
+        return """
+                CREATE INDEX orders_status_total ON %1$s.orders (status, total);
+                ALTER TABLE %1$s.customers ADD CONSTRAINT customers_email_exact_key UNIQUE (email);
+                ALTER TABLE %1$s.orders ADD COLUMN invoice_id bigint;
+                ALTER TABLE %1$s.orders ADD CONSTRAINT orders_invoice_fk FOREIGN KEY (invoice_id)
+                    REFERENCES %1$s.invoices (id);
+                ALTER TABLE %1$s.orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);
+                """.formatted(s) + (major >= 12 ? "ALTER TABLE %1$s.customers ALTER COLUMN country SET NOT NULL;\n"
+                        .formatted(s) : "");
+    }
+
+    /** The index the migration builds first, qualified and quoted: its size is reported. */
+    public String migrationIndexSql() {
+        return q() + ".orders_status_total";
     }
 
     private String q() {

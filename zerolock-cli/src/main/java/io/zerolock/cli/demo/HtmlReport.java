@@ -20,10 +20,19 @@ public final class HtmlReport {
 
     private HtmlReport() {}
 
+    /** One comparison in the report: a heading, a line saying what ran, and its runs. */
+    public record Section(String heading, String description, List<RunResult> runs) {}
+
     /** @param header one line saying what ran where, e.g. the server version and the data size */
     public static String render(String title, String header, List<RunResult> runs) {
-        long maxLatency = runs.stream().mapToLong(run -> run.samples().stream().mapToLong(Sample::latencyNanos)
-                .max().orElse(0)).max().orElse(0);
+        return renderSections(title, header, List.of(new Section(null, null, runs)));
+    }
+
+    /** Several comparisons on one page, each with its table and charts; one latency scale for all. */
+    public static String renderSections(String title, String header, List<Section> sections) {
+        long maxLatency = sections.stream().flatMap(section -> section.runs().stream())
+                .mapToLong(run -> run.samples().stream().mapToLong(Sample::latencyNanos).max().orElse(0))
+                .max().orElse(0);
         double top = 10;
         while (top < maxLatency / 1e6) {
             top *= 10;
@@ -38,14 +47,23 @@ public final class HtmlReport {
                 .append("svg{display:block;margin:0.5em 0 2em}code{background:#f4f4f4;padding:1px 4px}\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(escape(title)).append("</h1>\n<p>")
                 .append(escape(header)).append("</p>\n");
-        table(html, runs);
         html.append("<p>Latency is counted from when each transaction was due (an open-loop schedule), so time ")
                 .append("spent queued behind a lock shows. The shaded band is the operation; dashed lines mark ")
                 .append("its steps. Every chart uses the same latency scale.</p>\n");
-        for (RunResult run : runs) {
-            html.append("<h2>").append(escape(run.contender().name())).append("</h2>\n<p><code>")
-                    .append(escape(run.contender().command())).append("</code></p>\n");
-            chart(html, run, top);
+        for (Section section : sections) {
+            if (section.heading() != null) {
+                html.append("<h2>").append(escape(section.heading())).append("</h2>\n");
+            }
+            if (section.description() != null) {
+                html.append("<p>").append(escape(section.description())).append("</p>\n");
+            }
+            table(html, section.runs());
+            for (RunResult run : section.runs()) {
+                html.append(section.heading() == null ? "<h2>" : "<h3>").append(escape(run.contender().name()))
+                        .append(section.heading() == null ? "</h2>" : "</h3>").append("\n<p><code>")
+                        .append(escape(run.contender().command())).append("</code></p>\n");
+                chart(html, run, top);
+            }
         }
         html.append("</body>\n</html>\n");
         return html.toString();
