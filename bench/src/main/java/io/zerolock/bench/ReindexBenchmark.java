@@ -146,6 +146,10 @@ public final class ReindexBenchmark {
                 }
             }
         }
+        if (monitorCost != null) {
+            System.out.println("zerolock native (process): its lock monitor took " + monitorCost + " (one sample "
+                    + "every 150 ms on a connection of its own)");
+        }
         Files.writeString(report, HtmlReport.render("zerolock reindex benchmark", "PostgreSQL " + version + ", "
                 + String.format("%,d", rows) + " rows, load " + rate + " tx/s", runs), StandardCharsets.UTF_8);
         System.err.println("report: " + report.toAbsolutePath());
@@ -201,11 +205,19 @@ public final class ReindexBenchmark {
                     java.util.regex.Matcher impact = java.util.regex.Pattern.compile(
                             "msg=impact .*?blocked_sessions=(\\d+) max_wait_ms=(\\d+) total_wait_ms=(\\d+)")
                             .matcher(output);
+                    java.util.regex.Matcher cost = java.util.regex.Pattern.compile(
+                            "monitor_samples=(\\d+) monitor_query_ms=(\\d+)").matcher(output);
+                    if (cost.find()) {
+                        monitorCost = cost.group(1) + " samples, " + cost.group(2) + " ms of monitor queries";
+                    }
                     return impact.find() ? new io.zerolock.execute.Impact(Integer.parseInt(impact.group(1)),
                             Long.parseLong(impact.group(2)), Long.parseLong(impact.group(3)), null)
                             : io.zerolock.execute.Impact.none();
                 });
     }
+
+    /** What the process run's lock monitor cost, from its impact log line. */
+    private static String monitorCost;
 
     private static double ratio(long a, long b) {
         return b == 0 ? 0 : (double) a / b;

@@ -176,6 +176,7 @@ public final class Applier {
         Map<Integer, StepResult> results = new java.util.HashMap<>();
         Executor executor = new Executor(work).journaledBy(journal);
         Impact impact;
+        Monitor.Cost cost;
         String error = null;
         ZerolockException failure = null;
         try (Monitor monitor = new Monitor(connector.open("monitor"), workPid, new int[] {workPid, catalogPid},
@@ -193,7 +194,14 @@ public final class Applier {
                 }
             }
             impact = monitor.impact();
+            cost = monitor.cost();
         }
+        log.atInfo().setMessage("impact").addKeyValue("file", filePlan.file().name())
+                .addKeyValue("blocked_sessions", impact.blockedSessions())
+                .addKeyValue("max_wait_ms", impact.maxWaitMillis()).addKeyValue("total_wait_ms", impact.totalWaitMillis())
+                .addKeyValue("step", impact.step() == null ? "-" : impact.step())
+                .addKeyValue("monitor_samples", cost.samples()).addKeyValue("monitor_query_ms", cost.queryMillis())
+                .log();
         Duration took = elapsed(started);
         if (failure != null) {
             error = failure.getMessage() + "; " + whatIsLeft(failure);

@@ -105,15 +105,28 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
+    private volatile int samples;
+    private volatile long sampleNanos;
+
+    /** What watching cost: how many samples, and how long their queries took in all (round trips included). */
+    public record Cost(int samples, long queryMillis) {}
+
+    public Cost cost() {
+        return new Cost(samples, sampleNanos / 1_000_000);
+    }
+
     private void loop() {
         long lastWatch = 0;
         while (running) {
             try {
+                long started = System.nanoTime();
                 sampleBlocked();
                 if (System.nanoTime() - lastWatch > 1_000_000_000L) {
                     lastWatch = System.nanoTime();
                     watchBuild();
                 }
+                samples++;
+                sampleNanos += System.nanoTime() - started;
                 Thread.sleep(SAMPLE_MILLIS);
             } catch (InterruptedException e) {
                 return;
@@ -267,6 +280,8 @@ public final class Monitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        log.atDebug().setMessage("monitor cost").addKeyValue("samples", samples)
+                .addKeyValue("query_ms", sampleNanos / 1_000_000).log();
         try {
             connection.close();
         } catch (SQLException ignored) {

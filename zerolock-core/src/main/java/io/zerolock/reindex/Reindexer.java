@@ -244,6 +244,7 @@ public final class Reindexer {
                 item.index.sizeBytes());
         List<StepResult> results;
         Impact impact;
+        Monitor.Cost cost;
         try (Monitor monitor = new Monitor(connector.open("monitor"), Monitor.backendPid(work),
                 new int[] {Monitor.backendPid(work), catalogPid}, options.watchdog(), item.index.name().display(),
                 progress)) {
@@ -258,7 +259,7 @@ public final class Reindexer {
                     reported = new ZerolockException(failure.code(), failure.getMessage() + "; " + leftovers,
                             failure.getCause());
                 }
-                logImpact(item, monitor.impact());
+                logImpact(item, monitor.impact(), monitor.cost());
                 journal.operationEnded(reported.code() == ErrorCode.INTERRUPTED ? "interrupted" : "failed",
                         reported.getMessage(), 0, monitor.impact());
                 throw reported;
@@ -266,13 +267,14 @@ public final class Reindexer {
                 executor.watchedBy(null);
             }
             impact = monitor.impact();
+            cost = monitor.cost();
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "lost the work connection: " + e.getMessage(), e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         int retries = results.stream().mapToInt(StepResult::retries).sum();
         long newSize = sizeOf(work, item.index);
-        logImpact(item, impact);
+        logImpact(item, impact, cost);
         journal.operationEnded("done", null, newSize, impact);
         log.atInfo().setMessage("done").addKeyValue("index", item.index.name().display())
                 .addKeyValue("strategy", item.plan.strategy()).addKeyValue("duration_ms", took.toMillis())
@@ -439,12 +441,15 @@ public final class Reindexer {
                 .addKeyValue("session", transaction).log());
     }
 
-    private static void logImpact(Prepared item, Impact impact) {
+    /** Who waited on the run's locks, and what watching for it cost (the monitor's samples and their queries). */
+    private static void logImpact(Prepared item, Impact impact, Monitor.Cost cost) {
         log.atInfo().setMessage("impact").addKeyValue("index", item.index.name().display())
                 .addKeyValue("blocked_sessions", impact.blockedSessions())
                 .addKeyValue("max_wait_ms", impact.maxWaitMillis())
                 .addKeyValue("total_wait_ms", impact.totalWaitMillis())
-                .addKeyValue("step", impact.step() == null ? "-" : impact.step()).log();
+                .addKeyValue("step", impact.step() == null ? "-" : impact.step())
+                .addKeyValue("monitor_samples", cost.samples()).addKeyValue("monitor_query_ms", cost.queryMillis())
+                .log();
     }
 
     private void resolveTargets(ReindexRequest request, CatalogReader catalog, Set<Long> named, Set<Long> found) {
