@@ -99,6 +99,7 @@ public final class ReindexBenchmark {
             contenders.add(Contender.zerolock(Strategy.NATIVE));
         }
         contenders.add(Contender.zerolock(Strategy.SWAP));
+        contenders.add(handWrittenSwap());
         if (major >= 12) {
             // what a user waits for: the command line in a process of its own, start-up and all
             contenders.add(process(Strategy.NATIVE));
@@ -145,6 +146,18 @@ public final class ReindexBenchmark {
                                     concurrent.stats().endNanos() - concurrent.stats().startNanos()));
                 }
             }
+        }
+        RunResult swap = runs.stream().filter(r -> r.contender().name().equals("zerolock swap")).findFirst()
+                .orElse(null);
+        RunResult hand = runs.stream().filter(r -> r.contender().name().equals("hand-written swap")).findFirst()
+                .orElse(null);
+        if (swap != null && hand != null) {
+            System.out.printf("zerolock swap vs the hand-written swap: duration %.2fx (%.2f s vs %.2f s), longest gap "
+                    + "%d ms vs %d ms%n", ratio(swap.stats().endNanos() - swap.stats().startNanos(),
+                            hand.stats().endNanos() - hand.stats().startNanos()),
+                    (swap.stats().endNanos() - swap.stats().startNanos()) / 1e9,
+                    (hand.stats().endNanos() - hand.stats().startNanos()) / 1e9,
+                    swap.stats().longestGapNanos() / 1_000_000, hand.stats().longestGapNanos() / 1_000_000);
         }
         if (monitorCost != null) {
             System.out.println("zerolock native (process): its lock monitor took " + monitorCost + " (one sample "
@@ -213,6 +226,51 @@ public final class ReindexBenchmark {
                     return impact.find() ? new io.zerolock.execute.Impact(Integer.parseInt(impact.group(1)),
                             Long.parseLong(impact.group(2)), Long.parseLong(impact.group(3)), null)
                             : io.zerolock.execute.Impact.none();
+                });
+    }
+
+    /**
+     * The swap a careful engineer writes by hand, foreign key validated too: the twin built concurrently,
+     * then one short locked transaction (referenced table locked first) that moves the key onto it and
+     * re-creates the foreign key NOT VALID, then VALIDATE. What zerolock's swap does, without its checks,
+     * journal and monitor.
+     */
+    private static Contender handWrittenSwap() {
+        String twin = SCHEMA + ".\"parent_pkey_new\"";
+        List<String> sql = List.of(
+                "CREATE UNIQUE INDEX CONCURRENTLY parent_pkey_new ON " + SCHEMA + ".parent (id)",
+                "BEGIN",
+                "SET LOCAL lock_timeout = '1s'",
+                "LOCK TABLE " + SCHEMA + ".parent, " + SCHEMA + ".child IN ACCESS EXCLUSIVE MODE",
+                "ALTER TABLE " + SCHEMA + ".child DROP CONSTRAINT child_parent_id_fkey",
+                "ALTER TABLE " + SCHEMA + ".parent DROP CONSTRAINT parent_pkey",
+                "ALTER INDEX " + twin + " RENAME TO parent_pkey",
+                "ALTER TABLE " + SCHEMA + ".parent ADD CONSTRAINT parent_pkey PRIMARY KEY USING INDEX parent_pkey",
+                "ALTER TABLE " + SCHEMA + ".child ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) "
+                        + "REFERENCES " + SCHEMA + ".parent NOT VALID",
+                "COMMIT",
+                "ALTER TABLE " + SCHEMA + ".child VALIDATE CONSTRAINT child_parent_id_fkey");
+        return new Contender("hand-written swap", "CREATE UNIQUE INDEX CONCURRENTLY + swap transaction + VALIDATE",
+                (target, indexSql, indexName, timeline) -> {
+                    ConnectionTarget named = target.withApplicationName("zerolock-bench-hand-swap");
+                    try (Connection work = DriverManager.getConnection(named.jdbcUrl(), named.jdbcProperties());
+                            Statement statement = work.createStatement();
+                            io.zerolock.execute.Monitor monitor = new io.zerolock.execute.Monitor(
+                                    DriverManager.getConnection(named.jdbcUrl(), named.jdbcProperties()),
+                                    io.zerolock.execute.Monitor.backendPid(work),
+                                    new int[] {io.zerolock.execute.Monitor.backendPid(work)},
+                                    io.zerolock.execute.Watchdog.defaults(), indexSql, progress -> { })) {
+                        for (String each : sql) {
+                            if (each.startsWith("CREATE") || each.startsWith("BEGIN") || each.contains("VALIDATE")) {
+                                String step = each.startsWith("CREATE") ? "build" : each.startsWith("BEGIN") ? "swap"
+                                        : "validate";
+                                monitor.stepStarted(step, false);
+                                timeline.mark(step);
+                            }
+                            statement.execute(each);
+                        }
+                        return monitor.impact();
+                    }
                 });
     }
 
