@@ -12,7 +12,7 @@ LOCK TABLE orders IN ACCESS SHARE MODE;
 BEGIN;
 SET LOCAL lock_timeout = '1s';
 ALTER TABLE orders ADD COLUMN c int;
--- expect: ZL023 ZL024
+-- expect: ZL023 ZL024 ZL030
 UPDATE orders SET c = 0;
 -- quick, under the lock_timeout: the long work above is what held the lock (reported there)
 ALTER TABLE orders ADD COLUMN d int;

@@ -10,6 +10,7 @@ import io.zerolock.apply.ApplyRefused;
 import io.zerolock.apply.MigrationFile;
 import io.zerolock.apply.Refusal;
 import io.zerolock.check.Checker;
+import io.zerolock.execute.Backfill;
 import io.zerolock.execute.Watchdog;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -69,6 +70,20 @@ final class ApplyCommand implements Callable<Integer> {
             description = "Past this wait, cancel the concurrent build, drop what it left, and exit 1.")
     Duration maxWait;
 
+    @Option(names = "--batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = Durations.class,
+            description = "Backfills (an UPDATE of every row) run in key ranges, each its own transaction, sized to "
+                    + "take about this long (default: ${DEFAULT-VALUE}).")
+    Duration batchTime;
+
+    @Option(names = "--max-replica-lag", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+            description = "A backfill pauses while a standby's replay lag is longer (default: ${DEFAULT-VALUE}).")
+    Duration maxReplicaLag;
+
+    @Option(names = "--pause-xact-age", paramLabel = "DURATION", defaultValue = "10min", converter = Durations.class,
+            description = "A backfill pauses while another transaction has been open longer: vacuum cannot clean "
+                    + "behind it (default: ${DEFAULT-VALUE}).")
+    Duration pauseTransactionAge;
+
     @Mixin
     StateSchemaOption stateSchema;
 
@@ -85,7 +100,8 @@ final class ApplyCommand implements Callable<Integer> {
         ApplyOptions options;
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
-                    new Watchdog(warnAfter, maxWait), stateSchema.name(spec.commandLine()));
+                    new Watchdog(warnAfter, maxWait), stateSchema.name(spec.commandLine()),
+                    new Backfill.Throttle(batchTime, maxReplicaLag, pauseTransactionAge));
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -90,7 +90,8 @@ public final class Applier {
                 throw new ApplyRefused(changed);
             }
             ApplyPlanner.Planned planned = new ApplyPlanner(major, options, name -> existing(catalog, name),
-                    name -> columns(catalog, name)).plan(files, toApply);
+                    name -> columns(catalog, name)).withIntegerKeys(table -> integerKey(catalog, table))
+                    .plan(files, toApply);
             if (!planned.refusals().isEmpty()) {
                 throw new ApplyRefused(planned.refusals());
             }
@@ -174,7 +175,7 @@ public final class Applier {
         starting.log();
         journal.operationStarted("apply", plan, 0, 0, 0);
         Map<Integer, StepResult> results = new java.util.HashMap<>();
-        Executor executor = new Executor(work).journaledBy(journal);
+        Executor executor = new Executor(work).journaledBy(journal).throttledBy(options.throttle());
         Impact impact;
         Monitor.Cost cost;
         String error = null;
@@ -269,7 +270,20 @@ public final class Applier {
         if (skip == steps.size()) {
             return;
         }
-        List<Step> remaining = steps.subList(skip, steps.size());
+        List<Step> remaining = new ArrayList<>(steps.subList(skip, steps.size()));
+        Step resumable = remaining.get(0);
+        if (resumable.kind() == StepKind.BACKFILL && !dead.isEmpty()) {
+            Long from = journal.resumeFrom(dead.get(dead.size() - 1).id(), first + skip + 1);
+            if (from != null) {
+                log.atInfo().setMessage("backfill resumes where the interrupted run got to")
+                        .addKeyValue("step", resumable.name()).addKeyValue("from", from).log();
+                remaining.set(0, Step.of(resumable.kind(), resumable.name()).subject(resumable.subject())
+                        .description(resumable.description())
+                        .sql(io.zerolock.execute.Backfill.resumedAt(resumable.statements().get(0), from),
+                                resumable.statements().get(1))
+                        .locks(resumable.lock(), resumable.relations()).policy(resumable.policy()).build());
+            }
+        }
         Long tableOid = buildTable(work, remaining);
         List<Long> invalidBefore = tableOid == null ? List.of() : FailedConcurrentBuild.invalidIndexes(work, tableOid);
         try {
@@ -405,6 +419,21 @@ public final class Applier {
             }
         } catch (SQLException e) {
             return Optional.empty(); // a name the server cannot parse: it is not an existing relation
+        }
+    }
+
+    /** A table's primary key when it is one column of an integer type, quoted; empty otherwise. */
+    private static Optional<String> integerKey(Connection catalog, String table) {
+        try (PreparedStatement statement = catalog.prepareStatement("SELECT quote_ident(a.attname) FROM "
+                + "pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
+                + "AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass(?) AND i.indisprimary "
+                + "AND i.indnkeyatts = 1 AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)")) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
         }
     }
 

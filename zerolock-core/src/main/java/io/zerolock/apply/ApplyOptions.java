@@ -1,5 +1,6 @@
 package io.zerolock.apply;
 
+import io.zerolock.execute.Backfill;
 import io.zerolock.execute.Watchdog;
 import io.zerolock.plan.SettingValues;
 import io.zerolock.reindex.ReindexOptions;
@@ -15,35 +16,41 @@ import java.util.Objects;
  * @param rewrite run each statement's exact safe form instead of the statement (false: as written, bounded)
  * @param watchdog what to do while a concurrent build waits for old snapshots
  * @param stateSchema the exact name of the schema holding the journal and the applied-migration history
+ * @param throttle how backfills size their batches and when they pause
  */
 public record ApplyOptions(Duration lockTimeout, int lockAttempts, boolean rewrite, Watchdog watchdog,
-        String stateSchema) {
+        String stateSchema, Backfill.Throttle throttle) {
 
     public ApplyOptions {
         SettingValues.requireMillisSetting("--lock-timeout", lockTimeout);
         SettingValues.requireRange("--lock-retries", lockAttempts, 1, ReindexOptions.MAX_LOCK_ATTEMPTS);
         Objects.requireNonNull(watchdog, "watchdog");
         Objects.requireNonNull(stateSchema, "stateSchema");
+        Objects.requireNonNull(throttle, "throttle");
     }
 
     public static ApplyOptions defaults() {
         return new ApplyOptions(ReindexOptions.DEFAULT_LOCK_TIMEOUT, ReindexOptions.DEFAULT_LOCK_RETRIES, true,
-                Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA);
+                Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, Backfill.Throttle.defaults());
     }
 
     public ApplyOptions withRewrite(boolean newRewrite) {
-        return new ApplyOptions(lockTimeout, lockAttempts, newRewrite, watchdog, stateSchema);
+        return new ApplyOptions(lockTimeout, lockAttempts, newRewrite, watchdog, stateSchema, throttle);
     }
 
     public ApplyOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
-        return new ApplyOptions(newLockTimeout, newLockAttempts, rewrite, watchdog, stateSchema);
+        return new ApplyOptions(newLockTimeout, newLockAttempts, rewrite, watchdog, stateSchema, throttle);
     }
 
     public ApplyOptions withStateSchema(String newStateSchema) {
-        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, newStateSchema);
+        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, newStateSchema, throttle);
     }
 
     public ApplyOptions withWatchdog(Watchdog newWatchdog) {
-        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, newWatchdog, stateSchema);
+        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, newWatchdog, stateSchema, throttle);
+    }
+
+    public ApplyOptions withThrottle(Backfill.Throttle newThrottle) {
+        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, stateSchema, newThrottle);
     }
 }

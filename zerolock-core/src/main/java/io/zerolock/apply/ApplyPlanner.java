@@ -54,6 +54,7 @@ public final class ApplyPlanner {
     private final ApplyOptions options;
     private final Function<Name, Optional<QualifiedName>> existing;
     private final Function<Name, Map<String, String>> columns;
+    private Function<String, Optional<String>> integerKey = table -> Optional.empty();
 
     /**
      * @param existing the relation a name denotes in the database now (search_path applied), if any: the
@@ -67,6 +68,15 @@ public final class ApplyPlanner {
         this.options = options;
         this.existing = existing;
         this.columns = columns;
+    }
+
+    /**
+     * How to find a table's single-column integer primary key (quoted), for backfills run in key ranges;
+     * the table as the statement writes it.
+     */
+    public ApplyPlanner withIntegerKeys(Function<String, Optional<String>> keys) {
+        this.integerKey = keys;
+        return this;
     }
 
     /** The plans of the files to apply, or what is refused; nothing is refused when refusals is empty. */
@@ -183,8 +193,18 @@ public final class ApplyPlanner {
                 return new PlannedStatement(statement.line(), text, "refused", List.of());
             }
             String rules = String.join(", ", rewritable.stream().map(Finding::ruleId).distinct().toList());
+            Rewrite rewrite = distinct.iterator().next();
+            for (Rewrite.SafeStatement safe : rewrite.statements()) {
+                if (safe.how() == Rewrite.How.BACKFILL && integerKey.apply(safe.object()).isEmpty()) {
+                    refusals.add(new Refusal(file.name(), statement.line(), rules + ": " + safe.object() + " has no "
+                            + "single-column integer primary key, so apply cannot update it in key ranges: add one, "
+                            + "or run the update in batches of your own (or, to run it as written, still bounded: "
+                            + "-- zerolock:allow " + rewritable.get(0).ruleId() + " <reason>)"));
+                    return new PlannedStatement(statement.line(), text, "refused", List.of());
+                }
+            }
             return new PlannedStatement(statement.line(), text, "rewritten (" + rules + ")",
-                    rewriteSteps(number, distinct.iterator().next(), relations(recognized)));
+                    rewriteSteps(number, rewrite, relations(recognized)));
         }
         String how = blocking.isEmpty() ? "as written" : "as written (--no-rewrite; "
                 + String.join(", ", blocking.stream().map(Finding::ruleId).distinct().toList()) + ")";
@@ -260,7 +280,8 @@ public final class ApplyPlanner {
                 }
                 case SHORT -> {
                     Step.Builder step = Step.of(StepKind.ALTER, name + ":alter").description(describe(statement))
-                            .sql(statement.sql()).locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional()
+                            .sql(withLockOrder(statement.sql(), relations))
+                            .locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional()
                             .policy(bounded()).undo(undo(next));
                     if (i > 0 && safe.get(i - 1).how() == Rewrite.How.VALIDATE && next != null) {
                         step.finalizes(); // the change itself is made: what follows only tidies up, never undone
@@ -270,6 +291,14 @@ public final class ApplyPlanner {
                 case VALIDATE -> Step.of(StepKind.VALIDATE, name + ":validate").subject(validated(statement.sql()))
                         .description(describe(statement)).sql(statement.sql())
                         .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations).transactional().policy(bounded()).build();
+                case BACKFILL -> {
+                    String key = integerKey.apply(statement.object()).orElseThrow();
+                    yield Step.of(StepKind.BACKFILL, name + ":backfill").subject(statement.object())
+                            .description(describe(statement))
+                            .sql(io.zerolock.execute.Backfill.rangeQuery(statement.object(), key),
+                                    io.zerolock.execute.Backfill.template(statement.sql(), key))
+                            .locks(LockMode.ROW_EXCLUSIVE, relations).policy(bounded()).build();
+                }
             });
         }
         return steps;
@@ -314,12 +343,37 @@ public final class ApplyPlanner {
                             && drop.indexes().size() == 1 ? drop.indexes().get(0).toString() : null;
             return concurrent(String.valueOf(number), text, index, relations(recognized));
         }
+        List<QualifiedName> relations = relations(recognized);
+        List<String> statements = recognized instanceof Recognized.AlterTable && relations.size() > 1
+                && sql.size() == 1 && !NO_TRANSACTION.matcher(text).find()
+                ? List.of(lockOrder(relations), text) : sql;
         Step.Builder step = Step.of(StepKind.STATEMENT, number + ":statement").description("as written, under "
-                + "lock_timeout").sql(sql).locks(lockOf(recognized), relations(recognized)).policy(bounded());
+                + "lock_timeout").sql(statements).locks(lockOf(recognized), relations).policy(bounded());
         if (!NO_TRANSACTION.matcher(text).find()) {
             step.transactional(); // so a run killed after it can tell it committed
         }
         return step.build();
+    }
+
+    /**
+     * A change that locks more than one table (a foreign key locks the table it references too) takes
+     * them up front, referenced tables first, as the application does (it writes a parent, then its
+     * children): taking the referencing table first and then waiting for the referenced one deadlocks with
+     * every writer in between, and under lock_timeout it would never get through.
+     */
+    private static List<String> withLockOrder(String sql, List<QualifiedName> relations) {
+        return relations.size() > 1 && FOREIGN_KEY.matcher(sql).find() ? List.of(lockOrder(relations), sql)
+                : List.of(sql);
+    }
+
+    private static final Pattern FOREIGN_KEY = Pattern.compile("(?is)\\bFOREIGN\\s+KEY\\b|\\bREFERENCES\\b");
+
+    /** {@code LOCK TABLE} of the referenced tables, then the table changed, in SHARE ROW EXCLUSIVE mode. */
+    private static String lockOrder(List<QualifiedName> relations) {
+        List<QualifiedName> ordered = new ArrayList<>(relations.subList(1, relations.size()));
+        ordered.add(relations.get(0));
+        return "LOCK TABLE " + String.join(", ", ordered.stream().map(QualifiedName::sql).toList())
+                + " IN SHARE ROW EXCLUSIVE MODE";
     }
 
     private LockPolicy bounded() {

@@ -28,7 +28,12 @@ public record Rewrite(List<SafeStatement> statements) {
         /** In a short transaction of its own under lock_timeout: instant, or a catalog change only. */
         SHORT,
         /** In a transaction of its own: SHARE UPDATE EXCLUSIVE, reads and writes go on while it scans. */
-        VALIDATE
+        VALIDATE,
+        /**
+         * A whole-table {@code UPDATE} (no WHERE), run in key ranges, each its own short transaction: the
+         * sql is the UPDATE, the object the table it updates.
+         */
+        BACKFILL
     }
 
     /**
@@ -49,6 +54,10 @@ public record Rewrite(List<SafeStatement> statements) {
 
         public static SafeStatement validate(String sql, String note) {
             return new SafeStatement(sql, How.VALIDATE, null, note);
+        }
+
+        public static SafeStatement backfill(String sql, String table, String note) {
+            return new SafeStatement(sql, How.BACKFILL, table, note);
         }
     }
 

@@ -34,6 +34,7 @@ public final class Executor {
     private Monitor monitor;
     private StepListener listener;
     private boolean stoppable = true;
+    private Backfill.Throttle throttle = Backfill.Throttle.defaults();
 
     /** Waits between attempts; a seam so tests need not sleep for real. */
     @FunctionalInterface
@@ -63,6 +64,12 @@ public final class Executor {
     /** Reports step starts to this monitor, which may cancel a build that waits too long. */
     public Executor watchedBy(Monitor newMonitor) {
         this.monitor = newMonitor;
+        return this;
+    }
+
+    /** How backfill steps size their batches and when they pause. */
+    public Executor throttledBy(Backfill.Throttle newThrottle) {
+        this.throttle = newThrottle;
         return this;
     }
 
@@ -100,8 +107,9 @@ public final class Executor {
                     listener.stepStarted(position, step);
                 }
                 try {
-                    StepResult result = runStep(step, stoppable,
-                            listener == null ? null : listener.commitMarker(position));
+                    StepResult result = step.kind() == io.zerolock.plan.StepKind.BACKFILL
+                            ? runBackfill(step, position)
+                            : runStep(step, stoppable, listener == null ? null : listener.commitMarker(position));
                     results.add(result);
                     if (listener != null) {
                         listener.stepEnded(position, step, result.attempts(), null);
@@ -143,6 +151,21 @@ public final class Executor {
         }
     }
 
+    private StepResult runBackfill(Step step, int position) {
+        log.atInfo().setMessage("step started").addKeyValue("step", step.name())
+                .addKeyValue("lock", step.lock().sql()).addKeyValue("on", describe(step)).log();
+        if (monitor != null) {
+            monitor.stepStarted(step.name(), false);
+        }
+        Stop.doing("step " + step.name() + " (" + step.description() + ")");
+        StepResult result = Backfill.run(connection, step, step.policy(), throttle, listener, position, sleeper,
+                jitter);
+        log.atInfo().setMessage("step done").addKeyValue("step", step.name())
+                .addKeyValue("attempts", result.attempts()).addKeyValue("duration_ms", result.duration().toMillis())
+                .log();
+        return result;
+    }
+
     /** Test-only: system property naming a step after which the run stops dead, as if killed. */
     public static final String HALT_AFTER_STEP = "zerolock.test.halt-after-step";
 
@@ -151,7 +174,7 @@ public final class Executor {
         private static final long serialVersionUID = 1L;
 
         HaltedForTest(String step) {
-            super("halted after step " + step + " (" + HALT_AFTER_STEP + ")");
+            super("halted after step " + step + " (test only)");
         }
     }
 

@@ -76,6 +76,8 @@ public final class Journal implements StepListener, AutoCloseable {
                 duration_ms bigint NOT NULL,
                 statements int NOT NULL,
                 operation_id bigint);
+            """, """
+            ALTER TABLE %1$s.step ADD COLUMN resume_from bigint, ADD COLUMN note text;
             """);
 
     private final Connection connection;
@@ -427,6 +429,43 @@ public final class Journal implements StepListener, AutoCloseable {
         }
         return "UPDATE " + schema + ".step SET committed_at = clock_timestamp() WHERE operation_id = " + operationId
                 + " AND position = " + position;
+    }
+
+    @Override
+    public String progressMarker(int position, long resumeFrom) {
+        if (connection == null || operationId == 0) {
+            return null;
+        }
+        return "UPDATE " + schema + ".step SET resume_from = " + resumeFrom + " WHERE operation_id = " + operationId
+                + " AND position = " + position;
+    }
+
+    @Override
+    public void stepNote(int position, String note) {
+        write("UPDATE " + schema + ".step SET note = ? WHERE operation_id = ? AND position = ? RETURNING position",
+                note, operationId, position);
+    }
+
+    /** Where a backfill step of an operation had got to: the key its next batch starts from; null if none. */
+    public Long resumeFrom(long id, int position) {
+        if (connection == null) {
+            return null;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT resume_from FROM " + schema + ".step "
+                + "WHERE operation_id = ? AND position = ?")) {
+            statement.setLong(1, id);
+            statement.setInt(2, position);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    long value = rows.getLong(1);
+                    return rows.wasNull() ? null : value;
+                }
+                return null;
+            }
+        } catch (SQLException e) {
+            journalFailed(e);
+            return null;
+        }
     }
 
     /** The state schema, quoted, for the capabilities that keep their own tables in it; null when disabled. */

@@ -57,6 +57,6 @@ public final class Rules {
                 new ColumnTypeRewrite(), new Rename(), new DropColumnOrTable(), new DetachPartitionNotConcurrently(),
                 new AttachPartitionWithoutCheck(), new TableRewrite(), new RefreshNotConcurrently(), new Trigger(),
                 new NoLockTimeout(), new LockHeldAcrossStatements(), new BackfillInDdlTransaction(), new DomainCheck(),
-                new AddSerialOrStoredGeneratedColumn(), new JsonColumn(), new Truncate(), new FailsOnVersion());
+                new AddSerialOrStoredGeneratedColumn(), new JsonColumn(), new Truncate(), new FailsOnVersion(), new WholeTableUpdate());
     }
 }

@@ -154,6 +154,61 @@ final class SafeForms {
                 SafeStatement.quick("ALTER TABLE " + table + " DROP CONSTRAINT " + check, null)));
     }
 
+    /** {@code ADD [COLUMN] [IF NOT EXISTS] name type [NOT NULL] DEFAULT expr [NOT NULL]}, nothing else. */
+    private static final Pattern ADD_COLUMN_DEFAULT = Pattern.compile("(?is)^\\s*ALTER\\s+TABLE\\s+(.+?)\\s+ADD\\s+"
+            + "(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\\w$]*)\\s+(.+?)"
+            + "(\\s+NOT\\s+NULL)?\\s+DEFAULT\\s+(.+?)(\\s+NOT\\s+NULL)?\\s*$");
+
+    /**
+     * {@code ADD COLUMN ... DEFAULT <volatile>}: the column added without a default (instant), the default
+     * set (for new rows), the existing rows given it in key ranges ({@code SET col = DEFAULT}, so each row
+     * gets its own value, as the rewrite would have), then NOT NULL through a validated CHECK when asked
+     * (12+). The catalog ends as the statement leaves it.
+     */
+    static Optional<Rewrite> volatileDefaultBackfilled(Context context) {
+        if (!(context.recognized() instanceof Recognized.AlterTable alter) || alter.actions().size() != 1
+                || !(alter.actions().get(0) instanceof Action.AddColumn add) || add.defaultExpression() == null
+                || add.identity() || add.storedGenerated()) {
+            return Optional.empty();
+        }
+        Matcher matcher = ADD_COLUMN_DEFAULT.matcher(body(context));
+        boolean notNull = matcher.matches() && (matcher.group(4) != null || matcher.group(6) != null);
+        if (!matcher.matches() || (notNull && context.pgVersion() < 12)
+                || has(matcher.group(3), "not|null|references|check|unique|primary|collate|generated|constraint")
+                || has(matcher.group(5), "not|null|references|check|unique|primary|collate|generated|constraint")) {
+            return Optional.empty();
+        }
+        String type = matcher.group(3).strip();
+        String expression = matcher.group(5).strip();
+        String table = matcher.group(1).strip();
+        String column = matcher.group(2);
+        List<SafeStatement> steps = new ArrayList<>(List.of(
+                SafeStatement.quick("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type,
+                        "instant: no default yet"),
+                SafeStatement.quick("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DEFAULT " + expression,
+                        "new rows get it from now on"),
+                SafeStatement.backfill("UPDATE " + table + " SET " + column + " = DEFAULT", table,
+                        "existing rows, in key ranges, each its own short transaction")));
+        if (notNull) {
+            String check = Identifiers.display(objectName("zerolock", Token.identifier(column), "not_null"));
+            steps.add(SafeStatement.quick("ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK (" + column
+                    + " IS NOT NULL) NOT VALID", "instant"));
+            steps.add(SafeStatement.validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check,
+                    "SHARE UPDATE EXCLUSIVE: reads and writes go on"));
+            steps.add(SafeStatement.quick("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL",
+                    "no scan: the validated check proves it"));
+            steps.add(SafeStatement.quick("ALTER TABLE " + table + " DROP CONSTRAINT " + check, null));
+        }
+        return Optional.of(new Rewrite(steps));
+    }
+
+    /** A whole-table {@code UPDATE t SET ...}: the same UPDATE, run in key ranges by apply. */
+    static Optional<Rewrite> batchedUpdate(Context context, Name table) {
+        return Optional.of(Rewrite.of(SafeStatement.backfill(body(context), table.toString(), "in key ranges, each "
+                + "its own short transaction (zerolock apply runs it so; by hand: add WHERE <key> >= <a> AND <key> "
+                + "< <b> and loop)")));
+    }
+
     /** Where a UNIQUE or PRIMARY KEY's clauses go when its index is built first. */
     private static final Pattern KEY = Pattern.compile("(?is)^(?:CONSTRAINT\\s+(?:\"(?:[^\"]|\"\")+\"|\\S+)\\s+)?"
             + "(UNIQUE|PRIMARY\\s+KEY)\\s*(NULLS\\s+(?:NOT\\s+)?DISTINCT\\s*)?(\\([^)]*\\))\\s*"

@@ -20,6 +20,16 @@ public final class VolatileDefault extends Rule {
     }
 
     @Override
+    public String safeFor(Context context) {
+        return rewrite(context).map(io.zerolock.check.Rewrite::render).orElseGet(() -> super.safeFor(context));
+    }
+
+    @Override
+    public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
+        return check(context).isPresent() ? SafeForms.volatileDefaultBackfilled(context) : Optional.empty();
+    }
+
+    @Override
     public Optional<String> check(Context context) {
         for (Action.AddColumn add : actions(context, Action.AddColumn.class)) {
             if (add.defaultExpression() != null && (VOLATILE.matcher(add.defaultExpression()).find()
