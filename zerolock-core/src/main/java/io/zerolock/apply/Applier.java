@@ -165,7 +165,7 @@ public final class Applier {
         Plan plan = filePlan.plan();
         List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of("apply"),
                 filePlan.file().name()); // every apply holds the apply lock, which this run holds now
-        Set<Integer> doneEarlier = doneEarlier(journal, dead, plan);
+        Set<Integer> doneEarlier = doneEarlier(journal, dead, filePlan);
         var starting = log.atInfo().setMessage("applying migration").addKeyValue("file", filePlan.file().name())
                 .addKeyValue("statements", filePlan.statements().size()).addKeyValue("steps", plan.steps().size());
         if (!dead.isEmpty()) {
@@ -309,10 +309,11 @@ public final class Applier {
      * The steps an earlier, interrupted apply of the same file finished: those of the latest one whose plan
      * was the same (same steps, same SQL); none when there is no such run.
      */
-    private static Set<Integer> doneEarlier(Journal journal, List<Journal.Unfinished> dead, Plan plan) {
+    private static Set<Integer> doneEarlier(Journal journal, List<Journal.Unfinished> dead, FilePlan filePlan) {
         if (dead.isEmpty()) {
             return Set.of();
         }
+        Plan plan = filePlan.plan();
         Journal.Unfinished latest = dead.get(dead.size() - 1);
         List<String> names = plan.steps().stream().map(Step::name).toList();
         if (!List.copyOf(latest.steps().keySet()).equals(names)) {
@@ -321,7 +322,21 @@ public final class Applier {
                     + "; now " + String.join(", ", names) + "): run apply with the options that run used, so it "
                     + "can be finished");
         }
-        return journal.completedSteps(latest.id());
+        Set<Integer> done = new java.util.TreeSet<>(journal.completedSteps(latest.id()));
+        Set<Integer> undone = journal.undoneSteps(latest.id());
+        // a statement a failure took back (its undo ran) runs again from its first step
+        int first = 0;
+        for (PlannedStatement statement : filePlan.statements()) {
+            int last = first + statement.steps().size();
+            int from = first;
+            if (undone.stream().anyMatch(position -> position > from && position <= last)) {
+                for (int position = first + 1; position <= last; position++) {
+                    done.remove(position);
+                }
+            }
+            first = last;
+        }
+        return done;
     }
 
     /** What a failure leaves, in a sentence: said with the error and journaled. */

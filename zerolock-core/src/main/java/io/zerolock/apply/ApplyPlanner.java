@@ -281,16 +281,18 @@ public final class ApplyPlanner {
                 case SHORT -> {
                     Step.Builder step = Step.of(StepKind.ALTER, name + ":alter").description(describe(statement))
                             .sql(withLockOrder(statement.sql(), relations))
-                            .locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional()
-                            .policy(bounded()).undo(undo(next));
+                            .locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional().policy(bounded());
                     if (i > 0 && safe.get(i - 1).how() == Rewrite.How.VALIDATE && next != null) {
                         step.finalizes(); // the change itself is made: what follows only tidies up, never undone
                     }
                     yield step.build();
                 }
+                // a VALIDATE that fails (a row breaks the constraint) takes back the constraint added NOT VALID
+                // for it, so the database is as the failed statement would have left it
                 case VALIDATE -> Step.of(StepKind.VALIDATE, name + ":validate").subject(validated(statement.sql()))
                         .description(describe(statement)).sql(statement.sql())
-                        .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations).transactional().policy(bounded()).build();
+                        .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations).transactional().policy(bounded())
+                        .undo(undo(statement)).build();
                 case BACKFILL -> {
                     String key = integerKey.apply(statement.object()).orElseThrow();
                     yield Step.of(StepKind.BACKFILL, name + ":backfill").subject(statement.object())
@@ -304,18 +306,11 @@ public final class ApplyPlanner {
         return steps;
     }
 
-    /**
-     * What puts the database back as it was when a later step of the same statement fails: a constraint
-     * added NOT VALID for the VALIDATE that follows is dropped.
-     */
-    private static List<String> undo(Rewrite.SafeStatement next) {
-        if (next != null && next.how() == Rewrite.How.VALIDATE) {
-            Matcher validate = VALIDATE_TABLE.matcher(next.sql());
-            if (validate.find()) {
-                return List.of("ALTER TABLE " + validate.group(1) + " DROP CONSTRAINT IF EXISTS " + validate.group(2));
-            }
-        }
-        return List.of();
+    /** The constraint a VALIDATE validates, dropped: the undo of the rewrite that added it NOT VALID. */
+    private static List<String> undo(Rewrite.SafeStatement validate) {
+        Matcher matcher = VALIDATE_TABLE.matcher(validate.sql());
+        return matcher.find() ? List.of("ALTER TABLE " + matcher.group(1) + " DROP CONSTRAINT IF EXISTS "
+                + matcher.group(2)) : List.of();
     }
 
     private static final Pattern VALIDATE_TABLE = Pattern.compile(

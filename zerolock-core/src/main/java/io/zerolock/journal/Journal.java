@@ -388,6 +388,26 @@ public final class Journal implements StepListener, AutoCloseable {
         return positions;
     }
 
+    /** The positions of an operation's steps that a later failure undid. */
+    public java.util.Set<Integer> undoneSteps(long id) {
+        java.util.Set<Integer> positions = new java.util.TreeSet<>();
+        if (connection == null) {
+            return positions;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT position FROM " + schema + ".step "
+                + "WHERE operation_id = ? AND undone_at IS NOT NULL")) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    positions.add(rows.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            journalFailed(e);
+        }
+        return positions;
+    }
+
     /** Gives an operation of a dead run its final outcome, with what was done to finish it. */
     public void finish(long id, String outcome, String note) {
         write("UPDATE " + schema + ".operation SET ended_at = clock_timestamp(), outcome = ?, error = ? WHERE id = ? "

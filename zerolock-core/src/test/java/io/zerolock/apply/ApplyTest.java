@@ -198,5 +198,10 @@ class ApplyTest {
                 .isInstanceOf(ApplyFailure.class).hasMessageContaining("violates foreign key constraint");
         assertThat(db.queryLong("SELECT count(*) FROM pg_constraint WHERE conname = 'orders_customer_fk'"))
                 .as("as psql leaves it: no constraint").isZero();
+
+        db.execute("UPDATE orders SET customer_id = 7 WHERE id = 7");
+        new Applier(connector(db), ApplyOptions.defaults()).run(List.of(fk), false);
+        assertThat(db.queryString("SELECT convalidated::text FROM pg_constraint WHERE conname = 'orders_customer_fk'"))
+                .as("the next run adds it again, from the statement's first step").isEqualTo("true");
     }
 }
