@@ -301,7 +301,7 @@ class CheckCommandTest {
         JsonNode driver = run.at("/tool/driver");
         assertThat(driver.get("name").asText()).isEqualTo("zerolock");
         JsonNode rules = driver.get("rules");
-        assertThat(rules.size()).isEqualTo(32); // 29 static rules, 3 made by the trace
+        assertThat(rules.size()).isEqualTo(33); // 30 static rules, 3 made by the trace
         for (JsonNode rule : rules) {
             assertThat(rule.get("id").asText()).matches("ZL\\d{3}");
             assertThat(rule.at("/shortDescription/text").asText()).isNotBlank();
