@@ -35,6 +35,8 @@ public final class Executor {
     private StepListener listener;
     private boolean stoppable = true;
     private Backfill.Throttle throttle = Backfill.Throttle.defaults();
+    /** The position of the step running now in its operation, for what the journal is told of its waits. */
+    private int position;
 
     /** Waits between attempts; a seam so tests need not sleep for real. */
     @FunctionalInterface
@@ -106,6 +108,7 @@ public final class Executor {
                 if (listener != null) {
                     listener.stepStarted(position, step);
                 }
+                this.position = position;
                 try {
                     StepResult result = step.kind() == io.zerolock.plan.StepKind.BACKFILL
                             ? runBackfill(step, position)
@@ -222,10 +225,16 @@ public final class Executor {
                             e);
                 }
                 Duration wait = withJitter(policy.backoffBefore(attempt + 1));
+                String holders = holders(step);
                 log.atWarn().setMessage("lock not available, retrying").addKeyValue("event", "lock_retry")
                         .addKeyValue("step", step.name()).addKeyValue("attempt", attempt)
                         .addKeyValue("of", policy.attempts()).addKeyValue("sqlstate", e.getSQLState())
-                        .addKeyValue("backoff_ms", wait.toMillis()).addKeyValue("waited_for", holders(step)).log();
+                        .addKeyValue("backoff_ms", wait.toMillis()).addKeyValue("waited_for", holders).log();
+                if (listener != null && stopsOnRequest) {
+                    // the journal keeps who held the lock, attempt by attempt
+                    listener.stepNote(position, "attempt " + attempt + " of " + policy.attempts() + " timed out "
+                            + "waiting for a lock (" + e.getSQLState() + "): " + holders);
+                }
                 if (stopsOnRequest && Stop.requested() != null) {
                     throw stopped(step, e);
                 }

@@ -462,8 +462,9 @@ public final class Journal implements StepListener, AutoCloseable {
 
     @Override
     public void stepNote(int position, String note) {
-        write("UPDATE " + schema + ".step SET note = ? WHERE operation_id = ? AND position = ? RETURNING position",
-                note, operationId, position);
+        // appended, the latest 2000 characters kept: every wait of a step that retried many times stays readable
+        write("UPDATE " + schema + ".step SET note = right(coalesce(note || '; ', '') || ?, 2000) "
+                + "WHERE operation_id = ? AND position = ? RETURNING position", note, operationId, position);
     }
 
     /** Where a backfill step of an operation had got to: the key its next batch starts from; null if none. */

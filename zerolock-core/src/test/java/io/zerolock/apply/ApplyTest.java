@@ -167,6 +167,10 @@ class ApplyTest {
         }
         assertThat(db.queryLong("SELECT count(*) FROM pg_constraint WHERE conname = 'orders_total_positive'"))
                 .isZero();
+        assertThat(db.queryString("SELECT note FROM zerolock.step WHERE kind = 'alter'"))
+                .as("the journal says who held the lock, attempt by attempt")
+                .contains("attempt 1 of 3 timed out waiting for a lock (55P03): held by pid")
+                .contains("attempt 2 of 3").contains("LOCK TABLE orders IN ACCESS SHARE MODE");
         new Applier(connector(db), options).run(List.of(fk), false);
         assertThat(db.queryString("SELECT convalidated::text FROM pg_constraint WHERE conname = 'orders_total_positive'"))
                 .isEqualTo("true");
