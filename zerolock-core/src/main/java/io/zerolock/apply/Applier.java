@@ -91,6 +91,7 @@ public final class Applier {
             }
             ApplyPlanner.Planned planned = new ApplyPlanner(major, options, name -> existing(catalog, name),
                     name -> columns(catalog, name)).withIntegerKeys(table -> integerKey(catalog, table))
+                    .withNotNull((table, column) -> notNull(catalog, table, column))
                     .plan(files, toApply);
             if (!planned.refusals().isEmpty()) {
                 throw new ApplyRefused(planned.refusals());
@@ -434,6 +435,20 @@ public final class Applier {
             }
         } catch (SQLException e) {
             return Optional.empty(); // a name the server cannot parse: it is not an existing relation
+        }
+    }
+
+    /** Whether this column of an existing table is NOT NULL now. */
+    private static boolean notNull(Connection catalog, Name table, String column) {
+        try (PreparedStatement statement = catalog.prepareStatement("SELECT attnotnull FROM pg_catalog.pg_attribute "
+                + "WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
+            statement.setString(1, table.toString());
+            statement.setString(2, column);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -55,6 +55,7 @@ public final class ApplyPlanner {
     private final Function<Name, Optional<QualifiedName>> existing;
     private final Function<Name, Map<String, String>> columns;
     private Function<String, Optional<String>> integerKey = table -> Optional.empty();
+    private java.util.function.BiPredicate<Name, String> notNull = (table, column) -> false;
 
     /**
      * @param existing the relation a name denotes in the database now (search_path applied), if any: the
@@ -79,6 +80,12 @@ public final class ApplyPlanner {
         return this;
     }
 
+    /** Whether a column of an existing table is NOT NULL now (a primary key on it then needs no scan). */
+    public ApplyPlanner withNotNull(java.util.function.BiPredicate<Name, String> columnsNotNull) {
+        this.notNull = columnsNotNull;
+        return this;
+    }
+
     /** The plans of the files to apply, or what is refused; nothing is refused when refusals is empty. */
     public record Planned(List<FilePlan> plans, List<Refusal> refusals) {
         public Planned {
@@ -94,7 +101,7 @@ public final class ApplyPlanner {
      */
     public Planned plan(List<MigrationFile> history, Set<String> toApply) {
         Checker.Report report = Checker.check(history.stream().map(MigrationFile::source).toList(), pgVersion,
-                Set.of(), Map.of(), Checker.Session.against(columns));
+                Set.of(), Map.of(), Checker.Session.against(columns, notNull));
         Map<String, List<Finding>> findings = new HashMap<>();
         for (Finding finding : report.findings()) {
             findings.computeIfAbsent(finding.file(), f -> new ArrayList<>()).add(finding);

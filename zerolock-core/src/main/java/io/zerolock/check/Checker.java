@@ -114,10 +114,11 @@ public final class Checker {
      *     lock_timeout), so every session starts with one, and SET lock_timeout TO DEFAULT keeps one
      */
     public record Session(String timeZone, Runner runner, boolean lockTimeoutByDefault,
-            java.util.function.Function<io.zerolock.check.recognize.Name, java.util.Map<String, String>> existingColumns) {
+            java.util.function.Function<io.zerolock.check.recognize.Name, java.util.Map<String, String>> existingColumns,
+            java.util.function.BiPredicate<io.zerolock.check.recognize.Name, String> existingNotNull) {
 
         public Session(String timeZone, Runner runner, boolean lockTimeoutByDefault) {
-            this(timeZone, runner, lockTimeoutByDefault, null);
+            this(timeZone, runner, lockTimeoutByDefault, null, null);
         }
 
         public static Session asWritten() {
@@ -129,8 +130,9 @@ public final class Checker {
          * tables the migrations do not create (null when it does not know the table).
          */
         public static Session against(
-                java.util.function.Function<io.zerolock.check.recognize.Name, java.util.Map<String, String>> columns) {
-            return new Session(null, Runner.NONE, false, columns);
+                java.util.function.Function<io.zerolock.check.recognize.Name, java.util.Map<String, String>> columns,
+                java.util.function.BiPredicate<io.zerolock.check.recognize.Name, String> notNull) {
+            return new Session(null, Runner.NONE, false, columns, notNull);
         }
     }
 
@@ -144,6 +146,7 @@ public final class Checker {
                 .filter(rule -> !excluded.contains(rule.id())).toList();
         MigrationState state = new MigrationState(session.timeZone(), pgVersion, session.lockTimeoutByDefault());
         state.existingColumns(session.existingColumns());
+        state.existingNotNull(session.existingNotNull());
         List<Finding> findings = new ArrayList<>();
         List<Splitter.Warning> warnings = new ArrayList<>();
         List<Unrecognized> unrecognized = new ArrayList<>();

@@ -44,7 +44,9 @@ class SafeFormEquivalenceTest {
             new String[] {"ZL011", "11", "ALTER TABLE t ADD PRIMARY KEY (id);"},
             new String[] {"ZL011", "15", "ALTER TABLE t ADD UNIQUE NULLS NOT DISTINCT (s);"},
             new String[] {"ZL007", "12", "ALTER TABLE t ALTER COLUMN n SET NOT NULL;"},
-            new String[] {"ZL007", "12", "ALTER TABLE t ALTER p SET NOT NULL;"});
+            new String[] {"ZL007", "12", "ALTER TABLE t ALTER p SET NOT NULL;"},
+            new String[] {"ZL011", "12", "ALTER TABLE t ADD CONSTRAINT t_n_pk PRIMARY KEY (n);"},
+            new String[] {"ZL006", "12", "ALTER TABLE t ADD COLUMN r float8 NOT NULL DEFAULT random();"});
     // Not here: DETACH PARTITION ... CONCURRENTLY (ZL017), which by design leaves a CHECK constraint of the old
     // bounds on the detached table; its safe SQL says so.
 

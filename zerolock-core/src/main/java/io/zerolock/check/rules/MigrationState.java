@@ -283,7 +283,18 @@ public final class MigrationState {
     }
 
     public boolean knownNotNull(Name table, String column) {
-        return notNullColumns.getOrDefault(key(table), Set.of()).contains(column);
+        if (notNullColumns.getOrDefault(key(table), Set.of()).contains(column)) {
+            return true;
+        }
+        // a table these migrations did not create: what the database says, when it is known
+        return existingNotNull != null && !isNew(table) && existingNotNull.test(table, column);
+    }
+
+    private java.util.function.BiPredicate<Name, String> existingNotNull;
+
+    /** Whether a column of a table that exists in the database is NOT NULL there; apply knows, check does not. */
+    public void existingNotNull(java.util.function.BiPredicate<Name, String> notNull) {
+        this.existingNotNull = notNull;
     }
 
     /** Whether a validated CHECK was added to this table earlier (a partition's bound). */
