@@ -114,7 +114,11 @@ public final class Zerolock implements AutoCloseable {
      * a final outcome. Returns one line per thing done.
      */
     public List<String> resume(ReindexOptions options) {
-        return new Reindexer(connector, options).resumeAll();
+        List<String> lines = new ArrayList<>(new Reindexer(connector, options).resumeAll());
+        lines.addAll(new io.zerolock.apply.Applier(connector, io.zerolock.apply.ApplyOptions.defaults()
+                .withLocks(options.lockTimeout(), options.lockAttempts()).withStateSchema(options.stateSchema()))
+                .resumeInterrupted());
+        return lines;
     }
 
     /**

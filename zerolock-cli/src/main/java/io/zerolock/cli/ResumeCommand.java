@@ -14,8 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "stopped), from the journal: foreign keys that a swap re-created NOT VALID are validated (SHARE "
                 + "UPDATE EXCLUSIVE: reads and writes go on), working indexes are dropped concurrently, and every "
                 + "operation of a dead run gets a final outcome. A run that is still alive is never touched. The "
-                + "next zerolock reindex of the same index does this by itself. Creates nothing when there is no "
-                + "journal."},
+                + "next zerolock reindex of the same index does this by itself. An interrupted apply gets the index "
+                + "its build left invalid dropped, and is finished by the next zerolock apply of the same files. "
+                + "Creates nothing when there is no journal."},
         footerHeading = "%nExamples:%n",
         footer = {"  zerolock resume -d app", "  zerolock resume -d app --state-schema ops_zerolock"})
 final class ResumeCommand implements Callable<Integer> {

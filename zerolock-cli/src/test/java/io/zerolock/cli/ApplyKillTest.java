@@ -77,6 +77,11 @@ class ApplyKillTest {
                 }
                 holding.execute("ROLLBACK");
             }
+            // without the files, resume repairs what it can and says the next apply finishes the file
+            Cli resume = Cli.run("resume", "-d", CommandLineTest.uri(target));
+            assertThat(resume.exitCode()).as(resume.all()).isZero();
+            assertThat(resume.out()).contains("V2__keys.sql: apply operation").contains("interrupted")
+                    .contains("the next zerolock apply of the same files finishes V2__keys.sql");
         });
         for (int i = 0; i < 2; i++) {
             long delay = cleanRunMillis / 4 + (long) (random.nextDouble() * cleanRunMillis * 3 / 4);

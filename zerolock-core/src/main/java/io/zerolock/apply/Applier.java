@@ -237,6 +237,54 @@ public final class Applier {
         return outcome(filePlan, ApplyOutcome.Status.APPLIED, results, doneEarlier, null, took, impact, null);
     }
 
+    /**
+     * {@code zerolock resume} for apply: what an interrupted apply left that can be repaired without its
+     * files is repaired (an index its build left invalid is dropped concurrently), and the operation is
+     * said to be finished by the next {@code zerolock apply} of the same files, which knows the rest.
+     * Skipped, and said so, while another apply runs. Returns one line per operation.
+     */
+    public List<String> resumeInterrupted() {
+        List<String> lines = new ArrayList<>();
+        try (Connection catalog = connector.openCatalog()) {
+            if (!io.zerolock.journal.Journal.exists(catalog, options.stateSchema())) {
+                return lines;
+            }
+            AutoCloseable lock;
+            try {
+                lock = applyLock(catalog);
+            } catch (ZerolockException running) {
+                lines.add("apply: another zerolock apply is running; its operations are left to it");
+                return lines;
+            }
+            try (lock; Connection work = connector.open("work"); Journal journal = openJournal()) {
+                for (Journal.Unfinished operation : journal.unfinishedWhileExclusive(List.of("apply"), null)) {
+                    if (!operation.running()) {
+                        continue; // it ended failed or interrupted and said so; the next apply takes it from there
+                    }
+                    List<String> dropped = new ArrayList<>();
+                    for (Map.Entry<String, String> step : operation.steps().entrySet()) {
+                        String index = journal.stepSubject(operation.id(), step.getKey());
+                        if (!step.getValue().equals("done") && step.getKey().endsWith(":build") && index != null
+                                && indexValid(work, index).filter(valid -> !valid).isPresent()) {
+                            dropInvalid(work, index);
+                            dropped.add(index);
+                        }
+                    }
+                    String note = "the run died" + (dropped.isEmpty() ? "" : "; dropped the index its build left "
+                            + "invalid: " + String.join(", ", dropped)) + "; the next zerolock apply of the same files "
+                            + "finishes " + operation.target() + " from where it stopped";
+                    journal.finish(operation.id(), "interrupted", note);
+                    lines.add(operation.target() + ": apply operation " + operation.id() + " interrupted: " + note);
+                }
+            }
+        } catch (ZerolockException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "resume of apply failed: " + e.getMessage(), e);
+        }
+        return lines;
+    }
+
     /** One statement's steps, from the first one not done by an earlier run. */
     private void runStatement(PlannedStatement statement, int first, Set<Integer> doneEarlier,
             List<Journal.Unfinished> dead, Connection work, Journal journal, Executor executor,

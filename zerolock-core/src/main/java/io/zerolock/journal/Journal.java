@@ -388,6 +388,24 @@ public final class Journal implements StepListener, AutoCloseable {
         return positions;
     }
 
+    /** The subject of an operation's step, by the step's name; null when it has none. */
+    public String stepSubject(long id, String step) {
+        if (connection == null) {
+            return null;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT subject FROM " + schema + ".step "
+                + "WHERE operation_id = ? AND name = ?")) {
+            statement.setLong(1, id);
+            statement.setString(2, step);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            journalFailed(e);
+            return null;
+        }
+    }
+
     /** The positions of an operation's steps that a later failure undid. */
     public java.util.Set<Integer> undoneSteps(long id) {
         java.util.Set<Integer> positions = new java.util.TreeSet<>();
