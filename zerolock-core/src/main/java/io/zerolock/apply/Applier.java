@@ -6,6 +6,7 @@ import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.check.recognize.Name;
 import io.zerolock.connect.Connector;
+import io.zerolock.execute.ConcurrentBuildGuards;
 import io.zerolock.execute.Executor;
 import io.zerolock.execute.FailedConcurrentBuild;
 import io.zerolock.execute.Impact;
@@ -108,21 +109,26 @@ public final class Applier {
                         Set.of(), null, Duration.ZERO, Impact.none(), null)));
                 return order(files, outcomes);
             }
-            return order(files, execute(catalog, planned.plans(), outcomes));
+            return order(files, execute(catalog, planned.plans(), outcomes, major));
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
         }
     }
 
     @SuppressWarnings("try") // the apply lock is held for the whole run, released by closing it
-    private List<ApplyOutcome> execute(Connection catalog, List<FilePlan> plans, List<ApplyOutcome> outcomes)
-            throws SQLException {
+    private List<ApplyOutcome> execute(Connection catalog, List<FilePlan> plans, List<ApplyOutcome> outcomes,
+            int major) throws SQLException {
         if (plans.isEmpty()) {
             return outcomes;
+        }
+        if (plans.stream().flatMap(plan -> plan.plan().steps().stream()).anyMatch(step -> !step.policy().bounded())) {
+            ConcurrentBuildGuards.checkOldTransactions(catalog, null); // a concurrent build waits for them: say so
         }
         try (AutoCloseable lock = applyLock(catalog);
                 Connection work = connector.open("work");
                 Journal journal = openJournal()) {
+            // killed mid-build, zerolock's build stops within seconds (14+) instead of running on for nobody
+            ConcurrentBuildGuards.stopWhenClientDies(work, major);
             int workPid = Monitor.backendPid(work);
             int catalogPid = Monitor.backendPid(catalog);
             for (int i = 0; i < plans.size(); i++) {

@@ -13,6 +13,7 @@ import io.zerolock.catalog.QualifiedName;
 import io.zerolock.catalog.ServerInfo;
 import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.connect.Connector;
+import io.zerolock.execute.ConcurrentBuildGuards;
 import io.zerolock.execute.Executor;
 import io.zerolock.execute.FailedConcurrentBuild;
 import io.zerolock.execute.Impact;
@@ -132,7 +133,7 @@ public final class Reindexer {
             List<Prepared> prepared) {
         List<ReindexOutcome> outcomes = new ArrayList<>();
         if (prepared.stream().anyMatch(item -> item.plan != null)) {
-            checkOldTransactions(catalog.connection(), effective);
+            ConcurrentBuildGuards.checkOldTransactions(catalog.connection(), effective.maxTransactionAge());
         }
         if (prepared.stream().noneMatch(item -> item.plan != null)) {
             prepared.forEach(item -> outcomes.add(skipped(item)));
@@ -142,7 +143,7 @@ public final class Reindexer {
         List<ZerolockException> failures = new ArrayList<>();
         try (Connection work = connector.open("work");
                 Journal journal = Journal.openOrWarn(() -> connector.open("journal"), effective.stateSchema())) {
-            stopWhenClientDies(work, server);
+            ConcurrentBuildGuards.stopWhenClientDies(work, server.major());
             claimed = OrphanedWork.claim(catalog.connection(), Monitor.backendPid(work));
             Executor executor = new Executor(work).journaledBy(journal);
             for (Prepared item : prepared) {
@@ -192,7 +193,7 @@ public final class Reindexer {
                         List.of(Monitor.backendPid(work)));
             }
             String target = item.index.name().display();
-            resumeValidations(journal, work, target);
+            new ReindexResume(connector, options).validations(journal, work, target);
             // dead runs on this index: this run's plan repairs what they left (drops leftovers, adopts a built
             // twin); once it has run, their operations get a final outcome saying so
             List<Journal.Unfinished> dead = journal.unfinished(target);
@@ -285,160 +286,13 @@ public final class Reindexer {
     }
 
     /**
-     * Finishes what interrupted runs left of this target (or, with null, of every target): foreign keys
-     * re-created NOT VALID by a swap that committed, whose VALIDATE never finished.
-     */
-    private int resumeValidations(Journal journal, Connection work, String target) {
-        int resumed = 0;
-        for (Journal.PendingValidation pending : journal.pendingValidations(target)) {
-            if (!notValid(work, pending)) {
-                // the swap never committed: the original key is valid, there is nothing to finish
-                journal.resumed(pending);
-                continue;
-            }
-            log.atWarn().setMessage("finishing an interrupted run: validating the foreign key its swap re-created "
-                    + "NOT VALID").addKeyValue("target", pending.target()).addKeyValue("step", pending.step())
-                    .addKeyValue("operation", pending.operationId()).log();
-            Plan validate = new Plan(pending.target(), "resume", List.of(new io.zerolock.plan.Step(io.zerolock.plan.StepKind.VALIDATE, pending.constraint(), pending.step(),
-                    "finish an interrupted run", List.of(pending.sql()),
-                    io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(), true,
-                    io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()), List.of(),
-                    false)), List.of(), io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(),
-                            options.lockAttempts()));
-            try {
-                new Executor(work).run(validate);
-            } catch (ZerolockException e) {
-                if (!(e.getCause() instanceof SQLException sql && io.zerolock.SqlState.UNDEFINED_OBJECT.equals(
-                        sql.getSQLState()))) {
-                    throw e;
-                }
-                log.atWarn().setMessage("the foreign key to validate no longer exists; nothing to finish")
-                        .addKeyValue("step", pending.step()).log();
-            }
-            journal.resumed(pending);
-            resumed++;
-        }
-        return resumed;
-    }
-
-    /**
-     * Whether the foreign key a pending validation names, referencing the operation's table, is NOT VALID now;
-     * true when the catalog cannot say (validating again is never wrong).
-     */
-    private static boolean notValid(Connection connection, Journal.PendingValidation pending) {
-        try (var statement = connection.prepareStatement("SELECT bool_or(NOT convalidated) FROM "
-                + "pg_catalog.pg_constraint WHERE contype = 'f' AND conname = ? AND confrelid = ?")) {
-            statement.setString(1, pending.constraint());
-            statement.setLong(2, pending.tableOid());
-            try (var rows = statement.executeQuery()) {
-                rows.next();
-                boolean notValid = rows.getBoolean(1);
-                return notValid || rows.wasNull();
-            }
-        } catch (SQLException e) {
-            return true;
-        }
-    }
-
-    /**
      * {@code zerolock resume}: gives every journaled operation of a dead run a final outcome, finishing or
-     * undoing what it left (foreign keys left NOT VALID are validated; working indexes are dropped); creates
-     * nothing. Each operation's table is locked first, as a run locks it, so a live run is never touched.
+     * undoing what it left; creates nothing. See {@link ReindexResume}.
      *
      * @return one line per operation finished, saying what was done
      */
     public List<String> resumeAll() {
-        try (Connection catalogConnection = connector.openCatalog()) {
-            if (!Journal.exists(catalogConnection, options.stateSchema())) {
-                return List.of();
-            }
-            qualifyEverything(catalogConnection);
-            CatalogReader catalog = new CatalogReader(catalogConnection);
-            List<String> finished = new ArrayList<>();
-            try (Connection work = connector.open("work");
-                    Journal journal = Journal.open(connector.open("journal"), options.stateSchema())) {
-                Map<String, Long> targets = new java.util.LinkedHashMap<>();
-                journal.pendingValidations(null).forEach(pending -> targets.put(pending.target(), pending.tableOid()));
-                journal.unfinished(null).forEach(operation -> targets.put(operation.target(), operation.tableOid()));
-                for (Map.Entry<String, Long> target : targets.entrySet()) {
-                    Optional<QualifiedName> table = catalog.relationName(target.getValue());
-                    if (table.isEmpty()) {
-                        journal.unfinished(target.getKey()).forEach(operation -> journal.finish(operation.id(),
-                                "interrupted", "the run died; its table is gone"));
-                        continue;
-                    }
-                    try (TableLock held = TableLock.acquire(catalogConnection, target.getValue(), table.get(),
-                            options.waitForOthers())) {
-                        log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
-                        int validated = resumeValidations(journal, work, target.getKey());
-                        if (validated > 0) {
-                            finished.add(target.getKey() + ": validated " + validated + " foreign key"
-                                    + (validated == 1 ? "" : "s") + " an interrupted swap had left NOT VALID");
-                        }
-                        for (InterruptedRuns.Finished done : InterruptedRuns.finish(journal, catalog, work,
-                                target.getKey(), LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()))) {
-                            finished.add(done.target() + ": operation " + done.operationId() + " " + done.outcome()
-                                    + ": " + done.note());
-                        }
-                    }
-                }
-            }
-            return finished;
-        } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "resume failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * PostgreSQL 14+ can check, during a long statement, that the client is still there: if zerolock is
-     * killed mid-build, its build stops within seconds instead of running to the end for nobody.
-     */
-    private static void stopWhenClientDies(Connection work, ServerInfo server) {
-        if (server.major() < 14) {
-            return;
-        }
-        try (Statement statement = work.createStatement()) {
-            statement.execute("SET client_connection_check_interval = '2s'");
-        } catch (SQLException e) {
-            log.atDebug().setMessage("client_connection_check_interval not available")
-                    .addKeyValue("reason", e.getMessage()).log();
-        }
-    }
-
-    /** Concurrent builds wait for every older transaction: say so before starting, or refuse. */
-    private static void checkOldTransactions(Connection connection, ReindexOptions effective) {
-        Duration threshold = effective.maxTransactionAge() != null ? effective.maxTransactionAge()
-                : Duration.ofMinutes(1);
-        List<String> old = new ArrayList<>();
-        try (var statement = connection.prepareStatement("""
-                SELECT 'pid=' || pid || ' application_name=' || coalesce(nullif(application_name, ''), '-')
-                       || ' user=' || coalesce(usename::text, '-') || ' state="' || coalesce(state, '-')
-                       || '" xact_age_s=' || (extract(epoch FROM clock_timestamp() - xact_start))::bigint
-                       || ' query="' || left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 120) || '"'
-                FROM pg_stat_activity
-                WHERE xact_start < clock_timestamp() - make_interval(secs => ?) AND pid <> pg_backend_pid()
-                  AND datname = current_database()
-                ORDER BY xact_start
-                """)) {
-            statement.setDouble(1, threshold.toMillis() / 1000.0);
-            try (var rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    old.add(rows.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot list transactions: " + e.getMessage(), e);
-        }
-        if (old.isEmpty()) {
-            return;
-        }
-        if (effective.maxTransactionAge() != null) {
-            throw new ZerolockException(ErrorCode.REFUSED, "refused, nothing was changed: transactions older than "
-                    + "--max-xact-age " + threshold.toSeconds() + "s are open, and a concurrent build would wait for "
-                    + "them: " + String.join("; ", old));
-        }
-        old.forEach(transaction -> log.atWarn().setMessage("an old transaction is open; concurrent builds wait for it")
-                .addKeyValue("session", transaction).log());
+        return new ReindexResume(connector, options).all();
     }
 
     /** Who waited on the run's locks, and what watching for it cost (the monitor's samples and their queries). */
@@ -468,7 +322,7 @@ public final class Reindexer {
     }
 
     /** From here on, every name the catalog prints is schema-qualified, as in the plans' session. */
-    private static void qualifyEverything(Connection connection) throws SQLException {
+    static void qualifyEverything(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET search_path = pg_catalog, pg_temp");
         }
