@@ -1,17 +1,12 @@
 package io.zerolock.bench;
 
-import io.zerolock.ConnectionOptions;
 import io.zerolock.ConnectionTarget;
-import io.zerolock.catalog.Identifiers;
 import io.zerolock.cli.demo.Comparison;
 import io.zerolock.cli.demo.ComparisonTable;
 import io.zerolock.cli.demo.Contender;
 import io.zerolock.cli.demo.HtmlReport;
 import io.zerolock.cli.demo.RunResult;
 import io.zerolock.cli.load.Workload;
-import io.zerolock.connect.ConnectionResolver;
-import io.zerolock.embedded.BundledPostgres;
-import io.zerolock.embedded.EmbeddedPostgresServer;
 import io.zerolock.execute.Monitor;
 import io.zerolock.execute.Watchdog;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs one typical feature migration three ways, each on an identical copy of two busy tables under the
@@ -77,84 +70,21 @@ public final class ApplyBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long rows = 2_000_000;
-        int rate = 300;
-        int pgVersion = BundledPostgres.newestMajor();
-        String dbname = null;
-        Path report = Path.of("zerolock-bench-apply-report.html");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
-                case "--rate" -> rate = Integer.parseInt(args[++i]);
-                case "--pg-version" -> pgVersion = Integer.parseInt(args[++i]);
-                case "--dbname" -> dbname = args[++i];
-                case "--report" -> report = Path.of(args[++i]);
-                case "--help" -> {
-                    System.out.println("bench/apply [--rows N (2000000)] [--rate TX_PER_S (300)] "
-                            + "[--pg-version MAJOR] [--dbname DB_OR_URI (default: embedded)] "
-                            + "[--report FILE (zerolock-bench-apply-report.html)]");
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        EmbeddedPostgresServer server = null;
-        ConnectionTarget target;
-        if (dbname == null) {
-            server = EmbeddedPostgresServer.start(pgVersion);
-            String database = server.createDatabase("zerolock_bench");
-            target = new ConnectionTarget(List.of("localhost"), List.of(server.port()), database, "postgres", null,
-                    "none", null, "zerolock-bench", Map.of());
-        } else {
-            target = ConnectionResolver.forThisProcess().resolve(ConnectionOptions.ofDbname(dbname));
-        }
-        try {
-            run(target, rows, rate, server != null, report);
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        BenchRun.main("bench/apply", args, 2_000_000, 300, "zerolock-bench-apply-report.html", ApplyBenchmark::run);
     }
 
-    private static void run(ConnectionTarget target, long rows, int rate, boolean embedded, Path report)
-            throws Exception {
-        String version;
-        int major;
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(), target.jdbcProperties());
-                Statement sql = admin.createStatement()) {
-            version = query(sql, "SHOW server_version");
-            major = Integer.parseInt(query(sql, "SHOW server_version_num")) / 10000;
-        }
-        System.err.printf("building %,d customers and %,d orders on PostgreSQL %s...%n", rows, rows, version);
-        long started = System.nanoTime();
-        build(target, rows);
-        System.err.printf("dataset ready in %.0f s%n", (System.nanoTime() - started) / 1e9);
+    private static void run(BenchRun bench) throws Exception {
+        long rows = bench.rows();
+        int rate = bench.rate();
+        int major = bench.major();
+        String version = bench.version();
+        Path report = bench.report();
+        bench.build(ApplyBenchmark::build, String.format("%,d customers and %,d orders", rows, rows));
 
         String migration = migration(major);
         List<Contender> contenders = List.of(asWritten(migration), handWritten(handWritten(major)),
                 Contender.zerolockApply(migration, "zerolock_bench_state"));
-        List<String> copies = new ArrayList<>();
-        Comparison.Stage stage = contender -> {
-            if (!embedded) { // a database of the user's: the same data again, in the same schema
-                if (!copies.isEmpty()) {
-                    build(target, rows);
-                }
-                copies.add(target.database());
-                return target;
-            }
-            String copy = target.database() + "_" + (copies.size() + 1);
-            try (Connection admin = DriverManager.getConnection(target.withDatabase("postgres").jdbcUrl(),
-                    target.jdbcProperties()); Statement sql = admin.createStatement()) {
-                if (!copies.isEmpty()) {
-                    sql.execute("DROP DATABASE " + Identifiers.quote(copies.get(copies.size() - 1)));
-                }
-                copies.add(copy);
-                sql.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE "
-                        + Identifiers.quote(target.database()) + (major >= 15 ? " STRATEGY FILE_COPY" : ""));
-            }
-            return target.withDatabase(copy);
-        };
+        Comparison.Stage stage = bench.copies(ApplyBenchmark::build);
         Workload workload = new Workload("UPDATE " + SCHEMA + ".customers SET visits = visits + 1 WHERE id = ?",
                 "INSERT INTO " + SCHEMA + ".orders (customer_id, status, total) VALUES (?, 'open', 9.99)",
                 "SELECT email, visits FROM " + SCHEMA + ".customers WHERE id = ?", rows, 1);
@@ -170,8 +100,8 @@ public final class ApplyBenchmark {
         System.out.printf("zerolock apply vs the hand-written safe sequence: longest gap %d ms vs %d ms (%.2fx), "
                 + "duration %.2fx%n", zerolock.stats().longestGapNanos() / 1_000_000,
                 hand.stats().longestGapNanos() / 1_000_000,
-                ratio(zerolock.stats().longestGapNanos(), hand.stats().longestGapNanos()),
-                ratio(zerolock.stats().endNanos() - zerolock.stats().startNanos(),
+                BenchRun.ratio(zerolock.stats().longestGapNanos(), hand.stats().longestGapNanos()),
+                BenchRun.ratio(zerolock.stats().endNanos() - zerolock.stats().startNanos(),
                         hand.stats().endNanos() - hand.stats().startNanos()));
         Files.writeString(report, HtmlReport.render("zerolock apply benchmark", "PostgreSQL " + version + ", "
                 + String.format("%,d", rows) + " customers and orders, load " + rate + " tx/s", runs),
@@ -242,14 +172,5 @@ public final class ApplyBenchmark {
         }
     }
 
-    private static double ratio(long a, long b) {
-        return b == 0 ? 0 : (double) a / b;
-    }
 
-    private static String query(Statement sql, String query) throws SQLException {
-        try (ResultSet rows = sql.executeQuery(query)) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
 }

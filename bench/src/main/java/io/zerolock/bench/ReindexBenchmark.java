@@ -1,30 +1,23 @@
 package io.zerolock.bench;
 
-import io.zerolock.ConnectionOptions;
 import io.zerolock.ConnectionTarget;
-import io.zerolock.catalog.Identifiers;
 import io.zerolock.cli.demo.Comparison;
 import io.zerolock.cli.demo.ComparisonTable;
 import io.zerolock.cli.demo.Contender;
 import io.zerolock.cli.demo.HtmlReport;
 import io.zerolock.cli.demo.RunResult;
 import io.zerolock.cli.load.Workload;
-import io.zerolock.connect.ConnectionResolver;
-import io.zerolock.embedded.BundledPostgres;
-import io.zerolock.embedded.EmbeddedPostgresServer;
 import io.zerolock.reindex.Strategy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Rebuilds a bloated, referenced primary key four ways, each on an identical copy of the data under the
@@ -38,59 +31,16 @@ public final class ReindexBenchmark {
     private static final String INDEX = SCHEMA + ".\"parent_pkey\"";
 
     public static void main(String[] args) throws Exception {
-        long rows = 3_000_000;
-        int rate = 200;
-        int pgVersion = BundledPostgres.newestMajor();
-        String dbname = null;
-        Path report = Path.of("zerolock-bench-report.html");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
-                case "--rate" -> rate = Integer.parseInt(args[++i]);
-                case "--pg-version" -> pgVersion = Integer.parseInt(args[++i]);
-                case "--dbname" -> dbname = args[++i];
-                case "--report" -> report = Path.of(args[++i]);
-                case "--help" -> {
-                    System.out.println("bench/reindex [--rows N (3000000)] [--rate TX_PER_S (200)] "
-                            + "[--pg-version MAJOR] [--dbname DB_OR_URI (default: embedded)] "
-                            + "[--report FILE (zerolock-bench-report.html)]");
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        EmbeddedPostgresServer server = null;
-        ConnectionTarget target;
-        if (dbname == null) {
-            server = EmbeddedPostgresServer.start(pgVersion);
-            String database = server.createDatabase("zerolock_bench");
-            target = new ConnectionTarget(List.of("localhost"), List.of(server.port()), database, "postgres", null,
-                    "none", null, "zerolock-bench", Map.of());
-        } else {
-            target = ConnectionResolver.forThisProcess().resolve(ConnectionOptions.ofDbname(dbname));
-        }
-        try {
-            run(target, rows, rate, server != null, report);
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        BenchRun.main("bench/reindex", args, 3_000_000, 200, "zerolock-bench-report.html", ReindexBenchmark::run);
     }
 
-    private static void run(ConnectionTarget target, long rows, int rate, boolean embedded, Path report)
-            throws Exception {
-        String version;
-        int major;
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(), target.jdbcProperties());
-                Statement sql = admin.createStatement()) {
-            version = query(sql, "SHOW server_version");
-            major = Integer.parseInt(query(sql, "SHOW server_version_num")) / 10000;
-        }
-        System.err.printf("building %,d parent rows and %,d child rows on PostgreSQL %s...%n", rows, rows, version);
-        long started = System.nanoTime();
-        build(target, rows);
-        System.err.printf("dataset ready in %.0f s%n", (System.nanoTime() - started) / 1e9);
+    private static void run(BenchRun bench) throws Exception {
+        long rows = bench.rows();
+        int rate = bench.rate();
+        int major = bench.major();
+        String version = bench.version();
+        Path report = bench.report();
+        bench.build(ReindexBenchmark::build, String.format("%,d parent rows and %,d child rows", rows, rows));
 
         List<Contender> contenders = new ArrayList<>();
         contenders.add(Contender.sql("REINDEX (plain)", "REINDEX INDEX"));
@@ -104,28 +54,7 @@ public final class ReindexBenchmark {
             // what a user waits for: the command line in a process of its own, start-up and all
             contenders.add(process(Strategy.NATIVE));
         }
-        List<String> copies = new ArrayList<>();
-        long finalRows = rows;
-        Comparison.Stage stage = contender -> {
-            if (!embedded) { // a database of the user's: the same data again, in the same schema
-                if (!copies.isEmpty()) {
-                    build(target, finalRows);
-                }
-                copies.add(target.database());
-                return target;
-            }
-            String copy = target.database() + "_" + (copies.size() + 1);
-            try (Connection admin = DriverManager.getConnection(target.withDatabase("postgres").jdbcUrl(),
-                    target.jdbcProperties()); Statement sql = admin.createStatement()) {
-                if (!copies.isEmpty()) { // the previous run's copy: at 20M rows, copies add up
-                    sql.execute("DROP DATABASE " + Identifiers.quote(copies.get(copies.size() - 1)));
-                }
-                copies.add(copy);
-                sql.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE "
-                        + Identifiers.quote(target.database()) + (major >= 15 ? " STRATEGY FILE_COPY" : ""));
-            }
-            return target.withDatabase(copy);
-        };
+        Comparison.Stage stage = bench.copies(ReindexBenchmark::build);
         List<RunResult> runs = Comparison.run(contenders, stage, Workload.parentChild(SCHEMA, rows, 4),
                 new Comparison.Load(rate, 8, 0.5, Duration.ofSeconds(1)), INDEX, "zerolock_bench.parent_pkey",
                 System.err::println);
@@ -140,9 +69,9 @@ public final class ReindexBenchmark {
                 if (run.contender().name().startsWith("zerolock")) {
                     System.out.printf("%s vs REINDEX CONCURRENTLY: longest gap %.2fx, max latency %.2fx, "
                             + "duration %.2fx%n", run.contender().name(),
-                            ratio(run.stats().longestGapNanos(), concurrent.stats().longestGapNanos()),
-                            ratio(run.stats().maxLatencyNanos(), concurrent.stats().maxLatencyNanos()),
-                            ratio(run.stats().endNanos() - run.stats().startNanos(),
+                            BenchRun.ratio(run.stats().longestGapNanos(), concurrent.stats().longestGapNanos()),
+                            BenchRun.ratio(run.stats().maxLatencyNanos(), concurrent.stats().maxLatencyNanos()),
+                            BenchRun.ratio(run.stats().endNanos() - run.stats().startNanos(),
                                     concurrent.stats().endNanos() - concurrent.stats().startNanos()));
                 }
             }
@@ -153,7 +82,7 @@ public final class ReindexBenchmark {
                 .orElse(null);
         if (swap != null && hand != null) {
             System.out.printf("zerolock swap vs the hand-written swap: duration %.2fx (%.2f s vs %.2f s), longest gap "
-                    + "%d ms vs %d ms%n", ratio(swap.stats().endNanos() - swap.stats().startNanos(),
+                    + "%d ms vs %d ms%n", BenchRun.ratio(swap.stats().endNanos() - swap.stats().startNanos(),
                             hand.stats().endNanos() - hand.stats().startNanos()),
                     (swap.stats().endNanos() - swap.stats().startNanos()) / 1e9,
                     (hand.stats().endNanos() - hand.stats().startNanos()) / 1e9,
@@ -277,14 +206,5 @@ public final class ReindexBenchmark {
     /** What the process run's lock monitor cost, from its impact log line. */
     private static String monitorCost;
 
-    private static double ratio(long a, long b) {
-        return b == 0 ? 0 : (double) a / b;
-    }
 
-    private static String query(Statement sql, String query) throws SQLException {
-        try (ResultSet rows = sql.executeQuery(query)) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
 }

@@ -11,7 +11,6 @@ import io.zerolock.apply.MigrationFile;
 import io.zerolock.apply.Refusal;
 import io.zerolock.check.Checker;
 import io.zerolock.execute.Backfill;
-import io.zerolock.execute.Watchdog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,14 +60,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     LockOptions locks;
 
-    @Option(names = "--warn-after", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
-            description = "When a concurrent build has waited this long for other sessions, name them "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration warnAfter;
-
-    @Option(names = "--max-wait", paramLabel = "DURATION", converter = Durations.class,
-            description = "Past this wait, cancel the concurrent build, drop what it left, and exit 1.")
-    Duration maxWait;
+    @Mixin
+    WatchdogOptions watchdog;
 
     @Option(names = "--batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = Durations.class,
             description = "Backfills (an UPDATE of every row) run in key ranges, each its own transaction, sized to "
@@ -100,7 +93,7 @@ final class ApplyCommand implements Callable<Integer> {
         ApplyOptions options;
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
-                    new Watchdog(warnAfter, maxWait), stateSchema.name(spec.commandLine()),
+                    watchdog.watchdog(), stateSchema.name(spec.commandLine()),
                     new Backfill.Throttle(batchTime, maxReplicaLag, pauseTransactionAge));
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());

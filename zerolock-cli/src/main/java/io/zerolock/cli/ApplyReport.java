@@ -1,7 +1,6 @@
 package io.zerolock.cli;
 
 import io.zerolock.apply.ApplyOutcome;
-import io.zerolock.execute.Impact;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ final class ApplyReport {
             case ALREADY_APPLIED -> "applied already, skipped";
             case PLANNED -> outcome.statements().size() + " statements";
             case APPLIED -> String.format(Locale.ROOT, "applied in %.1f s; others waited: %s",
-                    outcome.duration().toMillis() / 1000.0, waited(outcome.impact()));
+                    outcome.duration().toMillis() / 1000.0, ReindexReport.waited(outcome.impact()));
             case FAILED -> "FAILED: " + outcome.error();
             case NOT_RUN -> "not run (an earlier file failed or the run was stopped)";
         };
@@ -80,14 +79,6 @@ final class ApplyReport {
         table.lines().forEach(line -> text.append("  ").append(line).append('\n'));
     }
 
-    private static String waited(Impact impact) {
-        if (impact.blockedSessions() == 0) {
-            return "nobody";
-        }
-        return impact.blockedSessions() + (impact.blockedSessions() == 1 ? " session" : " sessions") + ", max "
-                + impact.maxWaitMillis() + " ms (" + impact.step() + ")";
-    }
-
     private static String abbreviated(String sql, int width) {
         String line = sql.strip().replaceAll("\\s+", " ");
         return line.length() <= width ? line : line.substring(0, width - 3) + "...";
@@ -101,12 +92,7 @@ final class ApplyReport {
             file.put("status", outcome.status().name().toLowerCase(Locale.ROOT));
             file.put("duration_ms", outcome.duration().toMillis());
             file.put("error", outcome.error());
-            Map<String, Object> impact = new LinkedHashMap<>();
-            impact.put("blocked_sessions", outcome.impact().blockedSessions());
-            impact.put("max_wait_ms", outcome.impact().maxWaitMillis());
-            impact.put("total_wait_ms", outcome.impact().totalWaitMillis());
-            impact.put("step", outcome.impact().step());
-            file.put("impact", impact);
+            file.put("impact", ReindexReport.impact(outcome.impact()));
             List<Map<String, Object>> statements = new ArrayList<>();
             for (ApplyOutcome.StatementOutcome statement : outcome.statements()) {
                 Map<String, Object> s = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package io.zerolock.cli;
 
 import io.zerolock.Zerolock;
-import io.zerolock.execute.Watchdog;
 import io.zerolock.reindex.ReindexFailure;
 import io.zerolock.reindex.ReindexOptions;
 import io.zerolock.reindex.ReindexOutcome;
@@ -70,15 +69,8 @@ final class ReindexCommand implements Callable<Integer> {
                     + "default 24h) instead of exiting.")
     Duration waitForOthers;
 
-    @Option(names = "--warn-after", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
-            description = "When a concurrent build has waited this long for other sessions (old snapshots, "
-                    + "lockers), name them: pid, application_name, user, state, transaction age, query "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration warnAfter;
-
-    @Option(names = "--max-wait", paramLabel = "DURATION", converter = Durations.class,
-            description = "Past this wait, cancel our own build, clean up, and exit 1 naming the blockers.")
-    Duration maxWait;
+    @Mixin
+    WatchdogOptions watchdog;
 
     @Option(names = "--max-xact-age", paramLabel = "DURATION", converter = Durations.class,
             description = "Refuse to start while a transaction older than this is open (a concurrent build would "
@@ -108,7 +100,7 @@ final class ReindexCommand implements Callable<Integer> {
         locks.validate(spec.commandLine());
         ReindexOptions options = new ReindexOptions(strategy, locks.lockTimeout, locks.lockRetries, maintenanceWorkMem,
                 parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
-                new Watchdog(warnAfter, maxWait), maxTransactionAge, stateSchema.name(spec.commandLine()));
+                watchdog.watchdog(), maxTransactionAge, stateSchema.name(spec.commandLine()));
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             ReindexRequest request = new ReindexRequest(indexes, table, schema);
             // on a terminal, a live progress line; otherwise (or when logs are quieted) a log line every 10 s

@@ -76,12 +76,23 @@ final class ReindexReport {
         return TextTable.render(headers, rows);
     }
 
-    private static String waited(Impact impact) {
+    /** Who waited on zerolock's locks, for a report's cell. */
+    static String waited(Impact impact) {
         if (impact.blockedSessions() == 0) {
             return "nobody";
         }
         return impact.blockedSessions() + (impact.blockedSessions() == 1 ? " session" : " sessions") + ", max "
                 + impact.maxWaitMillis() + " ms (" + impact.step() + ")";
+    }
+
+    /** Who waited on zerolock's locks, for JSON. */
+    static Map<String, Object> impact(Impact impact) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("blocked_sessions", impact.blockedSessions());
+        json.put("max_wait_ms", impact.maxWaitMillis());
+        json.put("total_wait_ms", impact.totalWaitMillis());
+        json.put("step", impact.step());
+        return json;
     }
 
     private static String json(List<ReindexOutcome> outcomes) {
@@ -98,12 +109,7 @@ final class ReindexReport {
             item.put("old_size_bytes", outcome.oldSizeBytes());
             item.put("new_size_bytes", outcome.status() == ReindexOutcome.Status.DONE ? outcome.newSizeBytes() : null);
             item.put("message", outcome.message());
-            Map<String, Object> impact = new LinkedHashMap<>();
-            impact.put("blocked_sessions", outcome.impact().blockedSessions());
-            impact.put("max_wait_ms", outcome.impact().maxWaitMillis());
-            impact.put("total_wait_ms", outcome.impact().totalWaitMillis());
-            impact.put("step", outcome.impact().step());
-            item.put("impact", impact);
+            item.put("impact", impact(outcome.impact()));
             if (outcome.plan() != null) {
                 List<Map<String, Object>> steps = new ArrayList<>();
                 for (Step step : outcome.plan().steps()) {

@@ -370,12 +370,17 @@ public final class Journal implements StepListener, AutoCloseable {
      * step whose run died between its COMMIT and the journal's write of it).
      */
     public java.util.Set<Integer> completedSteps(long id) {
+        return positions(id, "(outcome = 'done' OR committed_at IS NOT NULL) AND undone_at IS NULL");
+    }
+
+    /** The positions of an operation's steps that meet a condition on the step table's columns. */
+    private java.util.Set<Integer> positions(long id, String condition) {
         java.util.Set<Integer> positions = new java.util.TreeSet<>();
         if (connection == null) {
             return positions;
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT position FROM " + schema + ".step "
-                + "WHERE operation_id = ? AND (outcome = 'done' OR committed_at IS NOT NULL) AND undone_at IS NULL")) {
+                + "WHERE operation_id = ? AND " + condition)) {
             statement.setLong(1, id);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -408,22 +413,7 @@ public final class Journal implements StepListener, AutoCloseable {
 
     /** The positions of an operation's steps that a later failure undid. */
     public java.util.Set<Integer> undoneSteps(long id) {
-        java.util.Set<Integer> positions = new java.util.TreeSet<>();
-        if (connection == null) {
-            return positions;
-        }
-        try (PreparedStatement statement = connection.prepareStatement("SELECT position FROM " + schema + ".step "
-                + "WHERE operation_id = ? AND undone_at IS NOT NULL")) {
-            statement.setLong(1, id);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    positions.add(rows.getInt(1));
-                }
-            }
-        } catch (SQLException e) {
-            journalFailed(e);
-        }
-        return positions;
+        return positions(id, "undone_at IS NOT NULL");
     }
 
     /** Gives an operation of a dead run its final outcome, with what was done to finish it. */

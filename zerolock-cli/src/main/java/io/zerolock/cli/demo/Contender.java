@@ -68,17 +68,7 @@ public record Contender(String name, String command, Action action) {
                 (target, indexSql, indexName, timeline) -> {
                     try (Zerolock zerolock = Zerolock.connect(target.withApplicationName("zerolock"))) {
                         List<ReindexOutcome> outcomes = zerolock.reindex(ReindexRequest.indexes(indexName),
-                                ReindexOptions.defaults().withStrategy(strategy), false, new ProgressListener() {
-                                    @Override
-                                    public void progress(Progress progress) {
-                                        // the chart shows steps, not build phases
-                                    }
-
-                                    @Override
-                                    public void stepStarted(String index, String step) {
-                                        timeline.mark(step);
-                                    }
-                                });
+                                ReindexOptions.defaults().withStrategy(strategy), false, marking(timeline));
                         return outcomes.get(0).impact();
                     }
                 });
@@ -117,20 +107,25 @@ public record Contender(String name, String command, Action action) {
                 List<io.zerolock.apply.ApplyOutcome> outcomes = zerolock.apply(List.of(new io.zerolock.apply
                         .MigrationFile("V2__feature.sql", new io.zerolock.check.Checker.Source("V2__feature.sql",
                                 migration))), io.zerolock.apply.ApplyOptions.defaults().withStateSchema(stateSchema),
-                        false, new ProgressListener() {
-                            @Override
-                            public void progress(Progress progress) {
-                                // the chart shows steps, not build phases
-                            }
-
-                            @Override
-                            public void stepStarted(String index, String step) {
-                                timeline.mark(step);
-                            }
-                        });
+                        false, marking(timeline));
                 return outcomes.get(0).impact();
             }
         });
+    }
+
+    /** Marks each step on the timeline as it starts: the chart shows steps, not build phases. */
+    private static ProgressListener marking(Timeline timeline) {
+        return new ProgressListener() {
+            @Override
+            public void progress(Progress progress) {
+                // build phases are not charted
+            }
+
+            @Override
+            public void stepStarted(String index, String step) {
+                timeline.mark(step);
+            }
+        };
     }
 
     private static Connection connect(ConnectionTarget target) throws SQLException {

@@ -75,11 +75,12 @@ public abstract class Rule {
     }
 
     /**
-     * The safe SQL for this statement: by default the rule's template with the statement's names filled
-     * in; rules that can build the exact safe form from the statement's own text override it.
+     * The safe SQL for this statement: its exact safe form when the rule can build one from the statement
+     * ({@link #rewrite}), else the rule's template with the statement's names filled in.
      */
     public String safeFor(Context context) {
-        return Placeholders.fill(safe(), context.recognized());
+        return rewrite(context).map(io.zerolock.check.Rewrite::render)
+                .orElseGet(() -> Placeholders.fill(safe(), context.recognized()));
     }
 
     /**

@@ -15,11 +15,6 @@ public final class UniqueWithoutIndex extends Rule {
     }
 
     @Override
-    public String safeFor(Context context) {
-        return rewrite(context).map(io.zerolock.check.Rewrite::render).orElseGet(() -> super.safeFor(context));
-    }
-
-    @Override
     public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
         return SafeForms.uniqueUsingIndex(context);
     }

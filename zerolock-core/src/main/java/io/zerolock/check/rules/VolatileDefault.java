@@ -20,11 +20,6 @@ public final class VolatileDefault extends Rule {
     }
 
     @Override
-    public String safeFor(Context context) {
-        return rewrite(context).map(io.zerolock.check.Rewrite::render).orElseGet(() -> super.safeFor(context));
-    }
-
-    @Override
     public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
         return check(context).isPresent() ? SafeForms.volatileDefaultBackfilled(context) : Optional.empty();
     }

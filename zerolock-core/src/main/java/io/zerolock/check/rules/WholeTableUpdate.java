@@ -18,11 +18,6 @@ public final class WholeTableUpdate extends Rule {
     }
 
     @Override
-    public String safeFor(Context context) {
-        return rewrite(context).map(Rewrite::render).orElseGet(() -> super.safeFor(context));
-    }
-
-    @Override
     public Optional<Rewrite> rewrite(Context context) {
         if (check(context).isEmpty()) {
             return Optional.empty();
