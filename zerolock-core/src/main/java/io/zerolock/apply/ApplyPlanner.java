@@ -56,6 +56,8 @@ public final class ApplyPlanner {
     private final Function<Name, Map<String, String>> columns;
     private Function<String, Optional<String>> integerKey = table -> Optional.empty();
     private java.util.function.BiPredicate<Name, String> notNull = (table, column) -> false;
+    /** Integer primary keys that earlier statements of these files add, by table as written: backfills use them. */
+    private final Map<String, String> keysAdded = new HashMap<>();
 
     /**
      * @param existing the relation a name denotes in the database now (search_path applied), if any: the
@@ -173,6 +175,35 @@ public final class ApplyPlanner {
 
     private PlannedStatement planStatement(MigrationFile file, int number, Splitter.Statement statement,
             Recognized recognized, List<Finding> findings, List<Refusal> refusals) {
+        PlannedStatement planned = planOne(file, number, statement, recognized, findings, refusals);
+        rememberKey(recognized);
+        return planned;
+    }
+
+    /** A primary key of one integer column added to an existing table: later backfills of it can use it. */
+    private void rememberKey(Recognized recognized) {
+        if (!(recognized instanceof Recognized.AlterTable alter)) {
+            return;
+        }
+        for (Action action : alter.actions()) {
+            if (action instanceof Action.AddConstraint add && add.kind() == Action.ConstraintKind.PRIMARY_KEY
+                    && add.usingIndex() == null && add.columns().size() == 1) {
+                Map<String, String> known = columns.apply(alter.table());
+                String type = known == null ? null : known.get(add.columns().get(0));
+                if (type != null && List.of("smallint", "integer", "bigint").contains(type)) {
+                    keysAdded.put(alter.table().toString(), io.zerolock.catalog.Identifiers.quote(add.columns().get(0)));
+                }
+            }
+        }
+    }
+
+    /** The integer key a backfill of this table ranges over: the table's now, or one these files add first. */
+    private Optional<String> keyOf(String table) {
+        return integerKey.apply(table).or(() -> Optional.ofNullable(keysAdded.get(table)));
+    }
+
+    private PlannedStatement planOne(MigrationFile file, int number, Splitter.Statement statement,
+            Recognized recognized, List<Finding> findings, List<Refusal> refusals) {
         String text = body(statement);
         Set<String> allowed = allowed(statement);
         List<Finding> considered = findings.stream().filter(f -> !allowed.contains(f.ruleId())).toList();
@@ -202,7 +233,7 @@ public final class ApplyPlanner {
             String rules = String.join(", ", rewritable.stream().map(Finding::ruleId).distinct().toList());
             Rewrite rewrite = distinct.iterator().next();
             for (Rewrite.SafeStatement safe : rewrite.statements()) {
-                if (safe.how() == Rewrite.How.BACKFILL && integerKey.apply(safe.object()).isEmpty()) {
+                if (safe.how() == Rewrite.How.BACKFILL && keyOf(safe.object()).isEmpty()) {
                     refusals.add(new Refusal(file.name(), statement.line(), rules + ": " + safe.object() + " has no "
                             + "single-column integer primary key, so apply cannot update it in key ranges: add one, "
                             + "or run the update in batches of your own (or, to run it as written, still bounded: "
@@ -301,7 +332,7 @@ public final class ApplyPlanner {
                         .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations).transactional().policy(bounded())
                         .undo(undo(statement)).build();
                 case BACKFILL -> {
-                    String key = integerKey.apply(statement.object()).orElseThrow();
+                    String key = keyOf(statement.object()).orElseThrow();
                     yield Step.of(StepKind.BACKFILL, name + ":backfill").subject(statement.object())
                             .description(describe(statement))
                             .sql(io.zerolock.execute.Backfill.rangeQuery(statement.object(), key),

@@ -80,6 +80,42 @@ class ApplyTest {
                 .isEqualTo("alter,build,drop,statement,validate");
     }
 
+    /** Every name quoted, mixed case, with spaces: the rewrites, the backfill and the lock order keep them. */
+    @PostgresTest
+    void applies_a_migration_of_quoted_mixed_case_names_as_psql_would(TestDatabase db) {
+        String setup = """
+                CREATE SCHEMA "Shop Floor";
+                CREATE TABLE "Shop Floor"."Customers" ("Id" int NOT NULL, "E-mail" text, "Name" text);
+                INSERT INTO "Shop Floor"."Customers" SELECT g, 'c' || g, 'n' || g FROM generate_series(1, 3000) g;
+                CREATE TABLE "Shop Floor"."Orders" ("Id" bigint NOT NULL, "Customer Id" int, "Total" numeric);
+                INSERT INTO "Shop Floor"."Orders" SELECT g, 1 + g % 3000, g FROM generate_series(1, 5000) g;
+                """;
+        String migration = """
+                ALTER TABLE "Shop Floor"."Customers" ADD PRIMARY KEY ("Id");
+                CREATE INDEX "Orders by customer" ON "Shop Floor"."Orders" ("Customer Id");
+                ALTER TABLE "Shop Floor"."Customers" ADD CONSTRAINT "Customers e-mail" UNIQUE ("E-mail");
+                ALTER TABLE "Shop Floor"."Orders" ADD CONSTRAINT "Orders' customer" FOREIGN KEY ("Customer Id")
+                    REFERENCES "Shop Floor"."Customers" ("Id");
+                ALTER TABLE "Shop Floor"."Orders" ADD CHECK ("Total" >= 0);
+                UPDATE "Shop Floor"."Customers" SET "Name" = upper("Name");
+                DROP INDEX "Shop Floor"."Orders by customer";
+                """ + (db.majorVersion() >= 12
+                        ? "ALTER TABLE \"Shop Floor\".\"Customers\" ALTER COLUMN \"Name\" SET NOT NULL;\n" : "");
+        TestDatabase asWritten = db.sibling();
+        asWritten.execute(setup, migration);
+        db.execute(setup);
+
+        List<ApplyOutcome> outcomes = new Applier(connector(db), ApplyOptions.defaults())
+                .run(List.of(file("V2__quoted.sql", migration)), false);
+
+        assertThat(outcomes.get(0).statements()).extracting(ApplyOutcome.StatementOutcome::how)
+                .allMatch(how -> how.startsWith("rewritten"));
+        assertThat(CatalogFingerprint.of(db, "Shop Floor")).containsExactlyElementsOf(
+                CatalogFingerprint.of(asWritten, "Shop Floor"));
+        assertThat(db.queryLong("SELECT count(*) FROM \"Shop Floor\".\"Customers\" WHERE \"Name\" <> upper(\"Name\")"))
+                .isZero();
+    }
+
     @PostgresTest(versions = 18)
     void an_applied_file_is_skipped_and_a_changed_one_refused_before_anything_runs(TestDatabase db) {
         db.execute(SCHEMA);
