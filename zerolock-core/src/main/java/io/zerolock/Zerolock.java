@@ -114,10 +114,13 @@ public final class Zerolock implements AutoCloseable {
      * a final outcome. Returns one line per thing done.
      */
     public List<String> resume(ReindexOptions options) {
-        List<String> lines = new ArrayList<>(new Reindexer(connector, options).resumeAll());
-        lines.addAll(new io.zerolock.apply.Applier(connector, io.zerolock.apply.ApplyOptions.defaults()
-                .withLocks(options.lockTimeout(), options.lockAttempts()).withStateSchema(options.stateSchema()))
-                .resumeInterrupted());
+        List<String> lines = new ArrayList<>();
+        for (io.zerolock.journal.Recovery recovery : List.of(new io.zerolock.reindex.ReindexResume(connector, options),
+                new io.zerolock.apply.Applier(connector, io.zerolock.apply.ApplyOptions.defaults()
+                        .withLocks(options.lockTimeout(), options.lockAttempts())
+                        .withStateSchema(options.stateSchema())).recovery())) {
+            lines.addAll(recovery.finishDeadRuns()); // each kind of operation finishes its own
+        }
         return lines;
     }
 

@@ -52,6 +52,14 @@ public final class Applier {
     }
 
     /** @param progress hears how each concurrent build goes */
+    Connector connector() {
+        return connector;
+    }
+
+    ApplyOptions options() {
+        return options;
+    }
+
     public Applier(Connector connector, ApplyOptions options, io.zerolock.ProgressListener progress) {
         this.connector = connector;
         this.options = options;
@@ -243,52 +251,9 @@ public final class Applier {
         return outcome(filePlan, ApplyOutcome.Status.APPLIED, results, doneEarlier, null, took, impact, null);
     }
 
-    /**
-     * {@code zerolock resume} for apply: what an interrupted apply left that can be repaired without its
-     * files is repaired (an index its build left invalid is dropped concurrently), and the operation is
-     * said to be finished by the next {@code zerolock apply} of the same files, which knows the rest.
-     * Skipped, and said so, while another apply runs. Returns one line per operation.
-     */
-    public List<String> resumeInterrupted() {
-        List<String> lines = new ArrayList<>();
-        try (Connection catalog = connector.openCatalog()) {
-            if (!io.zerolock.journal.Journal.exists(catalog, options.stateSchema())) {
-                return lines;
-            }
-            AutoCloseable lock;
-            try {
-                lock = applyLock(catalog);
-            } catch (ZerolockException running) {
-                lines.add("apply: another zerolock apply is running; its operations are left to it");
-                return lines;
-            }
-            try (lock; Connection work = connector.open("work"); Journal journal = openJournal()) {
-                for (Journal.Unfinished operation : journal.unfinishedWhileExclusive(List.of("apply"), null)) {
-                    if (!operation.running()) {
-                        continue; // it ended failed or interrupted and said so; the next apply takes it from there
-                    }
-                    List<String> dropped = new ArrayList<>();
-                    for (Map.Entry<String, String> step : operation.steps().entrySet()) {
-                        String index = journal.stepSubject(operation.id(), step.getKey());
-                        if (!step.getValue().equals("done") && step.getKey().endsWith(":build") && index != null
-                                && indexValid(work, index).filter(valid -> !valid).isPresent()) {
-                            dropInvalid(work, index);
-                            dropped.add(index);
-                        }
-                    }
-                    String note = "the run died" + (dropped.isEmpty() ? "" : "; dropped the index its build left "
-                            + "invalid: " + String.join(", ", dropped)) + "; the next zerolock apply of the same files "
-                            + "finishes " + operation.target() + " from where it stopped";
-                    journal.finish(operation.id(), "interrupted", note);
-                    lines.add(operation.target() + ": apply operation " + operation.id() + " interrupted: " + note);
-                }
-            }
-        } catch (ZerolockException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "resume of apply failed: " + e.getMessage(), e);
-        }
-        return lines;
+    /** How {@code zerolock resume} finishes apply's dead runs: see {@link ApplyRecovery}. */
+    public io.zerolock.journal.Recovery recovery() {
+        return new ApplyRecovery(this);
     }
 
     /** One statement's steps, from the first one not done by an earlier run. */
@@ -415,7 +380,7 @@ public final class Applier {
     }
 
     /** Whether an index of this name (as written, search_path applied) is valid; empty when there is none. */
-    private static Optional<Boolean> indexValid(Connection work, String index) {
+    static Optional<Boolean> indexValid(Connection work, String index) {
         try (PreparedStatement statement = work.prepareStatement(
                 "SELECT i.indisvalid FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass(?)")) {
             statement.setString(1, index);
@@ -428,7 +393,7 @@ public final class Applier {
     }
 
     /** An invalid index with the name a build is about to use: a failed build's, dropped before building again. */
-    private void dropInvalid(Connection work, String index) {
+    void dropInvalid(Connection work, String index) {
         log.atWarn().setMessage("an invalid index has the name this build uses (a failed earlier build): dropping "
                 + "it concurrently, then building again").addKeyValue("index", index).log();
         Step drop = Step.of(StepKind.DROP, "drop-invalid").description("drop the invalid index a failed build left")
@@ -438,7 +403,7 @@ public final class Applier {
     }
 
     /** Holds the database's apply lock on the catalog connection (idle, never in a transaction). */
-    private AutoCloseable applyLock(Connection catalog) throws SQLException {
+    AutoCloseable applyLock(Connection catalog) throws SQLException {
         int key = options.stateSchema().hashCode();
         try (PreparedStatement statement = catalog.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
             statement.setInt(1, APPLY_LOCK);
@@ -462,7 +427,7 @@ public final class Applier {
     }
 
     /** The journal and history are not optional here: without them a killed apply could run a statement twice. */
-    private Journal openJournal() {
+    Journal openJournal() {
         Connection connection = connector.open("journal");
         try {
             return Journal.open(connection, options.stateSchema());

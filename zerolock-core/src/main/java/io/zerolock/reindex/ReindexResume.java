@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * validated, then {@link InterruptedRuns} drops what else they left and gives each operation its outcome.
  * Used by the next reindex of the same index and by {@code zerolock resume}.
  */
-final class ReindexResume {
+public final class ReindexResume implements io.zerolock.journal.Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(ReindexResume.class);
 
     private final Connector connector;
     private final ReindexOptions options;
 
-    ReindexResume(Connector connector, ReindexOptions options) {
+    public ReindexResume(Connector connector, ReindexOptions options) {
         this.connector = connector;
         this.options = options;
     }
@@ -99,7 +99,13 @@ final class ReindexResume {
      *
      * @return one line per operation finished, saying what was done
      */
-    List<String> all() {
+    @Override
+    public List<String> kinds() {
+        return List.of("reindex", "cleanup");
+    }
+
+    @Override
+    public List<String> finishDeadRuns() {
         try (Connection catalogConnection = connector.openCatalog()) {
             if (!Journal.exists(catalogConnection, options.stateSchema())) {
                 return List.of();

@@ -292,7 +292,7 @@ public final class Reindexer {
      * @return one line per operation finished, saying what was done
      */
     public List<String> resumeAll() {
-        return new ReindexResume(connector, options).all();
+        return new ReindexResume(connector, options).finishDeadRuns();
     }
 
     /** Who waited on the run's locks, and what watching for it cost (the monitor's samples and their queries). */
