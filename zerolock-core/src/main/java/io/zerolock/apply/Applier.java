@@ -101,6 +101,7 @@ public final class Applier {
             ApplyPlanner.Planned planned = new ApplyPlanner(major, options, name -> existing(catalog, name),
                     name -> columns(catalog, name)).withIntegerKeys(table -> integerKey(catalog, table))
                     .withNotNull((table, column) -> notNull(catalog, table, column))
+                    .withConcurrentRefresh(view -> concurrentRefresh(catalog, view))
                     .plan(files, toApply);
             if (!planned.refusals().isEmpty()) {
                 throw new ApplyRefused(planned.refusals());
@@ -454,6 +455,24 @@ public final class Applier {
             }
         } catch (SQLException e) {
             return Optional.empty(); // a name the server cannot parse: it is not an existing relation
+        }
+    }
+
+    /**
+     * Whether REFRESH MATERIALIZED VIEW CONCURRENTLY works on this view now: it is populated and has a
+     * valid unique index on plain columns, with no WHERE clause (what PostgreSQL requires of it).
+     */
+    private static boolean concurrentRefresh(Connection catalog, Name view) {
+        try (PreparedStatement statement = catalog.prepareStatement("SELECT c.relispopulated AND EXISTS (SELECT 1 "
+                + "FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid "
+                + "AND i.indpred IS NULL AND i.indexprs IS NULL) FROM pg_catalog.pg_class c "
+                + "WHERE c.oid = to_regclass(?) AND c.relkind = 'm'")) {
+            statement.setString(1, view.toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
         }
     }
 

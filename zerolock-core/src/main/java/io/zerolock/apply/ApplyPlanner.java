@@ -56,6 +56,7 @@ public final class ApplyPlanner {
     private final Function<Name, Map<String, String>> columns;
     private Function<String, Optional<String>> integerKey = table -> Optional.empty();
     private java.util.function.BiPredicate<Name, String> notNull = (table, column) -> false;
+    private java.util.function.Predicate<Name> concurrentRefresh = view -> false;
     /** Integer primary keys that earlier statements of these files add, by table as written: backfills use them. */
     private final Map<String, String> keysAdded = new HashMap<>();
 
@@ -79,6 +80,12 @@ public final class ApplyPlanner {
      */
     public ApplyPlanner withIntegerKeys(Function<String, Optional<String>> keys) {
         this.integerKey = keys;
+        return this;
+    }
+
+    /** Whether a materialized view may be refreshed CONCURRENTLY now: populated, with a usable unique index. */
+    public ApplyPlanner withConcurrentRefresh(java.util.function.Predicate<Name> views) {
+        this.concurrentRefresh = views;
         return this;
     }
 
@@ -220,6 +227,18 @@ public final class ApplyPlanner {
                     + "no rewrite makes it safe. " + first.why() + " Instead: " + first.safe().replace("\n", " ")
                     + " (or, to run it as written, still bounded: -- zerolock:allow " + first.ruleId() + " <reason>)"));
             return new PlannedStatement(statement.line(), text, "refused", List.of());
+        }
+        if (options.rewrite() && recognized instanceof Recognized.RefreshMaterializedView refresh
+                && !refresh.concurrently() && considered.stream().anyMatch(f -> f.ruleId().equals("ZL020"))
+                && concurrentRefresh.test(refresh.view())) {
+            // the view is populated and has a unique index on plain columns: CONCURRENTLY refreshes the same
+            // rows while queries on it go on (EXCLUSIVE instead of ACCESS EXCLUSIVE)
+            String concurrently = text.replaceFirst("(?is)^(\\s*REFRESH\\s+MATERIALIZED\\s+VIEW)(\\s+)",
+                    "$1 CONCURRENTLY$2");
+            return new PlannedStatement(statement.line(), text, "rewritten (ZL020)", List.of(Step.of(
+                    StepKind.STATEMENT, number + ":refresh").description("refresh concurrently, under lock_timeout")
+                    .sql(concurrently).locks(LockMode.EXCLUSIVE, relations(recognized)).transactional()
+                    .policy(bounded()).build()));
         }
         if (options.rewrite() && !rewritable.isEmpty()) {
             Set<Rewrite> distinct = new LinkedHashSet<>();
@@ -463,6 +482,8 @@ public final class ApplyPlanner {
             names.add(change.table());
         } else if (recognized instanceof Recognized.LockTable lock) {
             names.addAll(lock.tables());
+        } else if (recognized instanceof Recognized.RefreshMaterializedView refresh) {
+            names.add(refresh.view());
         } else if (recognized instanceof Recognized.Truncate truncate) {
             names.addAll(truncate.tables());
         } else if (recognized instanceof Recognized.DropTable drop) {

@@ -178,6 +178,26 @@ class ApplyTest {
                 + "WHERE attrelid = 'orders'::regclass AND attname = 'total'")).isEqualTo("text");
     }
 
+    @PostgresTest
+    void refreshes_a_view_concurrently_when_a_unique_index_allows_it(TestDatabase db) {
+        db.execute(SCHEMA, "CREATE MATERIALIZED VIEW totals AS SELECT customer_id, sum(total) AS total FROM orders "
+                + "GROUP BY customer_id", "CREATE UNIQUE INDEX totals_customer ON totals (customer_id)",
+                "CREATE MATERIALIZED VIEW counts AS SELECT count(*) AS n FROM orders",
+                "INSERT INTO orders VALUES (999999, 1, 5, 'late')");
+
+        List<ApplyOutcome> outcomes = new Applier(connector(db), ApplyOptions.defaults()).run(List.of(
+                file("V2__refresh.sql", "REFRESH MATERIALIZED VIEW totals;\nREFRESH MATERIALIZED VIEW counts;")),
+                false);
+
+        assertThat(outcomes.get(0).statements()).extracting(ApplyOutcome.StatementOutcome::how)
+                .containsExactly("rewritten (ZL020)", "as written");
+        assertThat(outcomes.get(0).statements().get(0).steps().get(0).sql())
+                .containsExactly("REFRESH MATERIALIZED VIEW CONCURRENTLY totals");
+        assertThat(db.queryLong("SELECT total FROM totals WHERE customer_id = 1")).isEqualTo(db.queryLong(
+                "SELECT sum(total) FROM orders WHERE customer_id = 1"));
+        assertThat(db.queryLong("SELECT n FROM counts")).isEqualTo(5001);
+    }
+
     @PostgresTest(versions = 18)
     void an_allow_without_a_reason_is_a_usage_error(TestDatabase db) {
         db.execute(SCHEMA);
