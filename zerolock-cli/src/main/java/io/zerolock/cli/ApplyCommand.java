@@ -72,6 +72,11 @@ final class ApplyCommand implements Callable<Integer> {
             description = "A backfill pauses while a standby's replay lag is longer (default: ${DEFAULT-VALUE}).")
     Duration maxReplicaLag;
 
+    @Option(names = "--max-replica-bytes", paramLabel = "SIZE", defaultValue = "1GB",
+            description = "A backfill also pauses while a standby has more WAL than this left to replay (what a "
+                    + "standby whose replay is paused or stuck shows; default: ${DEFAULT-VALUE}).")
+    String maxReplicaBytes;
+
     @Option(names = "--pause-xact-age", paramLabel = "DURATION", defaultValue = "10min", converter = Durations.class,
             description = "A backfill pauses while another transaction has been open longer: vacuum cannot clean "
                     + "behind it (default: ${DEFAULT-VALUE}).")
@@ -94,7 +99,8 @@ final class ApplyCommand implements Callable<Integer> {
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
                     watchdog.watchdog(), stateSchema.name(spec.commandLine()),
-                    new Backfill.Throttle(batchTime, maxReplicaLag, pauseTransactionAge));
+                    new Backfill.Throttle(batchTime, maxReplicaLag, io.zerolock.plan.SettingValues.requireMemory(
+                            "--max-replica-bytes", maxReplicaBytes, 1, false) * 1024, pauseTransactionAge));
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

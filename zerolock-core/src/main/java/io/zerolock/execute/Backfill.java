@@ -43,13 +43,20 @@ public final class Backfill {
 
     /**
      * @param batchTarget how long one batch should take; the batch size follows it
-     * @param maxReplicaLag pause while a standby's replay lag ({@code pg_stat_replication}) is longer
+     * @param maxReplicaLag pause while a standby's replay lag ({@code pg_stat_replication.replay_lag}) is
+     *     longer; PostgreSQL measures it only as the standby's replay moves
+     * @param maxReplicaLagBytes pause while a standby has replayed less than this far behind the primary's
+     *     WAL: what catches a standby whose replay is paused or stuck
      * @param maxTransactionAge pause while another transaction has been open longer (its snapshot keeps
      *     the dead rows the backfill makes from being vacuumed)
      */
-    public record Throttle(Duration batchTarget, Duration maxReplicaLag, Duration maxTransactionAge) {
+    public record Throttle(Duration batchTarget, Duration maxReplicaLag, long maxReplicaLagBytes,
+            Duration maxTransactionAge) {
 
         public Throttle {
+            if (maxReplicaLagBytes < 1) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "--max-replica-bytes must be at least 1 byte");
+            }
             SettingValues.requirePositive("--batch-time", Objects.requireNonNull(batchTarget, "batchTarget"));
             SettingValues.requirePositive("--max-replica-lag", Objects.requireNonNull(maxReplicaLag, "maxReplicaLag"));
             SettingValues.requirePositive("--pause-xact-age", Objects.requireNonNull(maxTransactionAge,
@@ -57,7 +64,7 @@ public final class Backfill {
         }
 
         public static Throttle defaults() {
-            return new Throttle(Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMinutes(10));
+            return new Throttle(Duration.ofMillis(200), Duration.ofSeconds(10), 1L << 30, Duration.ofMinutes(10));
         }
     }
 
@@ -257,6 +264,9 @@ public final class Backfill {
                 ResultSet rows = statement.executeQuery("""
                         SELECT (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) * 1000
                                 FROM pg_catalog.pg_stat_replication)::bigint,
+                               (SELECT coalesce(max(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),
+                                       coalesce(replay_lsn, '0/0'))), 0)
+                                FROM pg_catalog.pg_stat_replication)::bigint,
                                (SELECT coalesce(max(extract(epoch FROM clock_timestamp() - xact_start)), 0) * 1000
                                 FROM pg_catalog.pg_stat_activity
                                 WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL
@@ -264,10 +274,15 @@ public final class Backfill {
                         """)) {
             rows.next();
             long lag = rows.getLong(1);
-            long age = rows.getLong(2);
+            long behind = rows.getLong(2);
+            long age = rows.getLong(3);
             if (lag > throttle.maxReplicaLag().toMillis()) {
                 return "a standby's replay lag is " + lag + " ms (--max-replica-lag " + throttle.maxReplicaLag()
                         .toMillis() + " ms)";
+            }
+            if (behind > throttle.maxReplicaLagBytes()) {
+                return "a standby has " + behind + " bytes of WAL left to replay (--max-replica-bytes "
+                        + throttle.maxReplicaLagBytes() + ")";
             }
             if (age > throttle.maxTransactionAge().toMillis()) {
                 return "a transaction has been open " + age / 1000 + " s (--pause-xact-age "

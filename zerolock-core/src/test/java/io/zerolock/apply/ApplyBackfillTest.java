@@ -30,7 +30,7 @@ class ApplyBackfillTest {
     /** Batches of about a millisecond: many of them, so ranges and resumption are exercised. */
     private static ApplyOptions smallBatches() {
         return ApplyOptions.defaults().withThrottle(new Backfill.Throttle(Duration.ofMillis(1), Duration.ofSeconds(10),
-                Duration.ofMinutes(10)));
+                1L << 30, Duration.ofMinutes(10)));
     }
 
     @PostgresTest
@@ -86,7 +86,7 @@ class ApplyBackfillTest {
     void a_backfill_pauses_while_a_transaction_is_too_old_and_goes_on_after(TestDatabase db) throws Exception {
         db.execute(TABLE);
         ApplyOptions patient = ApplyOptions.defaults().withThrottle(new Backfill.Throttle(Duration.ofMillis(50),
-                Duration.ofSeconds(10), Duration.ofSeconds(1)));
+                Duration.ofSeconds(10), 1L << 30, Duration.ofSeconds(1)));
         CompletableFuture<List<ApplyOutcome>> applied;
         try (Connection holder = db.connect(); Statement statement = holder.createStatement()) {
             statement.execute("BEGIN");

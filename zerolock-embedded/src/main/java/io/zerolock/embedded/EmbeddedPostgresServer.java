@@ -93,7 +93,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /** Bumped whenever what the data directory holds changes (pg_hba, settings): old templates are not used. */
-    private static final String HBA_VERSION = "1";
+    private static final String HBA_VERSION = "2";
 
     /** initdb once, into a temporary directory moved into place whole, so a concurrent run never sees half of it. */
     private static void makeTemplate(int major, Path template) throws IOException {
@@ -157,6 +157,77 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             log.atDebug().setMessage("could not delete a scratch data directory").addKeyValue("path", root).log();
         }
+    }
+
+    /**
+     * A primary and a hot standby streaming from it, for tests of what replication lag does: the standby is
+     * an online base backup of the primary (the low-level backup API: the bundled binaries have no
+     * pg_basebackup) started in recovery with {@code primary_conninfo}. The caller closes both.
+     */
+    public static EmbeddedPostgresServer[] startWithStandby(int major) {
+        requireUserNamespacesWhenRoot();
+        try {
+            Path primaryData = Files.createTempDirectory("zerolock-primary-pg");
+            EmbeddedPostgres primary = builder(major).setDataDirectory(primaryData.toFile())
+                    .setCleanDataDirectory(true).setServerConfig("wal_level", "replica")
+                    .setServerConfig("max_wal_senders", "5").setServerConfig("wal_keep_" + (major >= 13
+                            ? "size" : "segments"), major >= 13 ? "256MB" : "16").start();
+            EmbeddedPostgresServer primaryServer = new EmbeddedPostgresServer(major, primary, Duration.ZERO);
+            Path standbyData = Files.createTempDirectory("zerolock-standby-pg");
+            try (Connection connection = primaryServer.connect("postgres");
+                    Statement statement = connection.createStatement()) {
+                statement.execute(major >= 15 ? "SELECT pg_backup_start('zerolock standby', true)"
+                        : "SELECT pg_start_backup('zerolock standby', true, false)");
+                copyForBackup(primaryData, standbyData);
+                try (java.sql.ResultSet rows = statement.executeQuery(major >= 15
+                        ? "SELECT labelfile FROM pg_backup_stop()" : "SELECT labelfile FROM pg_stop_backup(false)")) {
+                    rows.next();
+                    Files.writeString(standbyData.resolve("backup_label"), rows.getString(1));
+                }
+            }
+            String conninfo = "primary_conninfo = 'host=localhost port=" + primary.getPort() + " user=" + SUPERUSER
+                    + " application_name=zerolock_standby'\n";
+            if (major >= 12) {
+                Files.writeString(standbyData.resolve("standby.signal"), "");
+                Files.writeString(standbyData.resolve("postgresql.auto.conf"), conninfo,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } else {
+                Files.writeString(standbyData.resolve("recovery.conf"), "standby_mode = 'on'\n" + conninfo);
+            }
+            EmbeddedPostgres standby = builder(major).setDataDirectory(standbyData.toFile())
+                    .setCleanDataDirectory(false).setServerConfig("hot_standby", "on").start();
+            EmbeddedPostgresServer standbyServer = new EmbeddedPostgresServer(major, standby, Duration.ZERO);
+            primaryServer.ownDataDirectory = primaryData.toFile();
+            standbyServer.ownDataDirectory = standbyData.toFile();
+            return new EmbeddedPostgresServer[] {primaryServer, standbyServer};
+        } catch (IOException | SQLException | RuntimeException e) {
+            throw new EmbeddedPostgresException("could not start an embedded primary and standby: "
+                    + rootCauseMessage(e), e);
+        }
+    }
+
+    /** A running server's data directory, as a base backup copies it: without its pid and lock files. */
+    private static void copyForBackup(Path from, Path to) throws IOException {
+        java.util.Set<String> skipped = java.util.Set.of("postmaster.pid", "postmaster.opts", "epg-lock");
+        try (var paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path relative = from.relativize(path);
+                if (skipped.contains(relative.toString())) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // a temporary file the server removed while we copied: a base backup skips it too
+                    }
+                }
+            }
+        }
+        Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     /** A server of this major version shared by the whole JVM, started on first use, stopped at exit. */
@@ -237,6 +308,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 "local all all trust",
                 "host all " + SUPERUSER + " 127.0.0.1/32 trust",
                 "host all " + SUPERUSER + " ::1/128 trust",
+                "host replication " + SUPERUSER + " 127.0.0.1/32 trust",
+                "host replication " + SUPERUSER + " ::1/128 trust",
                 "host all all 127.0.0.1/32 md5",
                 "host all all ::1/128 md5",
                 "");
