@@ -102,6 +102,7 @@ public final class Applier {
                     name -> columns(catalog, name)).withIntegerKeys(table -> integerKey(catalog, table))
                     .withNotNull((table, column) -> notNull(catalog, table, column))
                     .withConcurrentRefresh(view -> concurrentRefresh(catalog, view))
+                    .withPartitionKeys(table -> partitionKey(catalog, table))
                     .plan(files, toApply);
             if (!planned.refusals().isEmpty()) {
                 throw new ApplyRefused(planned.refusals());
@@ -455,6 +456,22 @@ public final class Applier {
             }
         } catch (SQLException e) {
             return Optional.empty(); // a name the server cannot parse: it is not an existing relation
+        }
+    }
+
+    /** A partitioned table's key when it is one plain column, with its strategy; empty otherwise. */
+    private static Optional<ApplyPlanner.PartitionKey> partitionKey(Connection catalog, Name table) {
+        try (PreparedStatement statement = catalog.prepareStatement("SELECT p.partstrat, quote_ident(a.attname) "
+                + "FROM pg_catalog.pg_partitioned_table p JOIN pg_catalog.pg_attribute a ON a.attrelid = p.partrelid "
+                + "AND a.attnum = p.partattrs[0] WHERE p.partrelid = to_regclass(?) AND p.partnatts = 1 "
+                + "AND p.partattrs[0] <> 0")) {
+            statement.setString(1, table.toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(new ApplyPlanner.PartitionKey(rows.getString(1), rows.getString(2)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
         }
     }
 

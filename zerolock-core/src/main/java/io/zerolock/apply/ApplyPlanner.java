@@ -57,6 +57,13 @@ public final class ApplyPlanner {
     private Function<String, Optional<String>> integerKey = table -> Optional.empty();
     private java.util.function.BiPredicate<Name, String> notNull = (table, column) -> false;
     private java.util.function.Predicate<Name> concurrentRefresh = view -> false;
+    private Function<Name, Optional<PartitionKey>> partitionKey = table -> Optional.empty();
+
+    /**
+     * A partitioned table's key when it is one column: its strategy ({@code r} range, {@code l} list) and
+     * the column, quoted.
+     */
+    public record PartitionKey(String strategy, String column) {}
     /** Integer primary keys that earlier statements of these files add, by table as written: backfills use them. */
     private final Map<String, String> keysAdded = new HashMap<>();
 
@@ -80,6 +87,12 @@ public final class ApplyPlanner {
      */
     public ApplyPlanner withIntegerKeys(Function<String, Optional<String>> keys) {
         this.integerKey = keys;
+        return this;
+    }
+
+    /** The partition key of a partitioned table that exists now, when it is one column. */
+    public ApplyPlanner withPartitionKeys(Function<Name, Optional<PartitionKey>> keys) {
+        this.partitionKey = keys;
         return this;
     }
 
@@ -239,6 +252,15 @@ public final class ApplyPlanner {
                     StepKind.STATEMENT, number + ":refresh").description("refresh concurrently, under lock_timeout")
                     .sql(concurrently).locks(LockMode.EXCLUSIVE, relations(recognized)).transactional()
                     .policy(bounded()).build()));
+        }
+        if (options.rewrite() && recognized instanceof Recognized.AlterTable alter && alter.actions().size() == 1
+                && alter.actions().get(0) instanceof Action.AttachPartition attach
+                && considered.stream().anyMatch(f -> f.ruleId().equals("ZL018"))) {
+            Optional<List<Step>> steps = attachThroughCheck(number, text, alter.table(), attach.partition(),
+                    relations(recognized));
+            if (steps.isPresent()) {
+                return new PlannedStatement(statement.line(), text, "rewritten (ZL018)", steps.get());
+            }
         }
         if (options.rewrite() && !rewritable.isEmpty()) {
             Set<Rewrite> distinct = new LinkedHashSet<>();
@@ -407,6 +429,76 @@ public final class ApplyPlanner {
         return step.build();
     }
 
+    private static final Pattern RANGE_BOUND = Pattern.compile(
+            "(?is)\\bFOR\\s+VALUES\\s+FROM\\s*\\((.+?)\\)\\s*TO\\s*\\((.+?)\\)\\s*$");
+    private static final Pattern LIST_BOUND = Pattern.compile("(?is)\\bFOR\\s+VALUES\\s+IN\\s*\\((.+)\\)\\s*$");
+
+    /**
+     * {@code ATTACH PARTITION} of an existing table to a table partitioned on one column, by RANGE or LIST:
+     * a CHECK stating the partition's bounds as PostgreSQL states them is added NOT VALID and validated
+     * (SHARE UPDATE EXCLUSIVE on the partition, writes go on), so the ATTACH finds it and skips its scan
+     * under ACCESS EXCLUSIVE; the check is dropped after. Empty when the bounds or the key are not that
+     * simple (a DEFAULT partition, HASH, several key columns, MINVALUE/MAXVALUE mixed with values).
+     */
+    private Optional<List<Step>> attachThroughCheck(int number, String text, Name parent, Name partition,
+            List<QualifiedName> relations) {
+        Optional<PartitionKey> key = partitionKey.apply(parent);
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        String column = key.get().column();
+        String bounds;
+        Matcher range = RANGE_BOUND.matcher(text);
+        Matcher list = LIST_BOUND.matcher(text);
+        if (key.get().strategy().equals("r") && range.find()) {
+            String from = range.group(1).strip();
+            String to = range.group(2).strip();
+            if (from.contains(",") || to.contains(",")) {
+                return Optional.empty(); // one key column: a comma means a string with one, or a mistake
+            }
+            List<String> parts = new ArrayList<>(List.of(column + " IS NOT NULL"));
+            if (!from.equalsIgnoreCase("MINVALUE")) {
+                parts.add(column + " >= " + from);
+            }
+            if (!to.equalsIgnoreCase("MAXVALUE")) {
+                parts.add(column + " < " + to);
+            }
+            bounds = String.join(" AND ", parts);
+        } else if (key.get().strategy().equals("l") && list.find()) {
+            String values = list.group(1).strip();
+            boolean withNull = Pattern.compile("(?i)(^|,)\\s*NULL\\s*(,|$)").matcher(values).find();
+            String nonNull = values.replaceAll("(?i)(^|,)\\s*NULL\\s*(?=,|$)", "$1").replaceAll("^\\s*,|,\\s*$", "")
+                    .replaceAll(",\\s*,", ",").strip();
+            if (nonNull.isEmpty()) {
+                bounds = column + " IS NULL";
+            } else {
+                bounds = withNull ? "(" + column + " IS NULL OR " + column + " IN (" + nonNull + "))"
+                        : column + " IS NOT NULL AND " + column + " IN (" + nonNull + ")";
+            }
+        } else {
+            return Optional.empty();
+        }
+        String table = "ALTER TABLE " + partition;
+        String check = io.zerolock.catalog.Identifiers.display(
+                io.zerolock.catalog.Identifiers.clip("zerolock_partition_bounds", 63));
+        LockPolicy policy = bounded();
+        return Optional.of(List.of(
+                Step.of(StepKind.ALTER, number + ".1:alter").description("the partition's bounds as a CHECK, instant")
+                        .sql(table + " ADD CONSTRAINT " + check + " CHECK (" + bounds + ") NOT VALID")
+                        .locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional().policy(policy).build(),
+                Step.of(StepKind.VALIDATE, number + ".2:validate").subject(check)
+                        .description("SHARE UPDATE EXCLUSIVE on the partition: writes go on")
+                        .sql(table + " VALIDATE CONSTRAINT " + check).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations)
+                        .transactional().policy(policy).undo(List.of(table + " DROP CONSTRAINT IF EXISTS " + check))
+                        .build(),
+                Step.of(StepKind.ALTER, number + ".3:attach").description("no scan: the validated check proves the "
+                        + "bounds").sql(text).locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional()
+                        .policy(policy).finalizes().build(),
+                Step.of(StepKind.ALTER, number + ".4:alter").description("the check is not needed any more")
+                        .sql(table + " DROP CONSTRAINT " + check).locks(LockMode.ACCESS_EXCLUSIVE, relations)
+                        .transactional().policy(policy).build()));
+    }
+
     /**
      * A change that locks more than one table (a foreign key locks the table it references too) takes
      * them up front, referenced tables first, as the application does (it writes a parent, then its
@@ -469,6 +561,9 @@ public final class ApplyPlanner {
             for (Action action : alter.actions()) {
                 if (action instanceof Action.AddConstraint add && add.references() != null) {
                     names.add(add.references());
+                }
+                if (action instanceof Action.AttachPartition attach) {
+                    names.add(attach.partition());
                 }
             }
         } else if (recognized instanceof Recognized.CreateTable create) {
