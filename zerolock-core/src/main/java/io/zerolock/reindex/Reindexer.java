@@ -5,13 +5,9 @@ import io.zerolock.ProgressListener;
 import io.zerolock.Sizes;
 import io.zerolock.ZerolockException;
 import io.zerolock.catalog.CatalogReader;
-import io.zerolock.catalog.Constraint;
-import io.zerolock.catalog.ForeignKey;
 import io.zerolock.catalog.IndexDefinition;
-import io.zerolock.catalog.NameResolver;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.catalog.ServerInfo;
-import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.connect.Connector;
 import io.zerolock.execute.ConcurrentBuildGuards;
 import io.zerolock.execute.Executor;
@@ -24,7 +20,6 @@ import io.zerolock.execute.Stop;
 import io.zerolock.execute.TableLock;
 import io.zerolock.journal.Journal;
 import io.zerolock.plan.LockPolicy;
-import io.zerolock.plan.Plan;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,7 +29,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,12 +96,12 @@ public final class Reindexer {
             ServerInfo server = catalog.server();
             Set<Long> named = new LinkedHashSet<>();
             Set<Long> found = new LinkedHashSet<>();
-            resolveTargets(request, catalog, named, found);
+            ReindexTargets.resolve(request, catalog, named, found);
             qualifyEverything(catalogConnection);
             try {
                 ReindexOptions effective = permittedOptions(catalogConnection);
                 // every refusal happens here, before anything changes
-                List<Prepared> prepared = prepare(catalog, server, named, found, effective);
+                List<Prepared> prepared = new ReindexTargets(options).prepare(catalog, server, named, found, effective);
                 return dryRun ? planned(prepared) : execute(catalog, server, effective, prepared);
             } finally {
                 try (Statement statement = catalogConnection.createStatement()) {
@@ -122,9 +116,9 @@ public final class Reindexer {
     private static List<ReindexOutcome> planned(List<Prepared> prepared) {
         List<ReindexOutcome> outcomes = new ArrayList<>();
         for (Prepared item : prepared) {
-            outcomes.add(item.plan == null ? skipped(item) : new ReindexOutcome(item.index.name(),
-                    ReindexOutcome.Status.PLANNED, item.plan.strategy(), item.plan, Duration.ZERO, 0,
-                    item.index.sizeBytes(), 0, null, Impact.none()));
+            outcomes.add(item.plan() == null ? skipped(item) : new ReindexOutcome(item.index().name(),
+                    ReindexOutcome.Status.PLANNED, item.plan().strategy(), item.plan(), Duration.ZERO, 0,
+                    item.index().sizeBytes(), 0, null, Impact.none()));
         }
         return outcomes;
     }
@@ -132,10 +126,10 @@ public final class Reindexer {
     private List<ReindexOutcome> execute(CatalogReader catalog, ServerInfo server, ReindexOptions effective,
             List<Prepared> prepared) {
         List<ReindexOutcome> outcomes = new ArrayList<>();
-        if (prepared.stream().anyMatch(item -> item.plan != null)) {
+        if (prepared.stream().anyMatch(item -> item.plan() != null)) {
             ConcurrentBuildGuards.checkOldTransactions(catalog.connection(), effective.maxTransactionAge());
         }
-        if (prepared.stream().noneMatch(item -> item.plan != null)) {
+        if (prepared.stream().noneMatch(item -> item.plan() != null)) {
             prepared.forEach(item -> outcomes.add(skipped(item)));
             return outcomes;
         }
@@ -147,12 +141,12 @@ public final class Reindexer {
             claimed = OrphanedWork.claim(catalog.connection(), Monitor.backendPid(work));
             Executor executor = new Executor(work).journaledBy(journal);
             for (Prepared item : prepared) {
-                if (item.plan == null) {
+                if (item.plan() == null) {
                     outcomes.add(skipped(item));
                     continue;
                 }
                 if (Stop.requested() != null) {
-                    outcomes.add(skipped(new Prepared(item.index, null, "not started: stopped by "
+                    outcomes.add(skipped(new Prepared(item.index(), null, "not started: stopped by "
                             + Stop.requested())));
                     continue;
                 }
@@ -161,12 +155,12 @@ public final class Reindexer {
                     outcomes.add(executeLocked(catalog, server, effective, work, executor, journal, item));
                 } catch (ZerolockException failure) {
                     failures.add(failure);
-                    outcomes.add(new ReindexOutcome(item.index.name(), ReindexOutcome.Status.FAILED,
-                            item.plan.strategy(), item.plan, Duration.ZERO, 0, item.index.sizeBytes(), 0,
+                    outcomes.add(new ReindexOutcome(item.index().name(), ReindexOutcome.Status.FAILED,
+                            item.plan().strategy(), item.plan(), Duration.ZERO, 0, item.index().sizeBytes(), 0,
                             failure.getMessage(), Impact.none()));
                     if (prepared.size() > 1) {
                         log.atWarn().setMessage("index failed; going on with the others")
-                                .addKeyValue("index", item.index.name().display())
+                                .addKeyValue("index", item.index().name().display())
                                 .addKeyValue("error", failure.getMessage()).log();
                     }
                 }
@@ -187,23 +181,23 @@ public final class Reindexer {
             Connection work, Executor executor, Journal journal, Prepared item) {
         // held on the catalog connection, idle during the build: a build never waits for it; every
         // table the plan touches, so no other run treats this one's VALIDATE of a child as its own
-        try (TableLock lock = TableLock.acquireAll(catalog.connection(), item.tables, effective.waitForOthers())) {
-            for (Map.Entry<Long, QualifiedName> table : item.tables.entrySet()) {
+        try (TableLock lock = TableLock.acquireAll(catalog.connection(), item.tables(), effective.waitForOthers())) {
+            for (Map.Entry<Long, QualifiedName> table : item.tables().entrySet()) {
                 OrphanedWork.stop(catalog.connection(), table.getKey(), table.getValue(),
                         List.of(Monitor.backendPid(work)));
             }
-            String target = item.index.name().display();
+            String target = item.index().name().display();
             new ReindexResume(connector, options).validations(journal, work, target);
             // dead runs on this index: this run's plan repairs what they left (drops leftovers, adopts a built
             // twin); once it has run, their operations get a final outcome saying so
             List<Journal.Unfinished> dead = journal.unfinished(target);
-            log.atDebug().setMessage("table lock held").addKeyValue("table", item.index.table().display())
+            log.atDebug().setMessage("table lock held").addKeyValue("table", item.index().table().display())
                     .addKeyValue("advisory_key", lock.key()).log();
             // another zerolock may have rebuilt it while we waited: plan from the catalog as it is now
-            Optional<Prepared> fresh = catalog.relationOid(item.index.name())
-                    .flatMap(oid -> prepare(catalog, server, Set.of(oid), Set.of(), effective).stream().findFirst());
-            if (fresh.isEmpty() || fresh.get().plan == null) {
-                return skipped(new Prepared(item.index, null, "it was dropped or changed while zerolock waited; "
+            Optional<Prepared> fresh = catalog.relationOid(item.index().name())
+                    .flatMap(oid -> new ReindexTargets(options).prepare(catalog, server, Set.of(oid), Set.of(), effective).stream().findFirst());
+            if (fresh.isEmpty() || fresh.get().plan() == null) {
+                return skipped(new Prepared(item.index(), null, "it was dropped or changed while zerolock waited; "
                         + "nothing was done"));
             }
             ReindexOutcome outcome = execute(work, executor, fresh.get(), Monitor.backendPid(catalog.connection()),
@@ -232,30 +226,30 @@ public final class Reindexer {
     private ReindexOutcome execute(Connection work, Executor executor, Prepared item, int catalogPid,
             Journal journal) {
         long started = System.nanoTime();
-        if (item.plan.strategy().equals(Strategy.SWAP.id())
-                && item.plan.steps().stream().noneMatch(step -> step.kind() == io.zerolock.plan.StepKind.BUILD)) {
+        if (item.plan().strategy().equals(Strategy.SWAP.id())
+                && item.plan().steps().stream().noneMatch(step -> step.kind() == io.zerolock.plan.StepKind.BUILD)) {
             log.atInfo().setMessage("an interrupted run finished building the working index; swapping it in")
-                    .addKeyValue("index", item.index.name().display()).log();
+                    .addKeyValue("index", item.index().name().display()).log();
         }
-        log.atInfo().setMessage("rebuilding index").addKeyValue("index", item.index.name().display())
-                .addKeyValue("strategy", item.plan.strategy())
-                .addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes())).log();
-        List<Long> invalidBefore = FailedConcurrentBuild.invalidIndexes(work, item.index.tableOid());
-        journal.operationStarted("reindex", item.plan, item.index.oid(), item.index.tableOid(),
-                item.index.sizeBytes());
+        log.atInfo().setMessage("rebuilding index").addKeyValue("index", item.index().name().display())
+                .addKeyValue("strategy", item.plan().strategy())
+                .addKeyValue("old_size", Sizes.pretty(item.index().sizeBytes())).log();
+        List<Long> invalidBefore = FailedConcurrentBuild.invalidIndexes(work, item.index().tableOid());
+        journal.operationStarted("reindex", item.plan(), item.index().oid(), item.index().tableOid(),
+                item.index().sizeBytes());
         List<StepResult> results;
         Impact impact;
         Monitor.Cost cost;
         try (Monitor monitor = new Monitor(connector.open("monitor"), Monitor.backendPid(work),
-                new int[] {Monitor.backendPid(work), catalogPid}, options.watchdog(), item.index.name().display(),
+                new int[] {Monitor.backendPid(work), catalogPid}, options.watchdog(), item.index().name().display(),
                 progress)) {
             executor.watchedBy(monitor);
             try {
-                results = executor.run(item.plan);
+                results = executor.run(item.plan());
             } catch (ZerolockException failure) {
                 ZerolockException reported = failure;
-                if (item.plan.strategy().equals(Strategy.NATIVE.id())) {
-                    String leftovers = FailedConcurrentBuild.dropLeftovers(work, item.index.tableOid(), invalidBefore,
+                if (item.plan().strategy().equals(Strategy.NATIVE.id())) {
+                    String leftovers = FailedConcurrentBuild.dropLeftovers(work, item.index().tableOid(), invalidBefore,
                             io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()));
                     reported = new ZerolockException(failure.code(), failure.getMessage() + "; " + leftovers,
                             failure.getCause());
@@ -274,15 +268,15 @@ public final class Reindexer {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         int retries = results.stream().mapToInt(StepResult::retries).sum();
-        long newSize = sizeOf(work, item.index);
+        long newSize = sizeOf(work, item.index());
         logImpact(item, impact, cost);
         journal.operationEnded("done", null, newSize, impact);
-        log.atInfo().setMessage("done").addKeyValue("index", item.index.name().display())
-                .addKeyValue("strategy", item.plan.strategy()).addKeyValue("duration_ms", took.toMillis())
-                .addKeyValue("retries", retries).addKeyValue("old_size", Sizes.pretty(item.index.sizeBytes()))
+        log.atInfo().setMessage("done").addKeyValue("index", item.index().name().display())
+                .addKeyValue("strategy", item.plan().strategy()).addKeyValue("duration_ms", took.toMillis())
+                .addKeyValue("retries", retries).addKeyValue("old_size", Sizes.pretty(item.index().sizeBytes()))
                 .addKeyValue("new_size", Sizes.pretty(newSize)).log();
-        return new ReindexOutcome(item.index.name(), ReindexOutcome.Status.DONE, item.plan.strategy(), item.plan, took,
-                retries, item.index.sizeBytes(), newSize, null, impact);
+        return new ReindexOutcome(item.index().name(), ReindexOutcome.Status.DONE, item.plan().strategy(), item.plan(), took,
+                retries, item.index().sizeBytes(), newSize, null, impact);
     }
 
     /**
@@ -297,28 +291,13 @@ public final class Reindexer {
 
     /** Who waited on the run's locks, and what watching for it cost (the monitor's samples and their queries). */
     private static void logImpact(Prepared item, Impact impact, Monitor.Cost cost) {
-        log.atInfo().setMessage("impact").addKeyValue("index", item.index.name().display())
+        log.atInfo().setMessage("impact").addKeyValue("index", item.index().name().display())
                 .addKeyValue("blocked_sessions", impact.blockedSessions())
                 .addKeyValue("max_wait_ms", impact.maxWaitMillis())
                 .addKeyValue("total_wait_ms", impact.totalWaitMillis())
                 .addKeyValue("step", impact.step() == null ? "-" : impact.step())
                 .addKeyValue("monitor_samples", cost.samples()).addKeyValue("monitor_query_ms", cost.queryMillis())
                 .log();
-    }
-
-    private void resolveTargets(ReindexRequest request, CatalogReader catalog, Set<Long> named, Set<Long> found) {
-        NameResolver names = new NameResolver(catalog);
-        for (String name : request.indexes()) {
-            named.add(names.index(name).oid());
-        }
-        if (request.table() != null) {
-            String table = request.schema() != null && !request.table().contains(".")
-                    ? request.schema() + "." + request.table() : request.table();
-            found.addAll(catalog.indexOidsOfTable(names.table(table).oid()));
-        } else if (request.schema() != null) {
-            found.addAll(catalog.indexOids(names.schema(request.schema()), null));
-        }
-        found.removeAll(named);
     }
 
     /** From here on, every name the catalog prints is schema-qualified, as in the plans' session. */
@@ -348,66 +327,6 @@ public final class Reindexer {
         }
     }
 
-    private List<Prepared> prepare(CatalogReader catalog, ServerInfo server, Set<Long> named, Set<Long> found,
-            ReindexOptions effective) {
-        ReindexPlanner planner = new ReindexPlanner(effective, server);
-        List<Prepared> prepared = new ArrayList<>();
-        List<String> refusals = new ArrayList<>();
-        List<Long> all = new ArrayList<>(named);
-        all.addAll(found);
-        for (IndexDefinition index : catalog.indexes(all)) {
-            boolean explicit = named.contains(index.oid());
-            String name = index.name().name();
-            // zerolock's own working and retired indexes, and (when invalid) REINDEX CONCURRENTLY's: never targets
-            if (!explicit && (WorkingIndexNames.isZerolocks(name)
-                    || (!index.valid() && WorkingIndexNames.concurrentRole(name).isPresent()))) {
-                continue; // a leftover of a failed run: dropped before a rebuild, or by cleanup; not a target
-            }
-            Optional<Constraint> constraint = catalog.constraintUsingIndex(index.oid());
-            List<ForeignKey> keys = catalog.foreignKeysReferencing(index.oid());
-            RebuildVerdict verdict = Rebuildability.assess(index, constraint, keys, server,
-                    catalog::privileges);
-            String refusal = null;
-            Strategy strategy = null;
-            if (!verdict.online()) {
-                refusal = verdict.reason() + "; instead: " + verdict.alternative();
-            } else if (options.strategy() != null && !verdict.strategies().contains(options.strategy())) {
-                refusal = "strategy " + options.strategy().id() + " cannot rebuild it: " + verdict.reason();
-            } else {
-                strategy = options.strategy() != null ? options.strategy() : verdict.strategies().get(0);
-            }
-            if (refusal != null) {
-                if (explicit) {
-                    refusals.add(index.name().display() + ": " + refusal);
-                } else {
-                    log.atWarn().setMessage("skipping index").addKeyValue("index", index.name().display())
-                            .addKeyValue("reason", refusal).log();
-                    prepared.add(new Prepared(index, null, refusal));
-                }
-                continue;
-            }
-            List<IndexDefinition> leaves = index.partitioned() ? catalog.indexes(index.leafIndexOids()) : List.of();
-            List<IndexDefinition> siblings = index.partitioned() ? List.of()
-                    : catalog.indexes(catalog.indexOidsOfTable(index.tableOid()));
-            boolean twinBuilt = strategy == Strategy.SWAP
-                    && siblings.stream().anyMatch(other -> ReindexTarget.isBuiltTwin(other, index));
-            List<QualifiedName> leftovers = siblings.stream()
-                    .filter(other -> ReindexTarget.isLeftover(other, index)
-                            && !(twinBuilt && ReindexTarget.isBuiltTwin(other, index)))
-                    .map(IndexDefinition::name).toList();
-            ReindexTarget target = new ReindexTarget(index, constraint, keys, leaves, leftovers, twinBuilt);
-            Map<Long, QualifiedName> tables = new TreeMap<>();
-            tables.put(index.tableOid(), index.table());
-            keys.forEach(key -> tables.put(key.tableOid(), key.table()));
-            prepared.add(new Prepared(index, planner.plan(target, strategy), null, tables));
-        }
-        if (!refusals.isEmpty()) {
-            throw new ZerolockException(ErrorCode.REFUSED, "refused, nothing was changed: " + String.join("; ",
-                    refusals));
-        }
-        return prepared;
-    }
-
     private static long sizeOf(Connection connection, IndexDefinition index) {
         String sql = index.partitioned()
                 ? "SELECT coalesce(sum(pg_relation_size(inhrelid)), 0) FROM pg_partition_tree(to_regclass(?)) t "
@@ -424,18 +343,12 @@ public final class Reindexer {
     }
 
     private static ReindexOutcome skipped(Prepared item) {
-        return new ReindexOutcome(item.index.name(), ReindexOutcome.Status.SKIPPED, null, null, Duration.ZERO, 0,
-                item.index.sizeBytes(), 0, item.reason, Impact.none());
+        return new ReindexOutcome(item.index().name(), ReindexOutcome.Status.SKIPPED, null, null, Duration.ZERO, 0,
+                item.index().sizeBytes(), 0, item.reason(), Impact.none());
     }
 
     /**
      * @param tables every table the plan touches, by OID: the index's own and those of the foreign keys
      *     it re-creates and validates
      */
-    private record Prepared(IndexDefinition index, Plan plan, String reason, Map<Long, QualifiedName> tables) {
-
-        Prepared(IndexDefinition index, Plan plan, String reason) {
-            this(index, plan, reason, Map.of(index.tableOid(), index.table()));
-        }
-    }
 }
