@@ -45,6 +45,9 @@ public final class ApplyPlanner {
             + "|(?:CREATE|DROP)\\s+(?:DATABASE|TABLESPACE)\\b|ALTER\\s+SYSTEM\\b|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION"
             + "\\b.*\\bCONCURRENTLY\\b|CREATE\\s+SUBSCRIPTION\\b|ALTER\\s+DATABASE\\b.*\\bSET\\s+TABLESPACE\\b)");
 
+    /** Before PostgreSQL 12, {@code ALTER TYPE ... ADD VALUE} cannot run inside a transaction block. */
+    private static final Pattern ADD_ENUM_VALUE = Pattern.compile("(?is)^\\s*ALTER\\s+TYPE\\b.*\\bADD\\s+VALUE\\b");
+
     /** Concurrent forms: they wait for old snapshots, not a lock queue; a lock_timeout would only cancel them. */
     private static final Pattern CONCURRENT = Pattern.compile("(?is)^\\s*(?:(?:CREATE|DROP)\\s+(?:UNIQUE\\s+)?INDEX"
             + "\\s+CONCURRENTLY\\b|REINDEX\\b.*\\bCONCURRENTLY\\b|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b.*"
@@ -152,7 +155,12 @@ public final class ApplyPlanner {
             }
             if (block != null && (recognized instanceof Recognized.Commit || recognized instanceof Recognized.Rollback)) {
                 number++;
-                if (recognized instanceof Recognized.Commit) {
+                if (recognized instanceof Recognized.Commit && block.size() == 1) {
+                    // one statement in its own transaction means what the statement alone means: it may be
+                    // rewritten (a concurrent build leaves the transaction) with the same result
+                    Splitter.Statement only = block.get(0);
+                    planned.add(planStatement(file, number, only, recognize(only), byStatement.get(only), refusals));
+                } else if (recognized instanceof Recognized.Commit) {
                     planned.add(planBlock(file, number, block, byStatement, refusals));
                 } // a block the file rolls back itself changes nothing: nothing to run
                 block = null;
@@ -423,7 +431,7 @@ public final class ApplyPlanner {
                 ? List.of(lockOrder(relations), text) : sql;
         Step.Builder step = Step.of(StepKind.STATEMENT, number + ":statement").description("as written, under "
                 + "lock_timeout").sql(statements).locks(lockOf(recognized), relations).policy(bounded());
-        if (!NO_TRANSACTION.matcher(text).find()) {
+        if (!NO_TRANSACTION.matcher(text).find() && !(pgVersion < 12 && ADD_ENUM_VALUE.matcher(text).find())) {
             step.transactional(); // so a run killed after it can tell it committed
         }
         return step.build();

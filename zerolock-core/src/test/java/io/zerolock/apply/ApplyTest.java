@@ -249,6 +249,36 @@ class ApplyTest {
         }
     }
 
+    @PostgresTest(versions = 14)
+    void a_files_own_transaction_runs_as_one_and_a_lone_statement_in_one_is_still_made_safe(TestDatabase db) {
+        db.execute(SCHEMA);
+        List<ApplyOutcome> outcomes = new Applier(connector(db), ApplyOptions.defaults()).run(List.of(
+                file("V2__lone.sql", "BEGIN;\nCREATE INDEX orders_total ON orders (total);\nCOMMIT;\n"),
+                file("V3__block.sql", "BEGIN;\nALTER TABLE orders ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;\n"
+                        + "COMMIT;\n")), false);
+        assertThat(outcomes.get(0).statements()).singleElement().satisfies(statement -> assertThat(statement.how())
+                .isEqualTo("rewritten (ZL001)"));
+        assertThat(outcomes.get(1).statements()).singleElement().satisfies(statement -> {
+            assertThat(statement.how()).isEqualTo("as written (the file's transaction)");
+            assertThat(statement.steps()).singleElement().satisfies(step -> assertThat(step.sql())
+                    .containsExactly("ALTER TABLE orders ADD COLUMN a int", "ALTER TABLE orders ADD COLUMN b int"));
+        });
+
+        assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(file(
+                "V4__mixed.sql", "BEGIN;\nALTER TABLE orders ADD COLUMN c int;\nCREATE INDEX orders_c ON orders (c);\n"
+                        + "COMMIT;\n")), false)).isInstanceOf(ApplyRefused.class)
+                .hasMessageContaining("inside the file's own BEGIN ... COMMIT");
+    }
+
+    @PostgresTest
+    void adds_an_enum_value_on_every_version(TestDatabase db) {
+        db.execute("CREATE TYPE mood AS ENUM ('sad', 'ok')");
+        new Applier(connector(db), ApplyOptions.defaults()).run(List.of(file("V2__mood.sql",
+                "ALTER TYPE mood ADD VALUE 'happy';")), false);
+        assertThat(db.queryString("SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum "
+                + "WHERE enumtypid = 'mood'::regtype")).isEqualTo("sad,ok,happy");
+    }
+
     @PostgresTest(versions = 18)
     void an_allow_without_a_reason_is_a_usage_error(TestDatabase db) {
         db.execute(SCHEMA);
