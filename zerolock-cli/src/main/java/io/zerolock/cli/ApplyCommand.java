@@ -82,6 +82,11 @@ final class ApplyCommand implements Callable<Integer> {
                     + "behind it (default: ${DEFAULT-VALUE}).")
     Duration pauseTransactionAge;
 
+    @Option(names = "-P", paramLabel = "NAME=VALUE", description = "A value for a Flyway-style ${NAME} placeholder "
+            + "in the migrations; a placeholder without one refuses its file (the checksum is of the file as "
+            + "written).")
+    Map<String, String> placeholders = new java.util.LinkedHashMap<>();
+
     @Mixin
     StateSchemaOption stateSchema;
 
@@ -139,7 +144,15 @@ final class ApplyCommand implements Callable<Integer> {
                     throw new ZerolockException(ErrorCode.BAD_USAGE, named.getValue() + ": " + source.readWarning()
                             + "; apply runs only UTF-8 files");
                 }
-                files.add(new MigrationFile(named.getKey(), source));
+                io.zerolock.check.Templates.Result substituted = io.zerolock.check.Templates.substitute(source.sql(),
+                        placeholders);
+                if (!substituted.missing().isEmpty()) {
+                    throw new ZerolockException(ErrorCode.BAD_USAGE, named.getValue() + ": placeholders without a "
+                            + "value: " + String.join(", ", substituted.missing()) + "; nothing was run (give them "
+                            + "with -P NAME=VALUE)");
+                }
+                files.add(new MigrationFile(named.getKey(), new Checker.Source(source.file(), substituted.text()),
+                        source.sql()));
             } catch (IOException e) {
                 throw new ZerolockException(ErrorCode.BAD_USAGE, "cannot read " + named.getValue() + ": "
                         + e.getMessage(), e);

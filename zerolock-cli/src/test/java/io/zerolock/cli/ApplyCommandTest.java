@@ -79,6 +79,29 @@ class ApplyCommandTest {
     }
 
     @PostgresTest(versions = 18)
+    void placeholders_are_filled_and_the_history_keeps_the_file_as_written(TestDatabase db, @TempDir Path dir)
+            throws Exception {
+        db.execute(SCHEMA);
+        Files.writeString(dir.resolve("V1__grant.sql"), "\\set ON_ERROR_STOP on\n"
+                + "CREATE TABLE ${prefix}_audit (id int);\n");
+        Cli missing = Cli.run("apply", "-d", CommandLineTest.uri(db), dir.toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("placeholders without a value: prefix").contains("nothing was run");
+
+        Cli first = Cli.run("apply", "-d", CommandLineTest.uri(db), dir.toString(), "-P", "prefix=shop");
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'shop_audit'")).isOne();
+        Cli again = Cli.run("apply", "-d", CommandLineTest.uri(db), dir.toString(), "-P", "prefix=other");
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(again.out()).as("the same file, with another environment's values").contains("applied already");
+
+        Files.writeString(dir.resolve("V2__include.sql"), "\\i more.sql\nSELECT 1;\n");
+        Cli include = Cli.run("apply", "-d", CommandLineTest.uri(db), dir.toString(), "-P", "prefix=shop");
+        assertThat(include.exitCode()).isEqualTo(2);
+        assertThat(include.err()).contains("V2__include.sql:1: psql meta-command \\i more.sql");
+    }
+
+    @PostgresTest(versions = 18)
     void bad_input_is_a_usage_error(TestDatabase db, @TempDir Path dir) throws Exception {
         Cli missing = Cli.run("apply", "-d", CommandLineTest.uri(db), dir.resolve("nope.sql").toString());
         assertThat(missing.exitCode()).isEqualTo(2);

@@ -39,6 +39,13 @@ public final class ApplyPlanner {
     /** {@code -- zerolock:allow ZL014 the table is empty in production}: run it as written, still bounded. */
     private static final Pattern ALLOW = Pattern.compile("(?is)--\\s*zerolock:allow\\b\\s*((?:ZL\\d+[,\\s]*)*)(.*)");
 
+    private static final String META_COMMAND = "psql meta-command skipped: ";
+
+    /** psql meta-commands that only change what psql shows: a file that has them means the same without. */
+    private static final Pattern HARMLESS_META = Pattern.compile(
+            "^\\\\(echo|qecho|timing|pset|set\\s+ON_ERROR_STOP|set\\s+VERBOSITY|set\\s+ECHO)\\b",
+            Pattern.CASE_INSENSITIVE);
+
     /** Statements PostgreSQL refuses inside a transaction block. */
     private static final Pattern NO_TRANSACTION = Pattern.compile("(?is)^\\s*(?:"
             + "(?:CREATE|DROP)\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\b|REINDEX\\b.*\\bCONCURRENTLY\\b|VACUUM\\b"
@@ -142,7 +149,19 @@ public final class ApplyPlanner {
     }
 
     private FilePlan planFile(MigrationFile file, List<Finding> fileFindings, List<Refusal> refusals) {
-        List<Splitter.Statement> statements = Splitter.split(file.source().file(), file.source().sql()).statements();
+        Splitter.Result split = Splitter.split(file.source().file(), file.source().sql());
+        for (Splitter.Warning warning : split.warnings()) {
+            String meta = warning.message().startsWith(META_COMMAND)
+                    ? warning.message().substring(META_COMMAND.length()) : null;
+            if (meta != null && HARMLESS_META.matcher(meta).find()) {
+                continue; // psql's own display settings: nothing for the database
+            }
+            refusals.add(new Refusal(file.name(), warning.line(), meta != null
+                    ? "psql meta-command " + meta + ": apply runs the file's SQL itself, not psql, so it would do "
+                            + "without it; take it out of the migration (or run the file with psql)"
+                    : warning.message() + ": the file cannot be run as it is"));
+        }
+        List<Splitter.Statement> statements = split.statements();
         Map<Splitter.Statement, List<Finding>> byStatement = attach(statements, fileFindings);
         List<PlannedStatement> planned = new ArrayList<>();
         List<Splitter.Statement> block = null;
