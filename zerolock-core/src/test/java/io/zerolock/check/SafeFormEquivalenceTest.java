@@ -46,6 +46,10 @@ class SafeFormEquivalenceTest {
             new String[] {"ZL007", "12", "ALTER TABLE t ALTER COLUMN n SET NOT NULL;"},
             new String[] {"ZL007", "12", "ALTER TABLE t ALTER p SET NOT NULL;"},
             new String[] {"ZL011", "12", "ALTER TABLE t ADD CONSTRAINT t_n_pk PRIMARY KEY (n);"},
+            new String[] {"ZL011", "11", "ALTER TABLE t ADD COLUMN code2 text UNIQUE;"},
+            new String[] {"ZL011", "11", "ALTER TABLE t ADD COLUMN \"Code 3\" varchar(20) CONSTRAINT \"T code 3\" UNIQUE;"},
+            new String[] {"ZL009", "11", "ALTER TABLE t ADD COLUMN p2 int REFERENCES p (id);"},
+            new String[] {"ZL009", "11", "ALTER TABLE t ADD p3 int CONSTRAINT t_p3_fk REFERENCES p ON DELETE CASCADE;"},
             new String[] {"ZL006", "12", "ALTER TABLE t ADD COLUMN r float8 NOT NULL DEFAULT random();"});
     // Not here: DETACH PARTITION ... CONCURRENTLY (ZL017), which by design leaves a CHECK constraint of the old
     // bounds on the detached table; its safe SQL says so.

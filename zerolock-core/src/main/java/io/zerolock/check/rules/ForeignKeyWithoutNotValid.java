@@ -16,7 +16,8 @@ public final class ForeignKeyWithoutNotValid extends Rule {
 
     @Override
     public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
-        return SafeForms.notValidThenValidate(context, io.zerolock.check.recognize.Action.ConstraintKind.FOREIGN_KEY);
+        return SafeForms.notValidThenValidate(context, io.zerolock.check.recognize.Action.ConstraintKind.FOREIGN_KEY)
+                .or(() -> SafeForms.inlineConstraintSplit(context, io.zerolock.check.recognize.Action.ConstraintKind.FOREIGN_KEY));
     }
 
     @Override

@@ -209,6 +209,53 @@ final class SafeForms {
                 + "< <b> and loop)")));
     }
 
+    /** {@code ADD [COLUMN] name type [CONSTRAINT c] UNIQUE | REFERENCES ...}: one inline constraint, nothing else. */
+    private static final Pattern ADD_COLUMN_INLINE = Pattern.compile("(?is)^\\s*ALTER\\s+TABLE\\s+(.+?)\\s+ADD\\s+"
+            + "(?:COLUMN\\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\\w$]*)\\s+(.+?)\\s+"
+            + "(?:CONSTRAINT\\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\\w$]*)\\s+)?(UNIQUE|REFERENCES\\s+.+)$");
+
+    /**
+     * A column added with one inline UNIQUE or REFERENCES constraint: the column added alone (instant),
+     * then the constraint the safe way (its unique index built concurrently and attached; the foreign key
+     * NOT VALID, then validated), under the name PostgreSQL would have given it.
+     */
+    static Optional<Rewrite> inlineConstraintSplit(Context context, Action.ConstraintKind kind) {
+        if (!(context.recognized() instanceof Recognized.AlterTable alter) || alter.actions().size() != 2
+                || !(alter.actions().get(0) instanceof Action.AddColumn column)
+                || !(alter.actions().get(1) instanceof Action.AddConstraint add) || add.kind() != kind
+                || column.defaultExpression() != null || column.notNull()) {
+            return Optional.empty();
+        }
+        Matcher matcher = ADD_COLUMN_INLINE.matcher(body(context));
+        if (!matcher.matches() || has(matcher.group(3), "not|null|default|unique|references|check|primary|"
+                + "constraint|generated")) {
+            return Optional.empty();
+        }
+        String table = matcher.group(1).strip();
+        String written = matcher.group(2);
+        String name = matcher.group(4) != null ? Token.identifier(matcher.group(4))
+                : objectName(alter.table().object(), column.column(), kind == Action.ConstraintKind.UNIQUE
+                        ? "key" : "fkey");
+        String constraint = Identifiers.display(name);
+        SafeStatement addColumn = SafeStatement.quick("ALTER TABLE " + table + " ADD COLUMN " + written + " "
+                + matcher.group(3).strip(), "instant: the column alone");
+        if (kind == Action.ConstraintKind.UNIQUE) {
+            if (!matcher.group(5).equalsIgnoreCase("UNIQUE")) {
+                return Optional.empty();
+            }
+            return Optional.of(Rewrite.of(addColumn,
+                    SafeStatement.concurrent("CREATE UNIQUE INDEX CONCURRENTLY " + constraint + " ON " + table + " ("
+                            + written + ")", indexIn(new Name(List.of(name)), alter.table()), "outside a transaction"),
+                    SafeStatement.quick("ALTER TABLE " + table + " ADD CONSTRAINT " + constraint + " UNIQUE USING INDEX "
+                            + constraint, "instant")));
+        }
+        return Optional.of(Rewrite.of(addColumn,
+                SafeStatement.quick("ALTER TABLE " + table + " ADD CONSTRAINT " + constraint + " FOREIGN KEY ("
+                        + written + ") " + matcher.group(5).strip() + " NOT VALID", "instant"),
+                SafeStatement.validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + constraint,
+                        "in a transaction of its own: SHARE UPDATE EXCLUSIVE, writes go on")));
+    }
+
     /** Where a UNIQUE or PRIMARY KEY's clauses go when its index is built first. */
     private static final Pattern KEY = Pattern.compile("(?is)^(?:CONSTRAINT\\s+(?:\"(?:[^\"]|\"\")+\"|\\S+)\\s+)?"
             + "(UNIQUE|PRIMARY\\s+KEY)\\s*(NULLS\\s+(?:NOT\\s+)?DISTINCT\\s*)?(\\([^)]*\\))\\s*"

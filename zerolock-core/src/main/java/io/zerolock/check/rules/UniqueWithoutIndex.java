@@ -16,7 +16,8 @@ public final class UniqueWithoutIndex extends Rule {
 
     @Override
     public Optional<io.zerolock.check.Rewrite> rewrite(Context context) {
-        return SafeForms.uniqueUsingIndex(context);
+        return SafeForms.uniqueUsingIndex(context)
+                .or(() -> SafeForms.inlineConstraintSplit(context, io.zerolock.check.recognize.Action.ConstraintKind.UNIQUE));
     }
 
     @Override
