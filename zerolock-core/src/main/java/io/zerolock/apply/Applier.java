@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,11 +99,16 @@ public final class Applier {
             if (!changed.isEmpty()) {
                 throw new ApplyRefused(changed);
             }
-            ApplyPlanner.Planned planned = new ApplyPlanner(major, options, name -> existing(catalog, name),
-                    name -> columns(catalog, name)).withIntegerKeys(table -> integerKey(catalog, table))
-                    .withNotNull((table, column) -> notNull(catalog, table, column))
-                    .withConcurrentRefresh(view -> concurrentRefresh(catalog, view))
-                    .withPartitionKeys(table -> partitionKey(catalog, table))
+            // each fact read once per name and run: the checker asks for a table's columns at every statement
+            Function<Name, Map<String, String>> columns = once(name -> reader.columnTypes(name.toString()));
+            Function<Name, Set<String>> notNull = once(name -> reader.notNullColumns(name.toString()));
+            ApplyPlanner.Planned planned = new ApplyPlanner(major, options,
+                    once(name -> reader.relationNamed(name.toString())),
+                    name -> columns.apply(name).isEmpty() ? null : columns.apply(name))
+                    .withIntegerKeys(once(reader::integerPrimaryKey))
+                    .withNotNull((table, column) -> notNull.apply(table).contains(column))
+                    .withConcurrentRefresh(view -> reader.refreshableConcurrently(view.toString()))
+                    .withPartitionKeys(table -> reader.singleColumnPartitionKey(table.toString()))
                     .plan(files, toApply);
             if (!planned.refusals().isEmpty()) {
                 throw new ApplyRefused(planned.refusals());
@@ -192,7 +198,7 @@ public final class Applier {
         starting.log();
         journal.operationStarted("apply", plan, 0, 0, 0);
         Map<Integer, StepResult> results = new java.util.HashMap<>();
-        Executor executor = new Executor(work).journaledBy(journal).throttledBy(options.throttle());
+        Executor executor = new Executor(work).journaledBy(journal).markingCommits().throttledBy(options.throttle());
         Impact impact;
         Monitor.Cost cost;
         String error = null;
@@ -274,7 +280,7 @@ public final class Applier {
         }
         Step next = steps.get(skip);
         if (next.kind() == StepKind.BUILD && next.subject() != null) {
-            Optional<Boolean> valid = indexValid(work, next.subject());
+            Optional<Boolean> valid = new CatalogReader(work).indexValidity(next.subject());
             if (valid.isPresent() && valid.get() && !dead.isEmpty()) {
                 // the dead run's build finished: the index is there and valid
                 journal.stepStarted(first + skip + 1, next);
@@ -284,7 +290,7 @@ public final class Applier {
                 dropInvalid(work, next.subject());
             }
         } else if (next.kind() == StepKind.DROP && next.subject() != null && !dead.isEmpty()
-                && indexValid(work, next.subject()).isEmpty()) {
+                && new CatalogReader(work).indexValidity(next.subject()).isEmpty()) {
             journal.stepStarted(first + skip + 1, next); // the dead run's drop finished
             journal.stepEnded(first + skip + 1, next, 0, null);
             skip++;
@@ -381,19 +387,6 @@ public final class Applier {
         return null;
     }
 
-    /** Whether an index of this name (as written, search_path applied) is valid; empty when there is none. */
-    static Optional<Boolean> indexValid(Connection work, String index) {
-        try (PreparedStatement statement = work.prepareStatement(
-                "SELECT i.indisvalid FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass(?)")) {
-            statement.setString(1, index);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getBoolean(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            return Optional.empty();
-        }
-    }
-
     /** An invalid index with the name a build is about to use: a failed build's, dropped before building again. */
     void dropInvalid(Connection work, String index) {
         log.atWarn().setMessage("an invalid index has the name this build uses (a failed earlier build): dropping "
@@ -444,100 +437,10 @@ public final class Applier {
         }
     }
 
-    /** The relation a name denotes now, if it exists. */
-    private static Optional<QualifiedName> existing(Connection catalog, Name name) {
-        try (PreparedStatement statement = catalog.prepareStatement("SELECT n.nspname, c.relname FROM "
-                + "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE c.oid = to_regclass(?)")) {
-            statement.setString(1, name.toString());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(QualifiedName.of(rows.getString(1), rows.getString(2)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            return Optional.empty(); // a name the server cannot parse: it is not an existing relation
-        }
-    }
-
-    /** A partitioned table's key when it is one plain column, with its strategy; empty otherwise. */
-    private static Optional<ApplyPlanner.PartitionKey> partitionKey(Connection catalog, Name table) {
-        try (PreparedStatement statement = catalog.prepareStatement("SELECT p.partstrat, quote_ident(a.attname) "
-                + "FROM pg_catalog.pg_partitioned_table p JOIN pg_catalog.pg_attribute a ON a.attrelid = p.partrelid "
-                + "AND a.attnum = p.partattrs[0] WHERE p.partrelid = to_regclass(?) AND p.partnatts = 1 "
-                + "AND p.partattrs[0] <> 0")) {
-            statement.setString(1, table.toString());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(new ApplyPlanner.PartitionKey(rows.getString(1), rows.getString(2)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Whether REFRESH MATERIALIZED VIEW CONCURRENTLY works on this view now: it is populated and has a
-     * valid unique index on plain columns, with no WHERE clause (what PostgreSQL requires of it).
-     */
-    private static boolean concurrentRefresh(Connection catalog, Name view) {
-        try (PreparedStatement statement = catalog.prepareStatement("SELECT c.relispopulated AND EXISTS (SELECT 1 "
-                + "FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid "
-                + "AND i.indpred IS NULL AND i.indexprs IS NULL) FROM pg_catalog.pg_class c "
-                + "WHERE c.oid = to_regclass(?) AND c.relkind = 'm'")) {
-            statement.setString(1, view.toString());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    /** Whether this column of an existing table is NOT NULL now. */
-    private static boolean notNull(Connection catalog, Name table, String column) {
-        try (PreparedStatement statement = catalog.prepareStatement("SELECT attnotnull FROM pg_catalog.pg_attribute "
-                + "WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
-            statement.setString(1, table.toString());
-            statement.setString(2, column);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    /** A table's primary key when it is one column of an integer type, quoted; empty otherwise. */
-    private static Optional<String> integerKey(Connection catalog, String table) {
-        try (PreparedStatement statement = catalog.prepareStatement("SELECT quote_ident(a.attname) FROM "
-                + "pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
-                + "AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass(?) AND i.indisprimary "
-                + "AND i.indnkeyatts = 1 AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)")) {
-            statement.setString(1, table);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The columns of a table that exists now, name to type, in order; null when there is no such table. */
-    private static Map<String, String> columns(Connection catalog, Name name) {
-        try (PreparedStatement statement = catalog.prepareStatement("SELECT a.attname, format_type(a.atttypid, "
-                + "a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 "
-                + "AND NOT a.attisdropped ORDER BY a.attnum")) {
-            statement.setString(1, name.toString());
-            Map<String, String> found = new java.util.LinkedHashMap<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    found.put(rows.getString(1), rows.getString(2));
-                }
-            }
-            return found.isEmpty() ? null : found;
-        } catch (SQLException e) {
-            return null;
-        }
+    /** The function, each answer kept for the run: the catalog does not change while a run plans. */
+    private static <K, V> Function<K, V> once(Function<K, V> read) {
+        Map<K, V> known = new java.util.HashMap<>();
+        return key -> known.computeIfAbsent(key, read);
     }
 
     private static ApplyOutcome outcome(FilePlan plan, ApplyOutcome.Status status, Map<Integer, StepResult> results,

@@ -1,5 +1,6 @@
 package io.zerolock.apply;
 
+import io.zerolock.catalog.PartitionKey;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.check.Checker;
 import io.zerolock.check.Finding;
@@ -69,11 +70,6 @@ public final class ApplyPlanner {
     private java.util.function.Predicate<Name> concurrentRefresh = view -> false;
     private Function<Name, Optional<PartitionKey>> partitionKey = table -> Optional.empty();
 
-    /**
-     * A partitioned table's key when it is one column: its strategy ({@code r} range, {@code l} list) and
-     * the column, quoted.
-     */
-    public record PartitionKey(String strategy, String column) {}
     /** Integer primary keys that earlier statements of these files add, by table as written: backfills use them. */
     private final Map<String, String> keysAdded = new HashMap<>();
 
@@ -371,19 +367,11 @@ public final class ApplyPlanner {
             String name = number + "." + (i + 1);
             Rewrite.SafeStatement next = i + 1 < safe.size() ? safe.get(i + 1) : null;
             steps.add(switch (statement.how()) {
-                case CONCURRENT -> {
-                    Step build = concurrent(name, statement.sql(), statement.object(), relations);
-                    if (build.kind() == StepKind.BUILD && statement.object() != null && next != null
-                            && next.sql().matches("(?is).*\\bUSING\\s+INDEX\\b.*")) {
-                        // built for a constraint: if attaching it fails, the index goes too, and a next run
-                        // builds it again (a build that fails because the name is taken made nothing)
-                        build = Step.of(build.kind(), build.name()).subject(build.subject())
-                                .description(build.description()).sql(build.statements())
-                                .locks(build.lock(), build.relations()).policy(build.policy())
-                                .undo(List.of("DROP INDEX CONCURRENTLY IF EXISTS " + statement.object())).build();
-                    }
-                    yield build;
-                }
+                // built for a constraint: if attaching it fails, the index goes too, and a next run builds it
+                // again (a build that fails because the name is taken made nothing, and is not undone)
+                case CONCURRENT -> concurrent(name, statement.sql(), statement.object(), relations,
+                        statement.object() != null && next != null && USING_INDEX.matcher(next.sql()).find()
+                                ? List.of("DROP INDEX CONCURRENTLY IF EXISTS " + statement.object()) : List.of());
                 case SHORT -> {
                     Step.Builder step = Step.of(StepKind.ALTER, name + ":alter").description(describe(statement))
                             .sql(withLockOrder(statement.sql(), relations))
@@ -422,7 +410,10 @@ public final class ApplyPlanner {
     private static final Pattern VALIDATE_TABLE = Pattern.compile(
             "(?is)^\\s*ALTER\\s+TABLE\\s+(.+?)\\s+VALIDATE\\s+CONSTRAINT\\s+(\"(?:[^\"]|\"\")+\"|\\S+)\\s*$");
 
-    private static Step concurrent(String name, String sql, String index, List<QualifiedName> relations) {
+    private static final Pattern USING_INDEX = Pattern.compile("(?is)\\bUSING\\s+INDEX\\b");
+
+    private static Step concurrent(String name, String sql, String index, List<QualifiedName> relations,
+            List<String> undo) {
         String verb = sql.strip().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
         StepKind kind = switch (verb) {
             case "CREATE" -> StepKind.BUILD;
@@ -433,7 +424,7 @@ public final class ApplyPlanner {
         return Step.of(kind, name + ":" + kind.id()).subject(index)
                 .description("concurrently, outside a transaction, watched: waits for old snapshots, never for a "
                         + "lock queue").sql(sql).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations)
-                .policy(LockPolicy.concurrentBuild()).build();
+                .policy(LockPolicy.concurrentBuild()).undo(undo).build();
     }
 
     private Step asWritten(int number, List<String> sql, Recognized recognized) {
@@ -442,7 +433,7 @@ public final class ApplyPlanner {
             String index = recognized instanceof Recognized.CreateIndex create && create.index() != null
                     ? create.index().toString() : recognized instanceof Recognized.DropIndex drop
                             && drop.indexes().size() == 1 ? drop.indexes().get(0).toString() : null;
-            return concurrent(String.valueOf(number), text, index, relations(recognized));
+            return concurrent(String.valueOf(number), text, index, relations(recognized), List.of());
         }
         List<QualifiedName> relations = relations(recognized);
         List<String> statements = recognized instanceof Recognized.AlterTable && relations.size() > 1
@@ -506,8 +497,7 @@ public final class ApplyPlanner {
             return Optional.empty();
         }
         String table = "ALTER TABLE " + partition;
-        String check = io.zerolock.catalog.Identifiers.display(
-                io.zerolock.catalog.Identifiers.clip("zerolock_partition_bounds", 63));
+        String check = "zerolock_partition_bounds";
         LockPolicy policy = bounded();
         return Optional.of(List.of(
                 Step.of(StepKind.ALTER, number + ".1:alter").description("the partition's bounds as a CHECK, instant")

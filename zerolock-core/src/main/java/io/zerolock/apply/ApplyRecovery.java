@@ -55,7 +55,7 @@ final class ApplyRecovery implements io.zerolock.journal.Recovery {
                     for (Map.Entry<String, String> step : operation.steps().entrySet()) {
                         String index = journal.stepSubject(operation.id(), step.getKey());
                         if (!step.getValue().equals("done") && step.getKey().endsWith(":build") && index != null
-                                && Applier.indexValid(work, index).filter(valid -> !valid).isPresent()) {
+                                && new io.zerolock.catalog.CatalogReader(work).indexValidity(index).filter(valid -> !valid).isPresent()) {
                             applier.dropInvalid(work, index);
                             dropped.add(index);
                         }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -393,6 +394,78 @@ public final class CatalogReader {
             return results;
         } catch (SQLException e) {
             throw failed(e);
+        }
+    }
+
+    // Relations named as a statement writes them (search_path applied, as the statement will see them):
+    // what apply needs to know of the tables a migration changes. A name the server cannot parse names nothing.
+
+    /** The relation this written name denotes now, if any. */
+    public Optional<QualifiedName> relationNamed(String written) {
+        return byWrittenName("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                + "c.relnamespace WHERE c.oid = to_regclass(?)", written,
+                rows -> QualifiedName.of(rows.getString(1), rows.getString(2))).stream().findFirst();
+    }
+
+    /** The columns of the table this written name denotes, name to type, in order; empty when none. */
+    public Map<String, String> columnTypes(String written) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        byWrittenName("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                written, rows -> columns.put(rows.getString(1), rows.getString(2)));
+        return columns;
+    }
+
+    /** The columns of that table that are NOT NULL now. */
+    public Set<String> notNullColumns(String written) {
+        return new java.util.HashSet<>(byWrittenName("SELECT attname FROM pg_attribute WHERE attrelid = "
+                + "to_regclass(?) AND attnum > 0 AND attnotnull AND NOT attisdropped", written,
+                rows -> rows.getString(1)));
+    }
+
+    /** Its primary key when it is one column of an integer type, quoted. */
+    public Optional<String> integerPrimaryKey(String written) {
+        return byWrittenName("SELECT quote_ident(a.attname) FROM pg_index i JOIN pg_attribute a "
+                + "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass(?) "
+                + "AND i.indisprimary AND i.indnkeyatts = 1 "
+                + "AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)", written,
+                rows -> rows.getString(1)).stream().findFirst();
+    }
+
+    /** Its partition key, when it is a partitioned table keyed on one plain column. */
+    public Optional<PartitionKey> singleColumnPartitionKey(String written) {
+        return byWrittenName("SELECT p.partstrat::text, quote_ident(a.attname) FROM pg_partitioned_table p "
+                + "JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0] "
+                + "WHERE p.partrelid = to_regclass(?) AND p.partnatts = 1 AND p.partattrs[0] <> 0", written,
+                rows -> new PartitionKey(rows.getString(1), rows.getString(2))).stream().findFirst();
+    }
+
+    /**
+     * Whether {@code REFRESH MATERIALIZED VIEW CONCURRENTLY} works on this view now: populated, with a valid
+     * unique index on plain columns and no WHERE (what PostgreSQL requires).
+     */
+    public boolean refreshableConcurrently(String written) {
+        return byWrittenName("SELECT c.relispopulated AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = "
+                + "c.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL) "
+                + "FROM pg_class c WHERE c.oid = to_regclass(?) AND c.relkind = 'm'", written,
+                rows -> rows.getBoolean(1)).stream().findFirst().orElse(false);
+    }
+
+    /** Whether the index this written name denotes is valid; empty when there is none. */
+    public Optional<Boolean> indexValidity(String written) {
+        return byWrittenName("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(?)", written,
+                rows -> rows.getBoolean(1)).stream().findFirst();
+    }
+
+    private <T> List<T> byWrittenName(String sql, String written, RowMapper<T> mapper) {
+        try {
+            return query(sql, List.of(written), mapper);
+        } catch (ZerolockException e) {
+            if (e.getCause() instanceof SQLException cause && ("42602".equals(cause.getSQLState())
+                    || "42601".equals(cause.getSQLState()))) {
+                return List.of(); // not a name PostgreSQL can parse: it names no relation
+            }
+            throw e;
         }
     }
 

@@ -69,6 +69,18 @@ public final class Executor {
         return this;
     }
 
+    /**
+     * Has each transactional step mark itself committed inside its own transaction (the listener's
+     * commit marker), for operations whose recovery reads step outcomes (apply). Off for reindex, whose
+     * recovery reads the catalog: its swap's locked transaction stays as short as it was.
+     */
+    public Executor markingCommits() {
+        this.markCommits = true;
+        return this;
+    }
+
+    private boolean markCommits;
+
     /** How backfill steps size their batches and when they pause. */
     public Executor throttledBy(Backfill.Throttle newThrottle) {
         this.throttle = newThrottle;
@@ -112,7 +124,8 @@ public final class Executor {
                 try {
                     StepResult result = step.kind() == io.zerolock.plan.StepKind.BACKFILL
                             ? runBackfill(step, position)
-                            : runStep(step, stoppable, listener == null ? null : listener.commitMarker(position));
+                            : runStep(step, stoppable, listener == null || !markCommits ? null
+                                    : listener.commitMarker(position));
                     results.add(result);
                     if (listener != null) {
                         listener.stepEnded(position, step, result.attempts(), null);
