@@ -391,10 +391,9 @@ public final class Applier {
     void dropInvalid(Connection work, String index) {
         log.atWarn().setMessage("an invalid index has the name this build uses (a failed earlier build): dropping "
                 + "it concurrently, then building again").addKeyValue("index", index).log();
-        Step drop = Step.of(StepKind.DROP, "drop-invalid").description("drop the invalid index a failed build left")
-                .sql("DROP INDEX CONCURRENTLY IF EXISTS " + index).locks(io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE,
-                        List.of()).policy(undoPolicy()).build();
-        new Executor(work).run(new Plan(index, "apply", List.of(drop), List.of(), undoPolicy()));
+        new Executor(work).run(Plan.dropConcurrently(index, "apply", "drop-invalid",
+                "drop the invalid index a failed build left", index,
+                new CatalogReader(work).relationNamed(index).map(List::of).orElse(List.of()), undoPolicy()));
     }
 
     /** Holds the database's apply lock on the catalog connection (idle, never in a transaction). */

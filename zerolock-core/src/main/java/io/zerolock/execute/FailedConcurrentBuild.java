@@ -5,11 +5,8 @@ import io.zerolock.ZerolockException;
 import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.WorkingIndexNames;
-import io.zerolock.plan.LockMode;
 import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
-import io.zerolock.plan.Step;
-import io.zerolock.plan.StepKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,11 +85,9 @@ public final class FailedConcurrentBuild {
             if (building.containsKey(leftover.oid()) || building.containsKey(leftover.tableOid())) {
                 continue; // another session's build in progress: not ours to drop
             }
-            Plan drop = new Plan(leftover.name().display(), "cleanup", List.of(new Step(StepKind.DROP, null, "drop-ccnew",
-                    "drop the invalid index a failed concurrent build left",
-                    List.of("DROP INDEX CONCURRENTLY IF EXISTS " + leftover.name().sql()),
-                    LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(leftover.table(), leftover.name()), false, policy,
-                    List.of(), false)), List.of(), policy);
+            Plan drop = Plan.dropConcurrently(leftover.name().display(), "cleanup", "drop-ccnew",
+                    "drop the invalid index a failed concurrent build left", leftover.name().sql(),
+                    List.of(leftover.table(), leftover.name()), policy);
             try {
                 new Executor(work).unstoppable().run(drop); // not journaled as a step of the failed plan
                 dropped.add(leftover.name().display());

@@ -19,6 +19,20 @@ public record Plan(String target, String strategy, List<Step> steps, List<Sessio
         }
     }
 
+    /**
+     * A plan of one step: {@code DROP INDEX CONCURRENTLY IF EXISTS} of an index a failed or interrupted
+     * build left, bounded by {@code policy} (it waits for the table's SHARE UPDATE EXCLUSIVE).
+     *
+     * @param index the index, as SQL (quoted, or as a statement wrote it)
+     * @param relations the table and the index, to name who holds them if the drop has to wait
+     */
+    public static Plan dropConcurrently(String target, String strategy, String stepName, String description,
+            String index, List<io.zerolock.catalog.QualifiedName> relations, LockPolicy policy) {
+        return new Plan(target, strategy, List.of(Step.of(StepKind.DROP, stepName).description(description)
+                .sql("DROP INDEX CONCURRENTLY IF EXISTS " + index).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations)
+                .policy(policy).build()), List.of(), policy);
+    }
+
     /** A session setting applied for the plan's builds and reset after. */
     public record SessionSetting(String name, String value) {
         public SessionSetting {

@@ -7,11 +7,8 @@ import io.zerolock.catalog.NameResolver;
 import io.zerolock.catalog.WorkingIndexNames;
 import io.zerolock.execute.Executor;
 import io.zerolock.journal.Journal;
-import io.zerolock.plan.LockMode;
 import io.zerolock.plan.LockPolicy;
 import io.zerolock.plan.Plan;
-import io.zerolock.plan.Step;
-import io.zerolock.plan.StepKind;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,10 +74,9 @@ final class InterruptedRuns {
         List<String> dropped = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (IndexDefinition leftover : leftovers) {
-            Plan drop = new Plan(leftover.name().display(), "resume", List.of(new Step(StepKind.DROP, null, "drop-leftover",
-                    "drop what an interrupted run left", List.of("DROP INDEX CONCURRENTLY IF EXISTS "
-                            + leftover.name().sql()), LockMode.SHARE_UPDATE_EXCLUSIVE,
-                    List.of(leftover.table(), leftover.name()), false, policy, List.of(), false)), List.of(), policy);
+            Plan drop = Plan.dropConcurrently(leftover.name().display(), "resume", "drop-leftover",
+                    "drop what an interrupted run left", leftover.name().sql(),
+                    List.of(leftover.table(), leftover.name()), policy);
             try {
                 new Executor(work).run(drop);
                 dropped.add(leftover.name().display());
