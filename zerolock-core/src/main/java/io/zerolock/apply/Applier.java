@@ -147,8 +147,16 @@ public final class Applier {
             ConcurrentBuildGuards.stopWhenClientDies(work, major);
             int workPid = Monitor.backendPid(work);
             int catalogPid = Monitor.backendPid(catalog);
+            // the history again, now that this run holds the apply lock: another apply may have ended between
+            // the first read and the lock, having applied some of these files
+            Map<String, String> appliedMeanwhile = History.applied(catalog, options.stateSchema());
             for (int i = 0; i < plans.size(); i++) {
                 FilePlan plan = plans.get(i);
+                if (appliedMeanwhile.containsKey(plan.file().name())) {
+                    outcomes.add(new ApplyOutcome(plan.file().name(), ApplyOutcome.Status.ALREADY_APPLIED,
+                            Duration.ZERO, List.of(), Impact.none(), null));
+                    continue;
+                }
                 if (Stop.requested() != null) {
                     plans.subList(i, plans.size()).forEach(left -> outcomes.add(notRun(left)));
                     break;
