@@ -61,6 +61,10 @@ public final class ApplyPlanner {
             + "\\s+CONCURRENTLY\\b|REINDEX\\b.*\\bCONCURRENTLY\\b|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b.*"
             + "\\bCONCURRENTLY\\b)");
 
+    /** Settings that change how long a statement may wait, not what it does. */
+    private static final Set<String> TIMEOUTS = Set.of("lock_timeout", "statement_timeout",
+            "idle_in_transaction_session_timeout");
+
     private final int pgVersion;
     private final ApplyOptions options;
     private final Function<Name, Optional<QualifiedName>> existing;
@@ -176,7 +180,9 @@ public final class ApplyPlanner {
                     Splitter.Statement only = block.get(0);
                     planned.add(planStatement(file, number, only, recognize(only), byStatement.get(only), refusals));
                 } else if (recognized instanceof Recognized.Commit) {
-                    planned.add(planBlock(file, number, block, byStatement, refusals));
+                    List<PlannedStatement> parts = planBlock(file, number, block, byStatement, refusals);
+                    planned.addAll(parts);
+                    number += parts.size() - 1;
                 } // a block the file rolls back itself changes nothing: nothing to run
                 block = null;
                 continue;
@@ -318,45 +324,132 @@ public final class ApplyPlanner {
 
     /**
      * The file's own BEGIN ... COMMIT: run as one bounded transaction, as written. A statement in it that
-     * needs a rewrite cannot get one without changing what the transaction means (a concurrent build
-     * cannot run inside it; NOT VALID then VALIDATE in one transaction still holds the lock to COMMIT).
+     * needs its safe form cannot have it inside the transaction (a concurrent build cannot run there; NOT
+     * VALID then VALIDATE in one transaction still holds the lock to COMMIT), so it is moved after the
+     * COMMIT, rewritten, when that gives the same result: no later statement of the transaction names what
+     * it changes, and no SET before it changes how it reads. Otherwise the file is refused, saying why.
+     *
+     * @return the transaction, then each statement moved out of it
      */
-    private PlannedStatement planBlock(MigrationFile file, int number, List<Splitter.Statement> block,
+    private List<PlannedStatement> planBlock(MigrationFile file, int number, List<Splitter.Statement> block,
             Map<Splitter.Statement, List<Finding>> byStatement, List<Refusal> refusals) {
         LockMode lock = LockMode.NONE;
         List<QualifiedName> relations = new ArrayList<>();
         List<String> sql = new ArrayList<>();
-        for (Splitter.Statement statement : block) {
+        List<Splitter.Statement> moved = new ArrayList<>();
+        Splitter.Statement setBefore = null;
+        for (int i = 0; i < block.size(); i++) {
+            Splitter.Statement statement = block.get(i);
             Set<String> allowed = allowed(statement);
-            for (Finding finding : byStatement.get(statement)) {
-                if (finding.severity() == Severity.ERROR && !allowed.contains(finding.ruleId())
-                        && (finding.rewrite() == null || options.rewrite())) {
-                    refusals.add(new Refusal(file.name(), statement.line(), finding.ruleId() + " " + finding.message()
-                            + ", inside the file's own BEGIN ... COMMIT: the transaction would hold its lock until "
-                            + "COMMIT, and the safe form cannot run inside it. Take the statement out of the "
-                            + "transaction block (apply then runs its safe form), or allow it: -- zerolock:allow "
-                            + finding.ruleId() + " <reason>"));
-                }
-            }
             Recognized recognized = recognize(statement);
+            List<Finding> unsafe = byStatement.get(statement).stream()
+                    .filter(f -> f.severity() == Severity.ERROR && !allowed.contains(f.ruleId()))
+                    .filter(f -> f.rewrite() == null || options.rewrite()).toList();
+            if (!unsafe.isEmpty() && unsafe.stream().allMatch(f -> f.rewrite() != null)) {
+                Optional<String> reason = setBefore != null
+                        ? Optional.of("line " + setBefore.line() + " sets a parameter inside the transaction "
+                                + "first, which the statement would not see after the COMMIT")
+                        : laterUse(recognized, block.subList(i + 1, block.size()));
+                if (reason.isEmpty()) {
+                    moved.add(statement);
+                    continue;
+                }
+                Finding first = unsafe.get(0);
+                refusals.add(new Refusal(file.name(), statement.line(), first.ruleId() + " " + first.message()
+                        + ", inside the file's own BEGIN ... COMMIT: its safe form cannot run inside the "
+                        + "transaction, and moving it after the COMMIT would change the result (" + reason.get()
+                        + "). Take the statement out of the transaction block, or allow it as written: "
+                        + "-- zerolock:allow " + first.ruleId() + " <reason>"));
+            } else if (!unsafe.isEmpty()) {
+                Finding first = unsafe.get(0);
+                refusals.add(new Refusal(file.name(), statement.line(), first.ruleId() + " " + first.message()
+                        + ", inside the file's own BEGIN ... COMMIT: the transaction would hold its lock until "
+                        + "COMMIT, and no rewrite makes it safe. Instead: " + first.safe().replace("\n", " ")
+                        + " (or allow it: -- zerolock:allow " + first.ruleId() + " <reason>)"));
+            }
             if (NO_TRANSACTION.matcher(body(statement)).find()) {
                 refusals.add(new Refusal(file.name(), statement.line(), "this statement cannot run inside a "
                         + "transaction block, and the file puts it in one: PostgreSQL would refuse it"));
+            }
+            if (recognized instanceof Recognized.Set set && !TIMEOUTS.contains(set.setting())) {
+                setBefore = statement; // a timeout only says how long to wait: apply's own policy decides that
             }
             lock = lock.max(lockOf(recognized));
             relations.addAll(relations(recognized));
             sql.add(body(statement));
         }
+        List<PlannedStatement> planned = new ArrayList<>();
         int line = block.isEmpty() ? 1 : block.get(0).line();
         String text = "BEGIN; " + String.join("; ", sql) + "; COMMIT";
         if (sql.isEmpty()) {
-            return new PlannedStatement(line, text, "empty transaction", List.of());
+            planned.add(new PlannedStatement(line, text, "empty transaction", List.of()));
+        } else {
+            Step step = Step.of(StepKind.STATEMENT, number + ":transaction")
+                    .description("the file's own transaction, as written, under lock_timeout")
+                    .sql(sql).locks(lock, List.copyOf(new LinkedHashSet<>(relations))).transactional()
+                    .policy(bounded()).build();
+            planned.add(new PlannedStatement(line, text, moved.isEmpty() ? "as written (the file's transaction)"
+                    : "as written (the file's transaction, less " + moved.size() + " statement"
+                            + (moved.size() == 1 ? "" : "s") + " run after its COMMIT)", List.of(step)));
         }
-        Step step = Step.of(StepKind.STATEMENT, number + ":transaction")
-                .description("the file's own transaction, as written, under lock_timeout")
-                .sql(sql).locks(lock, List.copyOf(new LinkedHashSet<>(relations))).transactional().policy(bounded())
-                .build();
-        return new PlannedStatement(line, text, "as written (the file's transaction)", List.of(step));
+        for (Splitter.Statement statement : moved) {
+            PlannedStatement after = planStatement(file, ++number, statement, recognize(statement),
+                    byStatement.get(statement), refusals);
+            planned.add(new PlannedStatement(after.line(), after.text(), after.how() + ", after the file's COMMIT",
+                    after.steps()));
+        }
+        return planned;
+    }
+
+    /**
+     * Why a statement cannot run after the rest of its transaction: a later statement of it names a relation,
+     * index or constraint the statement changes (it would see the database without the change, or change
+     * what the statement then works on). Names are compared as folded, in any schema: cautious on purpose.
+     */
+    private static Optional<String> laterUse(Recognized recognized, List<Splitter.Statement> later) {
+        Set<String> names = new LinkedHashSet<>();
+        if (recognized instanceof Recognized.CreateIndex create) {
+            names.add(create.table().object());
+            if (create.index() != null) {
+                names.add(create.index().object());
+            }
+        } else if (recognized instanceof Recognized.DropIndex drop) {
+            drop.indexes().forEach(index -> names.add(index.object()));
+        } else if (recognized instanceof Recognized.AlterTable alter) {
+            names.add(alter.table().object());
+            for (Action action : alter.actions()) {
+                if (action instanceof Action.AddConstraint add) {
+                    if (add.name() != null) {
+                        names.add(add.name());
+                    }
+                    if (add.usingIndex() != null) {
+                        names.add(add.usingIndex());
+                    }
+                    if (add.references() != null) {
+                        names.add(add.references().object());
+                    }
+                } else if (action instanceof Action.AttachPartition attach) {
+                    names.add(attach.partition().object());
+                }
+            }
+        } else if (recognized instanceof Recognized.DataChange change && change.table() != null) {
+            names.add(change.table().object());
+        } else if (recognized instanceof Recognized.Reindex reindex && reindex.target() != null) {
+            names.add(reindex.target().object());
+        } else if (recognized instanceof Recognized.RefreshMaterializedView refresh) {
+            names.add(refresh.view().object());
+        } else {
+            return Optional.of("zerolock does not know everything the statement changes");
+        }
+        for (Splitter.Statement statement : later) {
+            for (Token token : statement.body()) {
+                String name = token.identifier();
+                if (name != null && names.contains(name)) {
+                    return Optional.of("line " + statement.line() + " names " + token.text());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private List<Step> rewriteSteps(int number, Rewrite rewrite, List<QualifiedName> relations) {

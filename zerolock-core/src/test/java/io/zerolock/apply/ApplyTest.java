@@ -265,9 +265,68 @@ class ApplyTest {
         });
 
         assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(file(
-                "V4__mixed.sql", "BEGIN;\nALTER TABLE orders ADD COLUMN c int;\nCREATE INDEX orders_c ON orders (c);\n"
+                "V4__mixed.sql", "BEGIN;\nCREATE INDEX orders_c ON orders (total);\nALTER TABLE orders ADD COLUMN c int;\n"
                         + "COMMIT;\n")), false)).isInstanceOf(ApplyRefused.class)
-                .hasMessageContaining("inside the file's own BEGIN ... COMMIT");
+                .hasMessageContaining("V4__mixed.sql:2: ZL001")
+                .hasMessageContaining("inside the file's own BEGIN ... COMMIT")
+                .hasMessageContaining("moving it after the COMMIT would change the result (line 3 names orders)");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'orders'::regclass "
+                + "AND attname = 'c'")).as("nothing ran").isZero();
+    }
+
+    /**
+     * A transaction block whose blocking statements nothing later in it uses: they run after its COMMIT,
+     * as their safe forms, and the catalog ends as psql's.
+     */
+    @PostgresTest
+    void a_blocking_statement_nothing_later_uses_leaves_the_files_transaction_and_is_made_safe(TestDatabase db) {
+        String migration = """
+                BEGIN;
+                SET LOCAL lock_timeout = '5s';
+                CREATE TABLE notes (id int PRIMARY KEY, customer_id int);
+                ALTER TABLE orders ADD COLUMN c int;
+                CREATE INDEX orders_c ON orders (c);
+                ALTER TABLE customers ADD CONSTRAINT customers_tier_check CHECK (tier >= 0);
+                INSERT INTO notes VALUES (1, 1);
+                COMMIT;
+                """;
+        TestDatabase asWritten = db.sibling();
+        asWritten.execute(SCHEMA, migration);
+        db.execute(SCHEMA);
+
+        List<ApplyOutcome> outcomes = new Applier(connector(db), ApplyOptions.defaults())
+                .run(List.of(file("V2__block.sql", migration)), false);
+
+        assertThat(outcomes.get(0).statements()).extracting(ApplyOutcome.StatementOutcome::how).containsExactly(
+                "as written (the file's transaction, less 2 statements run after its COMMIT)",
+                "rewritten (ZL001), after the file's COMMIT", "rewritten (ZL008), after the file's COMMIT");
+        assertThat(outcomes.get(0).statements().get(0).steps().get(0).sql()).containsExactly(
+                "SET LOCAL lock_timeout = '5s'", "CREATE TABLE notes (id int PRIMARY KEY, customer_id int)",
+                "ALTER TABLE orders ADD COLUMN c int", "INSERT INTO notes VALUES (1, 1)");
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(CatalogFingerprint.of(asWritten,
+                "public"));
+
+        assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(file(
+                "V3__set.sql", "BEGIN;\nSET LOCAL search_path = elsewhere, public;\n"
+                        + "CREATE INDEX orders_total ON orders (total);\nCOMMIT;\n")), false))
+                .isInstanceOf(ApplyRefused.class).hasMessageContaining("line 2 sets a parameter");
+    }
+
+    /** The moved statement fails after the file's transaction committed: the next run does not run it twice. */
+    @PostgresTest(versions = 18)
+    void a_run_after_a_moved_statement_failed_finishes_it_without_running_the_transaction_again(TestDatabase db) {
+        db.execute(SCHEMA, "UPDATE orders SET total = 1 WHERE id IN (1, 2)");
+        MigrationFile block = file("V2__block.sql", "BEGIN;\nCREATE TABLE notes (id int);\n"
+                + "CREATE UNIQUE INDEX orders_total_key ON orders (total);\nCOMMIT;\n");
+        assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(block), false))
+                .isInstanceOf(ApplyFailure.class).hasMessageContaining("could not create unique index");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).isZero();
+
+        db.execute("UPDATE orders SET total = 2 WHERE id = 2");
+        new Applier(connector(db), ApplyOptions.defaults()).run(List.of(block), false);
+        assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'orders_total_key'::regclass"))
+                .isEqualTo("true");
+        assertThat(db.queryLong("SELECT count(*) FROM zerolock.applied_migration")).isEqualTo(1);
     }
 
     @PostgresTest
