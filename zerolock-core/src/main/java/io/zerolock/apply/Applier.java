@@ -108,7 +108,7 @@ public final class Applier {
                     .withIntegerKeys(once(reader::integerPrimaryKey))
                     .withNotNull((table, column) -> notNull.apply(table).contains(column))
                     .withConcurrentRefresh(view -> reader.refreshableConcurrently(view.toString()))
-                    .withPartitionKeys(table -> reader.singleColumnPartitionKey(table.toString()))
+                    .withPartitionBounds((table, bound) -> reader.proposedPartitionBound(table.toString(), bound))
                     .plan(files, toApply);
             if (!planned.refusals().isEmpty()) {
                 throw new ApplyRefused(planned.refusals());

@@ -1,6 +1,6 @@
 package io.zerolock.apply;
 
-import io.zerolock.catalog.PartitionKey;
+import io.zerolock.catalog.PartitionBound;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.check.Checker;
 import io.zerolock.check.Finding;
@@ -72,7 +72,14 @@ public final class ApplyPlanner {
     private Function<String, Optional<String>> integerKey = table -> Optional.empty();
     private java.util.function.BiPredicate<Name, String> notNull = (table, column) -> false;
     private java.util.function.Predicate<Name> concurrentRefresh = view -> false;
-    private Function<Name, Optional<PartitionKey>> partitionKey = table -> Optional.empty();
+    private java.util.function.BiFunction<Name, String, Optional<PartitionBound>> partitionBound =
+            (table, bound) -> Optional.empty();
+
+    /**
+     * Partitioned tables (by name) whose partitions earlier statements of these files attach, detach, create
+     * or (null) may drop: what the database says of their partitions now is not what a later ATTACH meets.
+     */
+    private final Set<String> partitioningChanged = new java.util.HashSet<>();
 
     /** Integer primary keys that earlier statements of these files add, by table as written: backfills use them. */
     private final Map<String, String> keysAdded = new HashMap<>();
@@ -100,9 +107,10 @@ public final class ApplyPlanner {
         return this;
     }
 
-    /** The partition key of a partitioned table that exists now, when it is one column. */
-    public ApplyPlanner withPartitionKeys(Function<Name, Optional<PartitionKey>> keys) {
-        this.partitionKey = keys;
+    /** What PostgreSQL will prove of a table attached to a partitioned table that exists now with a bound. */
+    public ApplyPlanner withPartitionBounds(java.util.function.BiFunction<Name, String, Optional<PartitionBound>>
+            bounds) {
+        this.partitionBound = bounds;
         return this;
     }
 
@@ -225,8 +233,21 @@ public final class ApplyPlanner {
     private PlannedStatement planStatement(MigrationFile file, int number, Splitter.Statement statement,
             Recognized recognized, List<Finding> findings, List<Refusal> refusals) {
         PlannedStatement planned = planOne(file, number, statement, recognized, findings, refusals);
-        rememberKey(recognized);
+        remember(recognized);
         return planned;
+    }
+
+    /** What a statement planned before later ones changes that their plans depend on. */
+    private void remember(Recognized recognized) {
+        rememberKey(recognized);
+        if (recognized instanceof Recognized.AlterTable alter && alter.actions().stream().anyMatch(action ->
+                action instanceof Action.AttachPartition || action instanceof Action.DetachPartition)) {
+            partitioningChanged.add(alter.table().object());
+        } else if (recognized instanceof Recognized.CreateTable create && create.partitionOf() != null) {
+            partitioningChanged.add(create.partitionOf().object());
+        } else if (recognized instanceof Recognized.DropTable) {
+            partitioningChanged.add(null); // a dropped table may have been anyone's partition
+        }
     }
 
     /** A primary key of one integer column added to an existing table: later backfills of it can use it. */
@@ -285,8 +306,8 @@ public final class ApplyPlanner {
         if (options.rewrite() && recognized instanceof Recognized.AlterTable alter && alter.actions().size() == 1
                 && alter.actions().get(0) instanceof Action.AttachPartition attach
                 && considered.stream().anyMatch(f -> f.ruleId().equals("ZL018"))) {
-            Optional<List<Step>> steps = attachThroughCheck(number, text, alter.table(), attach.partition(),
-                    relations(recognized));
+            Optional<List<Step>> steps = existing.apply(attach.partition()).flatMap(partition ->
+                    attachThroughCheck(number, text, alter.table(), partition, relations(recognized)));
             if (steps.isPresent()) {
                 return new PlannedStatement(statement.line(), text, "rewritten (ZL018)", steps.get());
             }
@@ -371,6 +392,7 @@ public final class ApplyPlanner {
                 refusals.add(new Refusal(file.name(), statement.line(), "this statement cannot run inside a "
                         + "transaction block, and the file puts it in one: PostgreSQL would refuse it"));
             }
+            remember(recognized);
             if (recognized instanceof Recognized.Set set && !TIMEOUTS.contains(set.setting())) {
                 setBefore = statement; // a timeout only says how long to wait: apply's own policy decides that
             }
@@ -540,73 +562,75 @@ public final class ApplyPlanner {
         return step.build();
     }
 
-    private static final Pattern RANGE_BOUND = Pattern.compile(
-            "(?is)\\bFOR\\s+VALUES\\s+FROM\\s*\\((.+?)\\)\\s*TO\\s*\\((.+?)\\)\\s*$");
-    private static final Pattern LIST_BOUND = Pattern.compile("(?is)\\bFOR\\s+VALUES\\s+IN\\s*\\((.+)\\)\\s*$");
+    /** The bound an ATTACH PARTITION gives: {@code FOR VALUES ...} or {@code DEFAULT}, to the end. */
+    private static final Pattern ATTACH_BOUND = Pattern.compile("(?is)\\s(FOR\\s+VALUES\\b.*|DEFAULT)\\s*$");
 
     /**
-     * {@code ATTACH PARTITION} of an existing table to a table partitioned on one column, by RANGE or LIST:
-     * a CHECK stating the partition's bounds as PostgreSQL states them is added NOT VALID and validated
-     * (SHARE UPDATE EXCLUSIVE on the partition, writes go on), so the ATTACH finds it and skips its scan
-     * under ACCESS EXCLUSIVE; the check is dropped after. Empty when the bounds or the key are not that
-     * simple (a DEFAULT partition, HASH, several key columns, MINVALUE/MAXVALUE mixed with values).
+     * {@code ATTACH PARTITION} of an existing table: the partition constraint, as PostgreSQL itself states it
+     * for that bound, is added to the table as a CHECK, NOT VALID, and validated (SHARE UPDATE EXCLUSIVE,
+     * writes go on), so the ATTACH finds it and skips its scan under ACCESS EXCLUSIVE. When the parent has
+     * a DEFAULT partition, which the ATTACH would scan too (for rows that belong to the new partition), that
+     * partition gets {@code CHECK (NOT (constraint))} the same way. The checks are dropped after. Any
+     * strategy (RANGE, LIST, HASH), any number of key columns, a DEFAULT bound, a parent that is itself a
+     * partition. Empty when PostgreSQL has nothing to prove or refuses the bound (the ATTACH then runs as
+     * written, bounded, and says why).
      */
-    private Optional<List<Step>> attachThroughCheck(int number, String text, Name parent, Name partition,
+    private Optional<List<Step>> attachThroughCheck(int number, String text, Name parent, QualifiedName attached,
             List<QualifiedName> relations) {
-        Optional<PartitionKey> key = partitionKey.apply(parent);
-        if (key.isEmpty()) {
+        Matcher written = ATTACH_BOUND.matcher(text);
+        if (!written.find()) {
             return Optional.empty();
         }
-        String column = key.get().column();
-        String bounds;
-        Matcher range = RANGE_BOUND.matcher(text);
-        Matcher list = LIST_BOUND.matcher(text);
-        if (key.get().strategy().equals("r") && range.find()) {
-            String from = range.group(1).strip();
-            String to = range.group(2).strip();
-            if (from.contains(",") || to.contains(",")) {
-                return Optional.empty(); // one key column: a comma means a string with one, or a mistake
-            }
-            List<String> parts = new ArrayList<>(List.of(column + " IS NOT NULL"));
-            if (!from.equalsIgnoreCase("MINVALUE")) {
-                parts.add(column + " >= " + from);
-            }
-            if (!to.equalsIgnoreCase("MAXVALUE")) {
-                parts.add(column + " < " + to);
-            }
-            bounds = String.join(" AND ", parts);
-        } else if (key.get().strategy().equals("l") && list.find()) {
-            String values = list.group(1).strip();
-            boolean withNull = Pattern.compile("(?i)(^|,)\\s*NULL\\s*(,|$)").matcher(values).find();
-            String nonNull = values.replaceAll("(?i)(^|,)\\s*NULL\\s*(?=,|$)", "$1").replaceAll("^\\s*,|,\\s*$", "")
-                    .replaceAll(",\\s*,", ",").strip();
-            if (nonNull.isEmpty()) {
-                bounds = column + " IS NULL";
-            } else {
-                bounds = withNull ? "(" + column + " IS NULL OR " + column + " IN (" + nonNull + "))"
-                        : column + " IS NOT NULL AND " + column + " IN (" + nonNull + ")";
-            }
-        } else {
+        boolean isDefault = written.group(1).strip().equalsIgnoreCase("DEFAULT");
+        Optional<PartitionBound> proposed = partitionBound.apply(parent, written.group(1));
+        if (partitioningChanged.contains(parent.object()) || partitioningChanged.contains(null)) {
+            // earlier statements change the partitions: a DEFAULT partition's constraint (what no other holds)
+            // and whether there is a DEFAULT partition are theirs to say, not the database's of now; a check
+            // stating them could refuse rows the ATTACH would take. The partition's own bounds stay the same.
+            proposed = isDefault ? Optional.empty()
+                    : proposed.map(found -> new PartitionBound(found.constraint(), Optional.empty()));
+        }
+        Optional<PartitionBound> bound = proposed;
+        if (bound.isEmpty()) {
             return Optional.empty();
         }
-        String table = "ALTER TABLE " + partition;
+        String partition = "ALTER TABLE " + attached.sql();
         String check = "zerolock_partition_bounds";
+        String outside = "zerolock_partition_elsewhere";
         LockPolicy policy = bounded();
-        return Optional.of(List.of(
-                Step.of(StepKind.ALTER, number + ".1:alter").description("the partition's bounds as a CHECK, instant")
-                        .sql(table + " ADD CONSTRAINT " + check + " CHECK (" + bounds + ") NOT VALID")
-                        .locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional().policy(policy).build(),
-                Step.of(StepKind.VALIDATE, number + ".2:validate").subject(check)
-                        .description("SHARE UPDATE EXCLUSIVE on the partition: writes go on")
+        List<Step> steps = new ArrayList<>();
+        steps.addAll(checkThenValidate(number + ".1", number + ".2", partition, check, bound.get().constraint(),
+                "the partition's bounds as a CHECK", relations));
+        Optional<String> defaultTable = bound.get().defaultPartition().map(name -> "ALTER TABLE " + name.sql());
+        List<QualifiedName> withDefault = new ArrayList<>(relations);
+        bound.get().defaultPartition().ifPresent(withDefault::add);
+        defaultTable.ifPresent(table -> steps.addAll(checkThenValidate(number + ".3", number + ".4", table,
+                outside, "NOT (" + bound.get().constraint() + ")",
+                "the DEFAULT partition holds none of its rows, as a CHECK", List.copyOf(withDefault))));
+        steps.add(Step.of(StepKind.ALTER, number + ".5:attach").description("no scan: the validated checks prove "
+                + "the bounds").sql(text).locks(LockMode.ACCESS_EXCLUSIVE, List.copyOf(withDefault)).transactional()
+                .policy(policy).finalizes().build());
+        steps.add(Step.of(StepKind.ALTER, number + ".6:alter").description("the check is not needed any more")
+                .sql(partition + " DROP CONSTRAINT " + check).locks(LockMode.ACCESS_EXCLUSIVE, relations)
+                .transactional().policy(policy).build());
+        defaultTable.ifPresent(table -> steps.add(Step.of(StepKind.ALTER, number + ".7:alter")
+                .description("the check is not needed any more").sql(table + " DROP CONSTRAINT " + outside)
+                .locks(LockMode.ACCESS_EXCLUSIVE, List.copyOf(withDefault)).transactional().policy(policy).build()));
+        return Optional.of(steps);
+    }
+
+    /** A CHECK added NOT VALID (instant), then validated (writes go on); a failed validation takes it back. */
+    private List<Step> checkThenValidate(String add, String validate, String table, String check,
+            String condition, String what, List<QualifiedName> relations) {
+        return List.of(
+                Step.of(StepKind.ALTER, add + ":alter").description(what + ", instant")
+                        .sql(table + " ADD CONSTRAINT " + check + " CHECK (" + condition + ") NOT VALID")
+                        .locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional().policy(bounded()).build(),
+                Step.of(StepKind.VALIDATE, validate + ":validate").subject(check)
+                        .description("SHARE UPDATE EXCLUSIVE: writes go on")
                         .sql(table + " VALIDATE CONSTRAINT " + check).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations)
-                        .transactional().policy(policy).undo(List.of(table + " DROP CONSTRAINT IF EXISTS " + check))
-                        .build(),
-                Step.of(StepKind.ALTER, number + ".3:attach").description("no scan: the validated check proves the "
-                        + "bounds").sql(text).locks(LockMode.ACCESS_EXCLUSIVE, relations).transactional()
-                        .policy(policy).finalizes().build(),
-                Step.of(StepKind.ALTER, number + ".4:alter").description("the check is not needed any more")
-                        .sql(table + " DROP CONSTRAINT " + check).locks(LockMode.ACCESS_EXCLUSIVE, relations)
-                        .transactional().policy(policy).build()));
+                        .transactional().policy(bounded()).undo(List.of(table + " DROP CONSTRAINT IF EXISTS " + check))
+                        .build());
     }
 
     /**

@@ -432,12 +432,82 @@ public final class CatalogReader {
                 rows -> rows.getString(1)).stream().findFirst();
     }
 
-    /** Its partition key, when it is a partitioned table keyed on one plain column. */
-    public Optional<PartitionKey> singleColumnPartitionKey(String written) {
-        return byWrittenName("SELECT p.partstrat::text, quote_ident(a.attname) FROM pg_partitioned_table p "
-                + "JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0] "
-                + "WHERE p.partrelid = to_regclass(?) AND p.partnatts = 1 AND p.partattrs[0] <> 0", written,
-                rows -> new PartitionKey(rows.getString(1), rows.getString(2))).stream().findFirst();
+    /**
+     * The constraint PostgreSQL will require of a table attached to this partitioned table with this bound
+     * ({@code FOR VALUES ...} or {@code DEFAULT}, as the ATTACH writes it), asked of PostgreSQL itself: a
+     * temporary partitioned table with the same columns, key and (for a DEFAULT bound) the same partitions
+     * is given a partition with the bound, its constraint read, and the whole transaction rolled back. It
+     * locks nothing of the user's but ACCESS SHARE on the parent, under a short lock_timeout. Empty when the
+     * table is not partitioned, when PostgreSQL refuses the bound (the ATTACH itself will say why), or when
+     * there is nothing to prove (a DEFAULT partition alone).
+     */
+    public Optional<PartitionBound> proposedPartitionBound(String parent, String bound) {
+        record Parent(long oid, String keyDef, String name, boolean isPartition) {}
+        Optional<Parent> found = byWrittenName("SELECT c.oid, pg_get_partkeydef(c.oid), quote_ident(n.nspname) || "
+                + "'.' || quote_ident(c.relname), c.relispartition FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                + "c.relnamespace WHERE c.oid = to_regclass(?) AND c.relkind = 'p'", parent,
+                rows -> new Parent(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBoolean(4)))
+                .stream().findFirst();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Parent table = found.get();
+        record Partition(String bound, String schema, String name) {}
+        List<Partition> partitions = query("SELECT pg_get_expr(c.relpartbound, c.oid), n.nspname, c.relname "
+                + "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = "
+                + "c.relnamespace WHERE i.inhparent = ? ORDER BY c.oid", List.of(table.oid()),
+                rows -> new Partition(rows.getString(1), rows.getString(2), rows.getString(3)));
+        Optional<QualifiedName> defaultPartition = partitions.stream().filter(p -> p.bound().equals("DEFAULT"))
+                .map(p -> QualifiedName.of(p.schema(), p.name())).findFirst();
+        boolean isDefault = bound.strip().equalsIgnoreCase("DEFAULT");
+        try {
+            if (!connection.getAutoCommit()) {
+                return Optional.empty(); // inside a caller's transaction: not ours to roll back
+            }
+            connection.setAutoCommit(false);
+            try (java.sql.Statement sql = connection.createStatement()) {
+                sql.execute("SET LOCAL lock_timeout = '1s'");
+                sql.execute("CREATE TEMP TABLE zerolock_probe (LIKE " + table.name() + ") PARTITION BY "
+                        + table.keyDef());
+                if (isDefault) { // a DEFAULT partition holds what no other does: its constraint names them all
+                    int i = 0;
+                    for (Partition partition : partitions) {
+                        if (!partition.bound().equals("DEFAULT")) {
+                            sql.execute("CREATE TEMP TABLE zerolock_probe_" + i++ + " PARTITION OF zerolock_probe "
+                                    + partition.bound());
+                        }
+                    }
+                }
+                sql.execute("CREATE TEMP TABLE zerolock_probe_new PARTITION OF zerolock_probe " + bound);
+                String constraint;
+                long probe;
+                try (ResultSet rows = sql.executeQuery("SELECT pg_get_partition_constraintdef("
+                        + "'pg_temp.zerolock_probe_new'::regclass), 'pg_temp.zerolock_probe'::regclass::oid")) {
+                    rows.next();
+                    constraint = rows.getString(1);
+                    probe = rows.getLong(2);
+                }
+                if (constraint == null) {
+                    return Optional.empty();
+                }
+                // a hash bound names its parent by OID: the real parent's, not the probe's
+                constraint = constraint.replace("'" + probe + "'::oid", "'" + table.oid() + "'::oid");
+                if (table.isPartition()) { // the attached table must fit the parent's own bounds too
+                    try (ResultSet rows = sql.executeQuery("SELECT pg_get_partition_constraintdef(" + table.oid()
+                            + ")")) {
+                        if (rows.next() && rows.getString(1) != null) {
+                            constraint = rows.getString(1) + " AND " + constraint;
+                        }
+                    }
+                }
+                return Optional.of(new PartitionBound(constraint, isDefault ? Optional.empty() : defaultPartition));
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            return Optional.empty(); // the bound is refused or the parent busy: the ATTACH as written says why
+        }
     }
 
     /**
