@@ -11,6 +11,7 @@ import io.zerolock.execute.Executor;
 import io.zerolock.execute.FailedConcurrentBuild;
 import io.zerolock.execute.Impact;
 import io.zerolock.execute.Monitor;
+import io.zerolock.execute.WatchedRun;
 import io.zerolock.execute.Stop;
 import io.zerolock.execute.StepResult;
 import io.zerolock.journal.Journal;
@@ -207,38 +208,22 @@ public final class Applier {
         journal.operationStarted("apply", plan, 0, 0, 0);
         Map<Integer, StepResult> results = new java.util.HashMap<>();
         Executor executor = new Executor(work).journaledBy(journal).markingCommits().throttledBy(options.throttle());
-        Impact impact;
-        Monitor.Cost cost;
-        String error = null;
-        ZerolockException failure = null;
-        try (Monitor monitor = new Monitor(connector.open("monitor"), workPid, new int[] {workPid, catalogPid},
-                options.watchdog(), filePlan.file().name(), progress)) {
-            executor.watchedBy(monitor);
-            int position = 0;
-            for (PlannedStatement statement : filePlan.statements()) {
-                int first = position;
-                position += statement.steps().size();
-                try {
-                    runStatement(statement, first, doneEarlier, dead, work, journal, executor, results);
-                } catch (ZerolockException e) {
-                    failure = e;
-                    break;
-                }
-            }
-            impact = monitor.impact();
-            cost = monitor.cost();
-        }
-        log.atInfo().setMessage("impact").addKeyValue("file", filePlan.file().name())
-                .addKeyValue("blocked_sessions", impact.blockedSessions())
-                .addKeyValue("max_wait_ms", impact.maxWaitMillis()).addKeyValue("total_wait_ms", impact.totalWaitMillis())
-                .addKeyValue("step", impact.step() == null ? "-" : impact.step())
-                .addKeyValue("monitor_samples", cost.samples()).addKeyValue("monitor_query_ms", cost.queryMillis())
-                .log();
+        WatchedRun.Result<Void> run = new WatchedRun(connector, options.watchdog(), progress).run(executor, workPid,
+                new int[] {workPid, catalogPid}, "file", filePlan.file().name(), () -> {
+                    int position = 0;
+                    for (PlannedStatement statement : filePlan.statements()) {
+                        int first = position;
+                        position += statement.steps().size();
+                        runStatement(statement, first, doneEarlier, dead, work, journal, executor, results);
+                    }
+                    return null;
+                });
+        Impact impact = run.impact();
+        ZerolockException failure = run.failure();
         Duration took = elapsed(started);
         if (failure != null) {
-            error = failure.getMessage() + "; " + whatIsLeft(failure);
-            journal.operationEnded(failure.code() == ErrorCode.INTERRUPTED ? "interrupted" : "failed", error, 0,
-                    impact);
+            String error = failure.getMessage() + "; " + whatIsLeft(failure);
+            journal.operationEnded(WatchedRun.outcomeOf(failure), error, 0, impact);
             ApplyOutcome outcome = outcome(filePlan, ApplyOutcome.Status.FAILED, results, doneEarlier, failure,
                     took, impact, error);
             throw new FileFailed(outcome, new ZerolockException(failure.code(), filePlan.file().name() + ": "

@@ -10,6 +10,7 @@ import io.zerolock.execute.Executor;
 import io.zerolock.execute.FailedConcurrentBuild;
 import io.zerolock.execute.Impact;
 import io.zerolock.execute.Monitor;
+import io.zerolock.execute.WatchedRun;
 import io.zerolock.execute.StepResult;
 import io.zerolock.journal.Journal;
 import java.sql.Connection;
@@ -52,39 +53,31 @@ final class ReindexRun {
         List<Long> invalidBefore = FailedConcurrentBuild.invalidIndexes(work, item.index().tableOid());
         journal.operationStarted("reindex", item.plan(), item.index().oid(), item.index().tableOid(),
                 item.index().sizeBytes());
-        List<StepResult> results;
-        Impact impact;
-        Monitor.Cost cost;
-        try (Monitor monitor = new Monitor(connector.open("monitor"), Monitor.backendPid(work),
-                new int[] {Monitor.backendPid(work), catalogPid}, options.watchdog(), item.index().name().display(),
-                progress)) {
-            executor.watchedBy(monitor);
-            try {
-                results = executor.run(item.plan());
-            } catch (ZerolockException failure) {
-                ZerolockException reported = failure;
-                if (item.plan().strategy().equals(Strategy.NATIVE.id())) {
-                    String leftovers = FailedConcurrentBuild.dropLeftovers(work, item.index().tableOid(), invalidBefore,
-                            io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()));
-                    reported = new ZerolockException(failure.code(), failure.getMessage() + "; " + leftovers,
-                            failure.getCause());
-                }
-                logImpact(item, monitor.impact(), monitor.cost());
-                journal.operationEnded(reported.code() == ErrorCode.INTERRUPTED ? "interrupted" : "failed",
-                        reported.getMessage(), 0, monitor.impact());
-                throw reported;
-            } finally {
-                executor.watchedBy(null);
-            }
-            impact = monitor.impact();
-            cost = monitor.cost();
+        int workPid;
+        try {
+            workPid = Monitor.backendPid(work);
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "lost the work connection: " + e.getMessage(), e);
         }
+        WatchedRun.Result<List<StepResult>> run = new WatchedRun(connector, options.watchdog(), progress).run(
+                executor, workPid, new int[] {workPid, catalogPid}, "index", item.index().name().display(),
+                () -> executor.run(item.plan()));
+        if (run.failed()) {
+            ZerolockException reported = run.failure();
+            if (item.plan().strategy().equals(Strategy.NATIVE.id())) {
+                String leftovers = FailedConcurrentBuild.dropLeftovers(work, item.index().tableOid(), invalidBefore,
+                        io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(), options.lockAttempts()));
+                reported = new ZerolockException(reported.code(), reported.getMessage() + "; " + leftovers,
+                        reported.getCause());
+            }
+            journal.operationEnded(WatchedRun.outcomeOf(reported), reported.getMessage(), 0, run.impact());
+            throw reported;
+        }
+        List<StepResult> results = run.value();
+        Impact impact = run.impact();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         int retries = results.stream().mapToInt(StepResult::retries).sum();
         long newSize = sizeOf(work, item.index());
-        logImpact(item, impact, cost);
         journal.operationEnded("done", null, newSize, impact);
         log.atInfo().setMessage("done").addKeyValue("index", item.index().name().display())
                 .addKeyValue("strategy", item.plan().strategy()).addKeyValue("duration_ms", took.toMillis())
@@ -92,17 +85,6 @@ final class ReindexRun {
                 .addKeyValue("new_size", Sizes.pretty(newSize)).log();
         return new ReindexOutcome(item.index().name(), ReindexOutcome.Status.DONE, item.plan().strategy(), item.plan(), took,
                 retries, item.index().sizeBytes(), newSize, null, impact);
-    }
-
-    /** Who waited on the run's locks, and what watching for it cost (the monitor's samples and their queries). */
-    private static void logImpact(Prepared item, Impact impact, Monitor.Cost cost) {
-        log.atInfo().setMessage("impact").addKeyValue("index", item.index().name().display())
-                .addKeyValue("blocked_sessions", impact.blockedSessions())
-                .addKeyValue("max_wait_ms", impact.maxWaitMillis())
-                .addKeyValue("total_wait_ms", impact.totalWaitMillis())
-                .addKeyValue("step", impact.step() == null ? "-" : impact.step())
-                .addKeyValue("monitor_samples", cost.samples()).addKeyValue("monitor_query_ms", cost.queryMillis())
-                .log();
     }
 
     private static long sizeOf(Connection connection, IndexDefinition index) {
