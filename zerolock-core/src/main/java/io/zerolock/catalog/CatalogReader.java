@@ -397,6 +397,128 @@ public final class CatalogReader {
         }
     }
 
+    /** A column of a table by its exact name, if the table has it. */
+    public Optional<ColumnDefinition> column(long tableOid, String name) {
+        return query("""
+                SELECT t.oid, n.nspname, t.relname, t.relkind, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod),
+                       a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, %s,
+                       CASE WHEN a.attcollation <> ty.typcollation AND a.attcollation <> 0
+                            THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END,
+                       s.seq, (SELECT format_type(seqtypid, NULL) FROM pg_sequence WHERE seqrelid = s.seq::regclass),
+                       NULLIF(a.attstattarget, -1), a.attacl IS NOT NULL, col_description(t.oid, a.attnum)
+                FROM pg_attribute a
+                JOIN pg_class t ON t.oid = a.attrelid
+                JOIN pg_namespace n ON n.oid = t.relnamespace
+                JOIN pg_type ty ON ty.oid = a.atttypid
+                LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                LEFT JOIN pg_collation co ON co.oid = a.attcollation
+                LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+                LEFT JOIN LATERAL (SELECT pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(t.relname),
+                        a.attname) AS seq) s ON true
+                WHERE a.attrelid = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped
+                """.formatted(server().major() >= 12 ? "a.attgenerated::text" : "''"), List.of(tableOid, name),
+                rows -> new ColumnDefinition(rows.getLong(1), QualifiedName.of(rows.getString(2), rows.getString(3)),
+                        RelationKind.of(rows.getString(4)), rows.getString(5), rows.getInt(6), rows.getString(7),
+                        rows.getBoolean(8), rows.getString(9), rows.getString(10), rows.getString(11),
+                        rows.getString(12), rows.getString(13), rows.getString(14),
+                        (Integer) rows.getObject(15) == null ? null : rows.getInt(15), rows.getBoolean(16),
+                        rows.getString(17))).stream().findFirst();
+    }
+
+    /**
+     * What depends on a column ({@code pg_depend}, normal and automatic dependencies): indexes, constraints
+     * (of its table, and foreign keys of other tables that reference it), views, triggers, policies,
+     * statistics objects, generated columns, and publications that name the table.
+     */
+    public List<ColumnDependent> columnDependents(long tableOid, int column) {
+        List<ColumnDependent> found = new ArrayList<>(query("""
+                SELECT CASE
+                         WHEN d.classid = 'pg_class'::regclass AND c.relkind IN ('i', 'I') THEN 'INDEX'
+                         WHEN d.classid = 'pg_class'::regclass AND c.relkind = 'S' THEN 'SEQUENCE'
+                         WHEN d.classid = 'pg_constraint'::regclass THEN 'CONSTRAINT'
+                         WHEN d.classid = 'pg_rewrite'::regclass THEN 'VIEW'
+                         WHEN d.classid = 'pg_trigger'::regclass THEN 'TRIGGER'
+                         WHEN d.classid = 'pg_policy'::regclass THEN 'POLICY'
+                         WHEN d.classid = 'pg_statistic_ext'::regclass THEN 'STATISTICS'
+                         WHEN d.classid = 'pg_attrdef'::regclass THEN
+                              CASE WHEN ad.adnum = ? THEN 'DEFAULT' ELSE 'GENERATED_COLUMN' END
+                         ELSE 'OTHER' END,
+                       CASE WHEN d.classid = 'pg_rewrite'::regclass THEN r.ev_class ELSE d.objid END,
+                       coalesce(c.relname, con.conname, rv.relname, tg.tgname, po.polname, st.stxname,
+                                adc.attname, pg_describe_object(d.classid, d.objid, d.objsubid))
+                FROM pg_depend d
+                LEFT JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
+                LEFT JOIN pg_constraint con ON d.classid = 'pg_constraint'::regclass AND con.oid = d.objid
+                LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+                LEFT JOIN pg_class rv ON rv.oid = r.ev_class
+                LEFT JOIN pg_trigger tg ON d.classid = 'pg_trigger'::regclass AND tg.oid = d.objid
+                LEFT JOIN pg_policy po ON d.classid = 'pg_policy'::regclass AND po.oid = d.objid
+                LEFT JOIN pg_statistic_ext st ON d.classid = 'pg_statistic_ext'::regclass AND st.oid = d.objid
+                LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+                LEFT JOIN pg_attribute adc ON adc.attrelid = ad.adrelid AND adc.attnum = ad.adnum
+                WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND d.refobjsubid = ?
+                  AND d.deptype IN ('n', 'a')
+                  AND NOT (d.classid = 'pg_rewrite'::regclass AND r.ev_class = ?)
+                ORDER BY 1, 3
+                """, List.of(column, tableOid, column, tableOid), rows -> rows.getString(1).equals("SEQUENCE")
+                        || rows.getString(1).equals("DEFAULT") ? null
+                        : new ColumnDependent(ColumnDependent.Kind.valueOf(rows.getString(1)), rows.getLong(2),
+                                rows.getString(3))));
+        found.removeIf(java.util.Objects::isNull);
+        found.addAll(query("SELECT 0::oid, pubname FROM pg_publication p WHERE p.puballtables OR EXISTS (SELECT 1 FROM "
+                + "pg_publication_rel pr WHERE pr.prpubid = p.oid AND pr.prrelid = ?)" + (server().major() >= 15
+                        ? " OR EXISTS (SELECT 1 FROM pg_publication_namespace pn JOIN pg_class t ON t.relnamespace = "
+                                + "pn.pnnspid WHERE pn.pnpubid = p.oid AND t.oid = ?)" : "") + " ORDER BY pubname",
+                server().major() >= 15 ? List.of(tableOid, tableOid) : List.of(tableOid), rows -> new ColumnDependent(ColumnDependent.Kind.PUBLICATION, rows.getLong(1),
+                        rows.getString(2))));
+        return found.stream().distinct().toList();
+    }
+
+    /** The names of a table's columns, in order. */
+    public List<String> columnNames(long tableOid) {
+        return query("SELECT attname FROM pg_attribute WHERE attrelid = ? AND attnum > 0 AND NOT attisdropped "
+                + "ORDER BY attnum", List.of(tableOid), rows -> rows.getString(1));
+    }
+
+    /** Whether the table has inheritance parents or children (a partition has its partitioned table). */
+    public boolean hasInheritance(long tableOid) {
+        return query("SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = ? OR inhparent = ?)",
+                List.of(tableOid, tableOid), rows -> rows.getBoolean(1)).get(0);
+    }
+
+    /** Whether the session's time zone is UTC (a {@code timestamp} to {@code timestamptz} change needs no rewrite). */
+    public boolean utcSession() {
+        return query("SELECT current_setting('TimeZone') IN ('UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Zulu', "
+                + "'Etc/Zulu', 'UCT', 'Etc/UCT', 'Universal', 'Etc/Universal')", List.of(), rows -> rows.getBoolean(1))
+                .get(0);
+    }
+
+    /**
+     * A type as PostgreSQL names it ({@code format_type}, with its modifier), asked of PostgreSQL itself by a
+     * temporary table with a column of it, rolled back; empty when PostgreSQL does not know the type. The
+     * text must be one type, not more SQL: the caller makes sure of that.
+     */
+    public Optional<String> canonicalType(String type) {
+        try {
+            if (!connection.getAutoCommit()) {
+                return Optional.empty();
+            }
+            connection.setAutoCommit(false);
+            try (java.sql.Statement sql = connection.createStatement()) {
+                sql.execute("CREATE TEMP TABLE zerolock_type_probe (v " + type + ")");
+                try (ResultSet rows = sql.executeQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                        + "WHERE attrelid = 'pg_temp.zerolock_type_probe'::regclass AND attname = 'v'")) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
     // Relations named as a statement writes them (search_path applied, as the statement will see them):
     // what apply needs to know of the tables a migration changes. A name the server cannot parse names nothing.
 

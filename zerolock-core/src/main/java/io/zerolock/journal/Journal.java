@@ -248,6 +248,11 @@ public final class Journal implements StepListener, AutoCloseable {
 
     /** Pending validations of interrupted runs, of one target (display name) or, with null, of all. */
     public List<PendingValidation> pendingValidations(String target) {
+        return pendingValidations(List.of("reindex"), target);
+    }
+
+    /** As {@link #pendingValidations(String)}, of operations of these kinds. */
+    public List<PendingValidation> pendingValidations(List<String> kinds, String target) {
         List<PendingValidation> pending = new java.util.ArrayList<>();
         if (connection == null) {
             return pending;
@@ -257,11 +262,12 @@ public final class Journal implements StepListener, AutoCloseable {
         // unfinished validation of an unfinished operation is pending.
         try (PreparedStatement statement = connection.prepareStatement("SELECT s.operation_id, s.position, o.target, "
                 + "s.name, s.subject, s.sql[1], o.table_oid FROM " + schema + ".step s JOIN " + schema + ".operation o "
-                + "ON o.id = s.operation_id WHERE o.outcome <> 'done' AND s.kind = 'validate' AND o.kind = 'reindex' "
+                + "ON o.id = s.operation_id WHERE o.outcome <> 'done' AND s.kind = 'validate' AND o.kind = ANY (?) "
                 + "AND s.outcome <> 'done' AND (?::text IS NULL OR o.target = ?) "
                 + "ORDER BY s.operation_id, s.position")) {
-            statement.setString(1, target);
+            statement.setArray(1, connection.createArrayOf("text", kinds.toArray()));
             statement.setString(2, target);
+            statement.setString(3, target);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     pending.add(new PendingValidation(rows.getLong(1), rows.getInt(2), rows.getString(3),

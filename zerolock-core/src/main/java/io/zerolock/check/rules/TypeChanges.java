@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Type changes PostgreSQL makes without a rewrite (binary-coercible, and no stricter typmod). */
-final class TypeChanges {
+public final class TypeChanges {
 
     private static final Pattern VARCHAR = Pattern.compile("(character varying|varchar)\\s*(?:\\(\\s*(\\d+)\\s*\\))?");
     private static final Pattern NUMERIC = Pattern.compile("(numeric|decimal)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?");
@@ -53,7 +53,7 @@ final class TypeChanges {
      * A change that rewrites nothing in this session: binary-coercible (aliases, wider varchar, ...), or
      * {@code timestamp} to {@code timestamptz} when the session's time zone is UTC, on 12+.
      */
-    static boolean withoutRewrite(String before, String after, int pgVersion, boolean utcSession) {
+    public static boolean withoutRewrite(String before, String after, int pgVersion, boolean utcSession) {
         if (binaryCoercible(before, after)) {
             return true;
         }

@@ -1,0 +1,50 @@
+package io.zerolock.altertype;
+
+import io.zerolock.execute.Backfill;
+import io.zerolock.execute.Watchdog;
+import io.zerolock.plan.SettingValues;
+import io.zerolock.reindex.ReindexOptions;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to change a column's type online.
+ *
+ * @param lockTimeout {@code lock_timeout} of every step that takes a lock stronger than SHARE UPDATE EXCLUSIVE
+ * @param lockAttempts tries of each such step (the first plus retries), never a final untimed one
+ * @param watchdog what to do while a concurrent build waits for old snapshots
+ * @param stateSchema the exact name of the schema holding the journal
+ * @param throttle how the backfill sizes its batches and when it pauses
+ */
+public record AlterTypeOptions(Duration lockTimeout, int lockAttempts, Watchdog watchdog, String stateSchema,
+        Backfill.Throttle throttle) {
+
+    public AlterTypeOptions {
+        SettingValues.requireMillisSetting("--lock-timeout", lockTimeout);
+        SettingValues.requireRange("--lock-retries", lockAttempts, 1, ReindexOptions.MAX_LOCK_ATTEMPTS);
+        Objects.requireNonNull(watchdog, "watchdog");
+        Objects.requireNonNull(stateSchema, "stateSchema");
+        Objects.requireNonNull(throttle, "throttle");
+    }
+
+    public static AlterTypeOptions defaults() {
+        return new AlterTypeOptions(ReindexOptions.DEFAULT_LOCK_TIMEOUT, ReindexOptions.DEFAULT_LOCK_RETRIES,
+                Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, Backfill.Throttle.defaults());
+    }
+
+    public AlterTypeOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
+        return new AlterTypeOptions(newLockTimeout, newLockAttempts, watchdog, stateSchema, throttle);
+    }
+
+    public AlterTypeOptions withWatchdog(Watchdog newWatchdog) {
+        return new AlterTypeOptions(lockTimeout, lockAttempts, newWatchdog, stateSchema, throttle);
+    }
+
+    public AlterTypeOptions withStateSchema(String newStateSchema) {
+        return new AlterTypeOptions(lockTimeout, lockAttempts, watchdog, newStateSchema, throttle);
+    }
+
+    public AlterTypeOptions withThrottle(Backfill.Throttle newThrottle) {
+        return new AlterTypeOptions(lockTimeout, lockAttempts, watchdog, stateSchema, newThrottle);
+    }
+}

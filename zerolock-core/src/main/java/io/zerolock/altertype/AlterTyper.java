@@ -1,0 +1,459 @@
+package io.zerolock.altertype;
+
+import io.zerolock.ErrorCode;
+import io.zerolock.ProgressListener;
+import io.zerolock.ZerolockException;
+import io.zerolock.catalog.CatalogReader;
+import io.zerolock.catalog.ColumnDefinition;
+import io.zerolock.catalog.ColumnDependent;
+import io.zerolock.catalog.Constraint;
+import io.zerolock.catalog.ConstraintType;
+import io.zerolock.catalog.ForeignKey;
+import io.zerolock.catalog.Identifiers;
+import io.zerolock.catalog.IndexDefinition;
+import io.zerolock.catalog.NameResolver;
+import io.zerolock.connect.Connector;
+import io.zerolock.execute.Backfill;
+import io.zerolock.execute.ConcurrentBuildGuards;
+import io.zerolock.execute.Executor;
+import io.zerolock.execute.Impact;
+import io.zerolock.execute.Monitor;
+import io.zerolock.execute.StepResult;
+import io.zerolock.execute.TableLock;
+import io.zerolock.execute.WatchedRun;
+import io.zerolock.journal.Journal;
+import io.zerolock.plan.Plan;
+import io.zerolock.plan.Step;
+import io.zerolock.plan.StepKind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a column's type change online (see {@link TypeChangePlanner}): journaled step by step under the
+ * table's zerolock lock, watched; a run that died is finished by the next run of the same change (steps
+ * that completed are not run again, the backfill goes on from its last range, the steps before the swap
+ * all run again safely), or after the swap by validating what is left.
+ */
+public final class AlterTyper {
+
+    private static final Logger log = LoggerFactory.getLogger(AlterTyper.class);
+
+    /** What every type change tells the application's owners. */
+    static final String PREPARED_STATEMENTS = "after the swap, a server-side prepared statement that returns the "
+            + "column fails once per connection with \"cached plan must not change result type\" (pgjdbc after "
+            + "prepareThreshold executions, pgbench -M prepared): the application retries it, or sets pgjdbc's "
+            + "autosave=conservative, which re-prepares and retries by itself";
+
+    private final Connector connector;
+    private final AlterTypeOptions options;
+    private final ProgressListener progress;
+
+    public AlterTyper(Connector connector, AlterTypeOptions options) {
+        this(connector, options, progress -> { });
+    }
+
+    public AlterTyper(Connector connector, AlterTypeOptions options, ProgressListener progress) {
+        this.connector = connector;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Changes the type of {@code column} ({@code schema.table.column}) to {@code type}, or says how it would.
+     *
+     * @param using the {@code USING} expression, in the table's column names; null for a plain cast
+     */
+    public AlterTypeOutcome alter(String column, String type, String using, boolean dryRun) {
+        if (using != null) {
+            requireOneExpression("USING expression", using);
+        }
+        try (Connection catalog = connector.openCatalog()) {
+            CatalogReader reader = new CatalogReader(catalog);
+            requirePrimary(reader);
+            ColumnDefinition found = resolve(reader, column);
+            String display = display(found);
+            if (dryRun) {
+                return planned(reader, found, type, using);
+            }
+            try (TableLock held = TableLock.acquire(catalog, found.tableOid(), found.table(), Duration.ZERO);
+                    Journal journal = openJournal()) {
+                log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
+                List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of(TypeChangePlanner.KIND),
+                        display);
+                if (!dead.isEmpty() && swapped(journal, dead.get(dead.size() - 1))) {
+                    return finishValidations(journal, dead, display, found);
+                }
+                String canonical = canonicalType(reader, type);
+                if (canonical.equals(found.type()) && using == null) {
+                    return new AlterTypeOutcome(display, AlterTypeOutcome.Status.NOTHING_TO_DO, "none", List.of(),
+                            Duration.ZERO, Impact.none(), List.of(display + " is " + canonical + " already"));
+                }
+                TypeChangeTarget target = target(reader, found, type, using, canonical);
+                TypeChangePlanner planner = new TypeChangePlanner(reader.server().major(), options);
+                Plan plan = target.rewrites() ? planner.plan(target) : planner.inPlace(target);
+                return run(catalog, journal, plan, dead, found, reader.server().major());
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes everything an unfinished change of {@code column} added; refused once its swap is done. */
+    public AlterTypeOutcome abort(String column) {
+        try (Connection catalog = connector.openCatalog()) {
+            CatalogReader reader = new CatalogReader(catalog);
+            requirePrimary(reader);
+            ColumnDefinition found = resolve(reader, column);
+            String display = display(found);
+            try (TableLock held = TableLock.acquire(catalog, found.tableOid(), found.table(), Duration.ZERO);
+                    Journal journal = openJournal()) {
+                log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
+                List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of(TypeChangePlanner.KIND),
+                        display);
+                if (!dead.isEmpty() && swapped(journal, dead.get(dead.size() - 1))) {
+                    throw new ZerolockException(ErrorCode.REFUSED, "the change of " + display + " has swapped the "
+                            + "columns already: it cannot be aborted. Run alter-type again to finish it; the old "
+                            + "values are kept in " + Identifiers.display(TypeChangePlanner.retiredName(found.name())));
+                }
+                if (reader.column(found.tableOid(), TypeChangePlanner.newColumn(found)).isEmpty() && dead.isEmpty()) {
+                    return new AlterTypeOutcome(display, AlterTypeOutcome.Status.NOTHING_TO_DO, "abort", List.of(),
+                            Duration.ZERO, Impact.none(), List.of("no unfinished type change of " + display));
+                }
+                TypeChangeTarget target = target(reader, found, found.type(), null, found.type());
+                Plan plan = new TypeChangePlanner(reader.server().major(), options).abort(target);
+                AlterTypeOutcome outcome = run(catalog, journal, plan, List.of(), found, reader.server().major());
+                for (Journal.Unfinished operation : dead) {
+                    journal.finish(operation.id(), "interrupted", "aborted by alter-type --abort (operation "
+                            + journal.operationId() + ")");
+                }
+                return outcome;
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the column a finished change retired (after the grace period). */
+    public AlterTypeOutcome finish(String column) {
+        try (Connection catalog = connector.openCatalog()) {
+            CatalogReader reader = new CatalogReader(catalog);
+            requirePrimary(reader);
+            ColumnDefinition found = resolve(reader, column);
+            String display = display(found);
+            String retiredName = TypeChangePlanner.retiredName(found.name());
+            Optional<ColumnDefinition> retired = reader.column(found.tableOid(), retiredName);
+            if (retired.isEmpty() || retired.get().comment() == null
+                    || !retired.get().comment().startsWith(TypeChangePlanner.RETIRED_MARK)) {
+                throw new ZerolockException(ErrorCode.NOT_FOUND, "there is no column retired by a zerolock type "
+                        + "change of " + display + " to drop (" + Identifiers.display(retiredName) + " with zerolock's "
+                        + "comment)");
+            }
+            try (TableLock held = TableLock.acquire(catalog, found.tableOid(), found.table(), Duration.ZERO);
+                    Journal journal = openJournal()) {
+                log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
+                Plan plan = new TypeChangePlanner(reader.server().major(), options).finish(found.table(), retiredName,
+                        display);
+                return run(catalog, journal, plan, List.of(), found, reader.server().major());
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    private AlterTypeOutcome planned(CatalogReader reader, ColumnDefinition found, String type, String using) {
+        String canonical = canonicalType(reader, type);
+        TypeChangeTarget target = target(reader, found, type, using, canonical);
+        TypeChangePlanner planner = new TypeChangePlanner(reader.server().major(), options);
+        Plan plan = target.rewrites() ? planner.plan(target) : planner.inPlace(target);
+        List<AlterTypeOutcome.StepOutcome> steps = plan.steps().stream().map(step -> new AlterTypeOutcome.StepOutcome(
+                step.name(), step.description(), step.statements(), step.lock().sql(), "planned", 0, Duration.ZERO))
+                .toList();
+        return new AlterTypeOutcome(display(found), AlterTypeOutcome.Status.PLANNED, plan.strategy(), steps,
+                Duration.ZERO, Impact.none(), notes(plan, target));
+    }
+
+    private AlterTypeOutcome run(Connection catalog, Journal journal, Plan plan, List<Journal.Unfinished> dead,
+            ColumnDefinition column, int major) throws SQLException {
+        long started = System.nanoTime();
+        Set<Integer> doneEarlier = doneEarlier(journal, dead, plan);
+        if (plan.steps().stream().anyMatch(step -> !step.policy().bounded())) {
+            ConcurrentBuildGuards.checkOldTransactions(catalog, null);
+        }
+        Map<Integer, StepResult> results = new HashMap<>();
+        try (Connection work = connector.open("work")) {
+            ConcurrentBuildGuards.stopWhenClientDies(work, major);
+            int workPid = Monitor.backendPid(work);
+            journal.operationStarted(TypeChangePlanner.KIND, plan, 0, column.tableOid(), 0);
+            log.atInfo().setMessage("changing a column's type").addKeyValue("column", plan.target())
+                    .addKeyValue("strategy", plan.strategy()).addKeyValue("steps", plan.steps().size())
+                    .addKeyValue("steps_done_earlier", doneEarlier.size()).log();
+            Executor executor = new Executor(work).journaledBy(journal).markingCommits()
+                    .throttledBy(options.throttle());
+            WatchedRun.Result<Void> run = new WatchedRun(connector, options.watchdog(), progress).run(executor,
+                    workPid, new int[] {workPid, Monitor.backendPid(catalog)}, "column", plan.target(), () -> {
+                        for (int i = 0; i < plan.steps().size(); i++) {
+                            Step step = plan.steps().get(i);
+                            if (doneEarlier.contains(i + 1) && !(step.kind() == StepKind.BUILD
+                                    && !new CatalogReader(work).indexValidity(step.subject()).orElse(false))) {
+                                journal.stepStarted(i + 1, step);
+                                journal.stepEnded(i + 1, step, 0, null);
+                                continue;
+                            }
+                            Step resumed = step.kind() == StepKind.BACKFILL && !dead.isEmpty()
+                                    ? resumedBackfill(journal, dead, step, i + 1) : step;
+                            List<StepResult> ran = executor.run(new Plan(plan.target(), plan.strategy(),
+                                    List.of(resumed), List.of(), plan.undoPolicy()), i);
+                            results.put(i + 1, ran.get(0));
+                        }
+                        return null;
+                    });
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (run.failed()) {
+                ZerolockException failure = run.failure();
+                String left = failure.getMessage() + "; " + whatIsLeft(plan, results, doneEarlier);
+                journal.operationEnded(WatchedRun.outcomeOf(failure), left, 0, run.impact());
+                throw new ZerolockException(failure.code(), plan.target() + ": " + left, failure);
+            }
+            journal.operationEnded("done", null, 0, run.impact());
+            for (Journal.Unfinished operation : dead) {
+                journal.finish(operation.id(), "interrupted", "the run died; operation " + journal.operationId()
+                        + " finished it");
+            }
+            List<AlterTypeOutcome.StepOutcome> steps = new ArrayList<>();
+            for (int i = 0; i < plan.steps().size(); i++) {
+                Step step = plan.steps().get(i);
+                StepResult result = results.get(i + 1);
+                steps.add(new AlterTypeOutcome.StepOutcome(step.name(), step.description(), step.statements(),
+                        step.lock().sql(), result == null ? "done earlier" : "done",
+                        result == null ? 0 : result.attempts(), result == null ? Duration.ZERO : result.duration()));
+            }
+            log.atInfo().setMessage("column type changed").addKeyValue("column", plan.target())
+                    .addKeyValue("strategy", plan.strategy()).addKeyValue("duration_ms", took.toMillis()).log();
+            return new AlterTypeOutcome(plan.target(), AlterTypeOutcome.Status.DONE, plan.strategy(), steps, took,
+                    run.impact(), notes(plan, null));
+        }
+    }
+
+    /** After a swap that committed, what is left is validating the foreign keys it re-created NOT VALID. */
+    private AlterTypeOutcome finishValidations(Journal journal, List<Journal.Unfinished> dead, String display,
+            ColumnDefinition column) {
+        long started = System.nanoTime();
+        List<AlterTypeOutcome.StepOutcome> steps = new ArrayList<>();
+        try (Connection work = connector.open("work")) {
+            for (Journal.PendingValidation pending : journal.pendingValidations(List.of(TypeChangePlanner.KIND),
+                    display)) {
+                log.atWarn().setMessage("finishing an interrupted type change: validating a foreign key its swap "
+                        + "re-created NOT VALID").addKeyValue("column", display).addKeyValue("step", pending.step())
+                        .log();
+                Step step = Step.of(StepKind.VALIDATE, pending.step()).subject(pending.constraint())
+                        .description("finish an interrupted run").sql(pending.sql())
+                        .locks(io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(column.table()))
+                        .transactional().policy(io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(),
+                                options.lockAttempts())).build();
+                StepResult result = new Executor(work).run(new Plan(display, "resume", List.of(step), List.of(),
+                        step.policy())).get(0);
+                journal.resumed(pending);
+                steps.add(new AlterTypeOutcome.StepOutcome(step.name(), step.description(), step.statements(),
+                        step.lock().sql(), "done", result.attempts(), result.duration()));
+            }
+            for (Journal.Unfinished operation : dead) {
+                journal.finish(operation.id(), "done", "its swap had committed; the foreign keys were validated "
+                        + "by the next run");
+            }
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "lost the connection: " + e.getMessage(), e);
+        }
+        return new AlterTypeOutcome(display, AlterTypeOutcome.Status.DONE, "resume", steps,
+                Duration.ofNanos(System.nanoTime() - started), Impact.none(), List.of("an interrupted run had swapped "
+                        + "the columns already; this run finished it"));
+    }
+
+    /** Whether the latest dead run's swap committed (journaled done, or marked committed in its transaction). */
+    private static boolean swapped(Journal journal, Journal.Unfinished latest) {
+        List<String> names = List.copyOf(latest.steps().keySet());
+        int swap = names.indexOf("swap");
+        return swap >= 0 && journal.completedSteps(latest.id()).contains(swap + 1);
+    }
+
+    /** The completed steps of the latest dead run of the same plan; a different plan is refused. */
+    private static Set<Integer> doneEarlier(Journal journal, List<Journal.Unfinished> dead, Plan plan) {
+        if (dead.isEmpty()) {
+            return Set.of();
+        }
+        Journal.Unfinished latest = dead.get(dead.size() - 1);
+        List<String> names = plan.steps().stream().map(Step::name).toList();
+        if (!List.copyOf(latest.steps().keySet()).equals(names)) {
+            if (!plan.strategy().equals("online")) {
+                return Set.of(); // abort and finish stand on their own
+            }
+            throw new ZerolockException(ErrorCode.REFUSED, "an interrupted type change of " + plan.target()
+                    + " (operation " + latest.id() + ") ran another plan (steps " + String.join(", ",
+                            latest.steps().keySet()) + "; now " + String.join(", ", names) + "): run it with the "
+                    + "type and USING it had, or undo it with --abort");
+        }
+        return journal.completedSteps(latest.id());
+    }
+
+    private static Step resumedBackfill(Journal journal, List<Journal.Unfinished> dead, Step step, int position) {
+        Long from = journal.resumeFrom(dead.get(dead.size() - 1).id(), position);
+        if (from == null) {
+            return step;
+        }
+        log.atInfo().setMessage("backfill resumes where the interrupted run got to").addKeyValue("from", from).log();
+        return Step.of(step.kind(), step.name()).subject(step.subject()).description(step.description())
+                .sql(Backfill.resumedAt(step.statements().get(0), from), step.statements().get(1))
+                .locks(step.lock(), step.relations()).policy(step.policy()).build();
+    }
+
+    private static String whatIsLeft(Plan plan, Map<Integer, StepResult> results, Set<Integer> doneEarlier) {
+        int swap = plan.steps().stream().map(Step::name).toList().indexOf("swap") + 1;
+        boolean swappedNow = swap > 0 && (results.containsKey(swap) || doneEarlier.contains(swap));
+        if (!plan.strategy().equals("online")) {
+            return "run it again once the cause is fixed";
+        }
+        return swappedNow ? "the columns are swapped; the next alter-type run (or zerolock resume) validates the "
+                + "foreign keys that are left" : "the table is unchanged for the application; the next alter-type run "
+                        + "with the same type goes on from here, and alter-type --abort removes what it added";
+    }
+
+    private static List<String> notes(Plan plan, TypeChangeTarget target) {
+        List<String> notes = new ArrayList<>();
+        if (plan.strategy().equals("online") || plan.strategy().equals("in-place")) {
+            notes.add(PREPARED_STATEMENTS);
+        }
+        if (plan.strategy().equals("online")) {
+            notes.add("the new column is the table's last: SELECT * lists it after the others; the old one is kept "
+                    + "as " + (target == null ? "<column>_retired" : Identifiers.display(target.retiredName()))
+                    + " until alter-type --finish drops it");
+        }
+        return notes;
+    }
+
+    /** Everything the change must carry over, read now. */
+    private TypeChangeTarget target(CatalogReader reader, ColumnDefinition column, String type, String using,
+            String canonical) {
+        List<ColumnDependent> dependents = reader.columnDependents(column.tableOid(), column.number());
+        Set<Long> constraintOids = new LinkedHashSet<>(dependents.stream()
+                .filter(d -> d.kind() == ColumnDependent.Kind.CONSTRAINT).map(ColumnDependent::oid).toList());
+        List<Constraint> ofTable = reader.constraintsOf(column.tableOid());
+        // an index of a constraint depends on the constraint, which depends on the column
+        Set<Long> indexOids = new LinkedHashSet<>(dependents.stream()
+                .filter(d -> d.kind() == ColumnDependent.Kind.INDEX).map(ColumnDependent::oid).toList());
+        ofTable.stream().filter(c -> constraintOids.contains(c.oid()) && c.type().usesIndex())
+                .forEach(c -> indexOids.add(c.indexOid()));
+        List<IndexDefinition> indexes = reader.indexes(List.copyOf(indexOids));
+        List<ForeignKey> referencing = new ArrayList<>();
+        for (IndexDefinition index : indexes) {
+            if (index.unique()) {
+                referencing.addAll(reader.foreignKeysReferencing(index.oid()));
+            }
+        }
+        Set<Long> referencingOids = new LinkedHashSet<>(referencing.stream().map(ForeignKey::oid).toList());
+        List<Constraint> constraints = ofTable.stream()
+                .filter(c -> constraintOids.contains(c.oid()) && !referencingOids.contains(c.oid())).toList();
+        Set<Long> known = new LinkedHashSet<>(referencingOids);
+        constraints.forEach(c -> known.add(c.oid()));
+        List<ColumnDependent> others = dependents.stream().filter(d -> d.kind() != ColumnDependent.Kind.INDEX
+                && !(d.kind() == ColumnDependent.Kind.CONSTRAINT && known.contains(d.oid()))).toList();
+        // PostgreSQL's rule, kept by the checker: binary-coercible, or timestamp to timestamptz in UTC on 12+
+        boolean rewrites = using != null || !io.zerolock.check.rules.TypeChanges.withoutRewrite(column.type(),
+                canonical, reader.server().major(), reader.utcSession());
+        String key = reader.integerPrimaryKey(column.table().sql()).orElse(null);
+        String retiredName = TypeChangePlanner.retiredName(column.name());
+        boolean inheritance = reader.hasInheritance(column.tableOid());
+        return new TypeChangeTarget(column, type, using, rewrites, key, indexes, constraints, referencing, others,
+                retiredName, reader.column(column.tableOid(), retiredName).isPresent(), inheritance);
+    }
+
+    /** {@code schema.table.column}, each part as PostgreSQL reads it; the table by search_path when unqualified. */
+    private static ColumnDefinition resolve(CatalogReader reader, String written) {
+        List<String> parts = dottedParts(written);
+        if (parts.size() < 2 || parts.size() > 3) {
+            throw new ZerolockException(ErrorCode.BAD_USAGE, "expected [schema.]table.column, got " + written);
+        }
+        String columnName = parts.get(parts.size() - 1);
+        String table = String.join(".", parts.subList(0, parts.size() - 1).stream().map(Identifiers::quote).toList());
+        NameResolver.Resolved resolved = new NameResolver(reader).table(table);
+        return reader.column(resolved.oid(), columnName).orElseThrow(() -> new ZerolockException(ErrorCode.NOT_FOUND,
+                "column " + Identifiers.display(columnName) + " of " + resolved.name().display() + " does not exist"
+                        + reader.columnNames(resolved.oid()).stream().filter(name -> name.equalsIgnoreCase(columnName))
+                                .map(name -> " (did you mean " + Identifiers.display(name) + "?)").findFirst()
+                                .orElse("")));
+    }
+
+    /** {@code a."B c".d} as its parts, as PostgreSQL reads them; empty when it is not such a name. */
+    private static List<String> dottedParts(String written) {
+        List<String> parts = new ArrayList<>();
+        io.zerolock.check.lex.Lexer lexer = new io.zerolock.check.lex.Lexer(written);
+        boolean expectName = true;
+        for (io.zerolock.check.lex.Token token = lexer.next(); token != null; token = lexer.next()) {
+            boolean name = token.kind() == io.zerolock.check.lex.Token.Kind.WORD
+                    || token.kind() == io.zerolock.check.lex.Token.Kind.QUOTED_IDENTIFIER;
+            if (expectName && name) {
+                parts.add(token.identifier());
+            } else if (expectName || !token.isPunctuation(".")) {
+                return List.of();
+            }
+            expectName = !expectName;
+        }
+        return expectName ? List.of() : parts;
+    }
+
+    /** The type as PostgreSQL names it; a type it does not know is bad input. */
+    private static String canonicalType(CatalogReader reader, String type) {
+        requireOneExpression("type", type);
+        return reader.canonicalType(type).orElseThrow(() -> new ZerolockException(ErrorCode.BAD_USAGE,
+                "PostgreSQL does not know the type " + type));
+    }
+
+    /** A type or USING expression is one piece of SQL: a semicolon outside a string would start another. */
+    static void requireOneExpression(String what, String text) {
+        io.zerolock.check.lex.Lexer lexer = new io.zerolock.check.lex.Lexer(text);
+        for (io.zerolock.check.lex.Token token = lexer.next(); token != null; token = lexer.next()) {
+            if (token.isPunctuation(";") || token.kind() == io.zerolock.check.lex.Token.Kind.UNTERMINATED) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "the " + what + " must be one SQL expression, "
+                        + "got: " + text);
+            }
+        }
+        if (text.isBlank()) {
+            throw new ZerolockException(ErrorCode.BAD_USAGE, "the " + what + " is empty");
+        }
+    }
+
+    private static void requirePrimary(CatalogReader reader) {
+        if (reader.server().inRecovery()) {
+            throw new ZerolockException(ErrorCode.REFUSED, "the server is a standby (in recovery): change column "
+                    + "types on the primary");
+        }
+    }
+
+    private static String display(ColumnDefinition column) {
+        return column.table().display() + "." + Identifiers.display(column.name());
+    }
+
+    /** The journal is not optional: without it a killed change could not be finished or undone. */
+    private Journal openJournal() {
+        Connection connection = connector.open("journal");
+        try {
+            return Journal.open(connection, options.stateSchema());
+        } catch (ZerolockException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing a connection we no longer need
+            }
+            throw new ZerolockException(ErrorCode.REFUSED, e.getMessage() + "; alter-type needs its state schema "
+                    + "to journal its steps", e);
+        }
+    }
+}
