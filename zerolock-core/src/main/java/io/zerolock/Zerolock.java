@@ -134,6 +134,29 @@ public final class Zerolock implements AutoCloseable {
         return new io.zerolock.apply.Applier(connector, options, progress).run(files, dryRun);
     }
 
+    /**
+     * Changes a column's type ({@code [schema.]table.column}) online, or with {@code dryRun} says how; a
+     * change PostgreSQL makes without a rewrite is one bounded ALTER. A run that died is finished by the next.
+     *
+     * @param using the USING expression in the table's column names, or null for a plain cast
+     */
+    public io.zerolock.altertype.AlterTypeOutcome alterType(String column, String type, String using,
+            io.zerolock.altertype.AlterTypeOptions options, boolean dryRun, ProgressListener progress) {
+        return new io.zerolock.altertype.AlterTyper(connector, options, progress).alter(column, type, using, dryRun);
+    }
+
+    /** Removes what an unfinished type change of the column added (refused once its swap is done). */
+    public io.zerolock.altertype.AlterTypeOutcome abortTypeChange(String column,
+            io.zerolock.altertype.AlterTypeOptions options) {
+        return new io.zerolock.altertype.AlterTyper(connector, options).abort(column);
+    }
+
+    /** Drops the column a finished type change retired. */
+    public io.zerolock.altertype.AlterTypeOutcome finishTypeChange(String column,
+            io.zerolock.altertype.AlterTypeOptions options) {
+        return new io.zerolock.altertype.AlterTyper(connector, options).finish(column);
+    }
+
     /** The maintenance view of one index, by user-typed name. */
     public IndexStatus index(String name) {
         return status(catalog.requireIndex(names().index(name).oid()));

@@ -10,10 +10,8 @@ import io.zerolock.apply.ApplyRefused;
 import io.zerolock.apply.MigrationFile;
 import io.zerolock.apply.Refusal;
 import io.zerolock.check.Checker;
-import io.zerolock.execute.Backfill;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,24 +61,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     WatchdogOptions watchdog;
 
-    @Option(names = "--batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = Durations.class,
-            description = "Backfills (an UPDATE of every row) run in key ranges, each its own transaction, sized to "
-                    + "take about this long (default: ${DEFAULT-VALUE}).")
-    Duration batchTime;
-
-    @Option(names = "--max-replica-lag", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
-            description = "A backfill pauses while a standby's replay lag is longer (default: ${DEFAULT-VALUE}).")
-    Duration maxReplicaLag;
-
-    @Option(names = "--max-replica-bytes", paramLabel = "SIZE", defaultValue = "1GB",
-            description = "A backfill also pauses while a standby has more WAL than this left to replay (what a "
-                    + "standby whose replay is paused or stuck shows; default: ${DEFAULT-VALUE}).")
-    String maxReplicaBytes;
-
-    @Option(names = "--pause-xact-age", paramLabel = "DURATION", defaultValue = "10min", converter = Durations.class,
-            description = "A backfill pauses while another transaction has been open longer: vacuum cannot clean "
-                    + "behind it (default: ${DEFAULT-VALUE}).")
-    Duration pauseTransactionAge;
+    @Mixin
+    BackfillOptions backfill;
 
     @Option(names = "-P", paramLabel = "NAME=VALUE", description = "A value for a Flyway-style ${NAME} placeholder "
             + "in the migrations; a placeholder without one refuses its file (the checksum is of the file as "
@@ -104,8 +86,7 @@ final class ApplyCommand implements Callable<Integer> {
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
                     watchdog.watchdog(), stateSchema.name(spec.commandLine()),
-                    new Backfill.Throttle(batchTime, maxReplicaLag, io.zerolock.plan.SettingValues.requireMemory(
-                            "--max-replica-bytes", maxReplicaBytes, 1, false) * 1024, pauseTransactionAge));
+                    backfill.throttle());
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -179,7 +179,7 @@ public final class AlterTyper {
                 step.name(), step.description(), step.statements(), step.lock().sql(), "planned", 0, Duration.ZERO))
                 .toList();
         return new AlterTypeOutcome(display(found), AlterTypeOutcome.Status.PLANNED, plan.strategy(), steps,
-                Duration.ZERO, Impact.none(), notes(plan, target));
+                Duration.ZERO, Impact.none(), notes(plan, target.retiredName()));
     }
 
     private AlterTypeOutcome run(Connection catalog, Journal journal, Plan plan, List<Journal.Unfinished> dead,
@@ -240,7 +240,7 @@ public final class AlterTyper {
             log.atInfo().setMessage("column type changed").addKeyValue("column", plan.target())
                     .addKeyValue("strategy", plan.strategy()).addKeyValue("duration_ms", took.toMillis()).log();
             return new AlterTypeOutcome(plan.target(), AlterTypeOutcome.Status.DONE, plan.strategy(), steps, took,
-                    run.impact(), notes(plan, null));
+                    run.impact(), notes(plan, TypeChangePlanner.retiredName(column.name())));
         }
     }
 
@@ -326,15 +326,14 @@ public final class AlterTyper {
                         + "with the same type goes on from here, and alter-type --abort removes what it added";
     }
 
-    private static List<String> notes(Plan plan, TypeChangeTarget target) {
+    private static List<String> notes(Plan plan, String retired) {
         List<String> notes = new ArrayList<>();
         if (plan.strategy().equals("online") || plan.strategy().equals("in-place")) {
             notes.add(PREPARED_STATEMENTS);
         }
         if (plan.strategy().equals("online")) {
             notes.add("the new column is the table's last: SELECT * lists it after the others; the old one is kept "
-                    + "as " + (target == null ? "<column>_retired" : Identifiers.display(target.retiredName()))
-                    + " until alter-type --finish drops it");
+                    + "as " + Identifiers.display(retired) + " until alter-type --finish drops it");
         }
         return notes;
     }
