@@ -118,6 +118,9 @@ public final class Zerolock implements AutoCloseable {
         for (io.zerolock.journal.Recovery recovery : List.of(new io.zerolock.reindex.ReindexResume(connector, options),
                 new io.zerolock.apply.Applier(connector, io.zerolock.apply.ApplyOptions.defaults()
                         .withLocks(options.lockTimeout(), options.lockAttempts())
+                        .withStateSchema(options.stateSchema())).recovery(),
+                new io.zerolock.altertype.AlterTyper(connector, io.zerolock.altertype.AlterTypeOptions.defaults()
+                        .withLocks(options.lockTimeout(), options.lockAttempts())
                         .withStateSchema(options.stateSchema())).recovery())) {
             lines.addAll(recovery.finishDeadRuns()); // each kind of operation finishes its own
         }

@@ -68,6 +68,19 @@ public final class AlterTyper {
         this.progress = progress;
     }
 
+    Connector connector() {
+        return connector;
+    }
+
+    AlterTypeOptions options() {
+        return options;
+    }
+
+    /** How {@code zerolock resume} finishes type changes whose run died: see {@link AlterTypeRecovery}. */
+    public io.zerolock.journal.Recovery recovery() {
+        return new AlterTypeRecovery(this);
+    }
+
     /**
      * Changes the type of {@code column} ({@code schema.table.column}) to {@code type}, or says how it would.
      *
@@ -91,7 +104,7 @@ public final class AlterTyper {
                 List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of(TypeChangePlanner.KIND),
                         display);
                 if (!dead.isEmpty() && swapped(journal, dead.get(dead.size() - 1))) {
-                    return finishValidations(journal, dead, display, found);
+                    return finishValidations(journal, dead, display, found.table());
                 }
                 String canonical = canonicalType(reader, type);
                 if (canonical.equals(found.type()) && using == null) {
@@ -245,8 +258,8 @@ public final class AlterTyper {
     }
 
     /** After a swap that committed, what is left is validating the foreign keys it re-created NOT VALID. */
-    private AlterTypeOutcome finishValidations(Journal journal, List<Journal.Unfinished> dead, String display,
-            ColumnDefinition column) {
+    AlterTypeOutcome finishValidations(Journal journal, List<Journal.Unfinished> dead, String display,
+            io.zerolock.catalog.QualifiedName table) {
         long started = System.nanoTime();
         List<AlterTypeOutcome.StepOutcome> steps = new ArrayList<>();
         try (Connection work = connector.open("work")) {
@@ -257,7 +270,7 @@ public final class AlterTyper {
                         .log();
                 Step step = Step.of(StepKind.VALIDATE, pending.step()).subject(pending.constraint())
                         .description("finish an interrupted run").sql(pending.sql())
-                        .locks(io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(column.table()))
+                        .locks(io.zerolock.plan.LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table))
                         .transactional().policy(io.zerolock.plan.LockPolicy.bounded(options.lockTimeout(),
                                 options.lockAttempts())).build();
                 StepResult result = new Executor(work).run(new Plan(display, "resume", List.of(step), List.of(),
@@ -279,7 +292,7 @@ public final class AlterTyper {
     }
 
     /** Whether the latest dead run's swap committed (journaled done, or marked committed in its transaction). */
-    private static boolean swapped(Journal journal, Journal.Unfinished latest) {
+    static boolean swapped(Journal journal, Journal.Unfinished latest) {
         List<String> names = List.copyOf(latest.steps().keySet());
         int swap = names.indexOf("swap");
         return swap >= 0 && journal.completedSteps(latest.id()).contains(swap + 1);
@@ -441,7 +454,7 @@ public final class AlterTyper {
     }
 
     /** The journal is not optional: without it a killed change could not be finished or undone. */
-    private Journal openJournal() {
+    Journal openJournal() {
         Connection connection = connector.open("journal");
         try {
             return Journal.open(connection, options.stateSchema());

@@ -220,6 +220,57 @@ class AlterTypeTest {
         assertThatThrownBy(() -> typer(db).finish("tags.label")).hasMessageContaining("no column retired");
     }
 
+    /**
+     * {@code zerolock resume} without the command's arguments: a change whose run died after its swap is
+     * finished (its foreign keys validated); one that died before is said to be finished by the next run.
+     */
+    @PostgresTest(versions = 18)
+    void resume_finishes_a_change_that_died_after_its_swap_and_leaves_an_earlier_one_to_the_next_run(
+            TestDatabase db) {
+        db.execute(ACCOUNTS);
+        halt(db, "swap");
+        List<String> lines = resumeUntilSomethingIsDone(db);
+        assertThat(lines).singleElement().asString().contains("public.accounts.id: type change")
+                .contains("swap had committed; validated 2 foreign key(s)");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_constraint WHERE NOT convalidated")).isZero();
+        assertThat(db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                + "'accounts'::regclass AND attname = 'id'")).isEqualTo("bigint");
+
+        TestDatabase early = db.sibling();
+        early.execute(ACCOUNTS);
+        halt(early, "backfill");
+        assertThat(resumeUntilSomethingIsDone(early)).singleElement().asString()
+                .contains("died before its swap").contains("--abort");
+        typer(early).alter("accounts.id", "bigint", null, false);
+        assertThat(early.queryString("SELECT string_agg(outcome, ',' ORDER BY id) FROM zerolock.operation"))
+                .isEqualTo("interrupted,done");
+    }
+
+    private static void halt(TestDatabase db, String step) {
+        System.setProperty(Executor.HALT_AFTER_STEP, step);
+        try {
+            assertThatThrownBy(() -> typer(db).alter("accounts.id", "bigint", null, false))
+                    .isInstanceOf(Executor.HaltedForTest.class);
+        } finally {
+            System.clearProperty(Executor.HALT_AFTER_STEP);
+        }
+    }
+
+    /** The halted run's connections close as it unwinds; the server notices their backends gone soon after. */
+    private static List<String> resumeUntilSomethingIsDone(TestDatabase db) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        try (io.zerolock.Zerolock zerolock = io.zerolock.Zerolock.connect(ConnectionOptions.ofDbname(
+                "postgresql://postgres@localhost:" + db.port() + "/" + db.name()))) {
+            while (true) {
+                List<String> lines = zerolock.resume(io.zerolock.reindex.ReindexOptions.defaults());
+                if (!lines.isEmpty() || System.nanoTime() > deadline) {
+                    return lines;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     /** Halted after each step, as if killed: the next run finishes it, with the catalog and rows of a whole run. */
     @PostgresTest(versions = {14, 18})
     void the_next_run_after_a_halt_at_any_step_finishes_the_change(TestDatabase db) {
