@@ -261,6 +261,10 @@ public final class Applier {
     private void runStatement(PlannedStatement statement, int first, Set<Integer> doneEarlier,
             List<Journal.Unfinished> dead, Connection work, Journal journal, Executor executor,
             Map<Integer, StepResult> results) {
+        if (statement.typeChange() != null) {
+            runTypeChange(statement, first + 1, doneEarlier, journal, results);
+            return;
+        }
         List<Step> steps = statement.steps();
         int skip = 0;
         while (skip < steps.size() && doneEarlier.contains(first + skip + 1)) {
@@ -320,6 +324,32 @@ public final class Applier {
             }
             throw failure;
         }
+    }
+
+    /**
+     * A column type change the migration asked to run online: {@code zerolock alter-type} runs it, with its
+     * own journal (a run that died is finished by running it again, which the next apply does).
+     */
+    private void runTypeChange(PlannedStatement statement, int position, Set<Integer> doneEarlier, Journal journal,
+            Map<Integer, StepResult> results) {
+        Step step = statement.steps().get(0);
+        journal.stepStarted(position, step);
+        if (doneEarlier.contains(position)) {
+            journal.stepEnded(position, step, 0, null);
+            return;
+        }
+        long started = System.nanoTime();
+        PlannedStatement.TypeChange change = statement.typeChange();
+        try {
+            new io.zerolock.altertype.AlterTyper(connector, new io.zerolock.altertype.AlterTypeOptions(
+                    options.lockTimeout(), options.lockAttempts(), options.watchdog(), options.stateSchema(),
+                    options.throttle()), progress).alter(change.column(), change.type(), change.using(), false);
+        } catch (ZerolockException e) {
+            journal.stepEnded(position, step, 1, e.getMessage());
+            throw e;
+        }
+        journal.stepEnded(position, step, 1, null);
+        results.put(position, new StepResult(step.name(), 1, elapsed(started)));
     }
 
     private io.zerolock.plan.LockPolicy undoPolicy() {

@@ -275,6 +275,10 @@ public final class ApplyPlanner {
     private PlannedStatement planOne(MigrationFile file, int number, Splitter.Statement statement,
             Recognized recognized, List<Finding> findings, List<Refusal> refusals) {
         String text = body(statement);
+        Optional<PlannedStatement> online = onlineTypeChange(number, statement, text, recognized);
+        if (online.isPresent()) {
+            return online.get();
+        }
         Set<String> allowed = allowed(statement);
         List<Finding> considered = findings.stream().filter(f -> !allowed.contains(f.ruleId())).toList();
         // every finding with an exact safe form gets it (DROP INDEX is only a warning, and still locks);
@@ -735,6 +739,39 @@ public final class ApplyPlanner {
 
     private static String describe(Rewrite.SafeStatement safe) {
         return safe.note() == null ? safe.how().name().toLowerCase(Locale.ROOT) : safe.note();
+    }
+
+    private static final Pattern ONLINE = Pattern.compile("(?is)--\\s*zerolock:online\\b.*");
+    private static final Pattern TYPE_CHANGE = Pattern.compile(
+            "(?is)\\bALTER\\s+(?:COLUMN\\s+)?(?:\"(?:[^\"]|\"\")+\"|\\S+)\\s+(?:SET\\s+DATA\\s+)?TYPE\\s+(.+?)"
+                    + "(?:\\s+USING\\s+(.+))?$");
+
+    /**
+     * {@code -- zerolock:online} above an {@code ALTER TABLE ... ALTER COLUMN ... TYPE}: the change is run by
+     * {@code zerolock alter-type} (online, journaled and resumable by itself), whatever the database says now,
+     * so a run that died half-way plans it the same way again.
+     */
+    private Optional<PlannedStatement> onlineTypeChange(int number, Splitter.Statement statement, String text,
+            Recognized recognized) {
+        if (statement.comments().stream().noneMatch(comment -> ONLINE.matcher(comment.text()).matches())) {
+            return Optional.empty();
+        }
+        Matcher type = TYPE_CHANGE.matcher(text);
+        if (!(recognized instanceof Recognized.AlterTable alter) || alter.actions().size() != 1
+                || !(alter.actions().get(0) instanceof Action.AlterColumnType change) || !type.find()) {
+            throw new io.zerolock.ZerolockException(io.zerolock.ErrorCode.BAD_USAGE, statement.file() + ":"
+                    + statement.line() + ": -- zerolock:online goes above an ALTER TABLE that changes one column's "
+                    + "type (and nothing else)");
+        }
+        String column = String.join(".", alter.table().parts().stream().map(io.zerolock.catalog.Identifiers::quote)
+                .toList()) + "." + io.zerolock.catalog.Identifiers.quote(change.column());
+        Step step = Step.of(StepKind.ALTER, number + ":alter-type").subject(column)
+                .description("run by zerolock alter-type: a new column kept in step, backfilled in batches, indexes "
+                        + "and constraints moved, one short swap under lock_timeout").sql(text)
+                .locks(LockMode.ACCESS_EXCLUSIVE, relations(recognized)).policy(bounded()).build();
+        return Optional.of(new PlannedStatement(statement.line(), text, "online (zerolock alter-type)", List.of(step),
+                new PlannedStatement.TypeChange(column, type.group(1).strip(), type.group(2) == null ? null
+                        : type.group(2).strip())));
     }
 
     /** {@code -- zerolock:allow ZL014 reason} in the comments just before the statement; a reason is required. */

@@ -374,6 +374,28 @@ class ApplyTest {
         assertThat(db.queryLong("SELECT count(*) FROM zerolock.applied_migration")).isEqualTo(1);
     }
 
+    /** {@code -- zerolock:online} above a type change: zerolock alter-type runs it; without it, it is refused. */
+    @PostgresTest
+    void a_type_change_marked_online_is_run_by_alter_type(TestDatabase db) {
+        db.execute("CREATE TABLE accounts (id serial PRIMARY KEY, balance int)",
+                "INSERT INTO accounts (balance) SELECT g FROM generate_series(1, 3000) g");
+        assertThatThrownBy(() -> new Applier(connector(db), ApplyOptions.defaults()).run(List.of(file("V2__wide.sql",
+                "ALTER TABLE accounts ALTER COLUMN balance TYPE bigint;")), false)).isInstanceOf(ApplyRefused.class)
+                .hasMessageContaining("ZL014").hasMessageContaining("zerolock alter-type");
+
+        List<ApplyOutcome> outcomes = new Applier(connector(db), ApplyOptions.defaults()).run(List.of(file(
+                "V2__wide.sql", "-- zerolock:online\nALTER TABLE accounts ALTER COLUMN balance TYPE bigint;")), false);
+
+        assertThat(outcomes.get(0).statements()).extracting(ApplyOutcome.StatementOutcome::how)
+                .containsExactly("online (zerolock alter-type)");
+        assertThat(db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                + "'accounts'::regclass AND attname = 'balance'")).isEqualTo("bigint");
+        assertThat(db.queryLong("SELECT count(*) FROM accounts WHERE balance IS DISTINCT FROM balance_retired"))
+                .isZero();
+        assertThat(db.queryString("SELECT string_agg(kind || '=' || outcome, ',' ORDER BY id) FROM zerolock.operation"))
+                .isEqualTo("apply=done,alter-type=done");
+    }
+
     @PostgresTest
     void adds_an_enum_value_on_every_version(TestDatabase db) {
         db.execute("CREATE TYPE mood AS ENUM ('sad', 'ok')");

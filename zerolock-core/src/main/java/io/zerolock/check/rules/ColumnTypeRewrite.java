@@ -11,7 +11,7 @@ public final class ColumnTypeRewrite extends Rule {
     public ColumnTypeRewrite() {
         super("ZL014", "alter-column-type", Severity.ERROR, 11,
                 "ALTER COLUMN ... TYPE rewrites the table and all its indexes under ACCESS EXCLUSIVE, unless the change is binary-coercible (varchar(n) to a longer varchar or to text, numeric to wider precision, ...).",
-                "ALTER TABLE <table> ADD COLUMN <new> <type>;\n-- keep both in step with a trigger, backfill in batches, then swap the names in one short transaction (with lock_timeout):\nALTER TABLE <table> RENAME COLUMN <old> TO <old>_retired;\nALTER TABLE <table> RENAME COLUMN <new> TO <old>;");
+                "ALTER TABLE <table> ADD COLUMN <new> <type>;\n-- zerolock alter-type <table>.<old> <type> does it online (in zerolock apply: -- zerolock:online above the statement): a trigger keeps both in step, a batched backfill, indexes and constraints moved, then one short swap under lock_timeout:\nALTER TABLE <table> RENAME COLUMN <old> TO <old>_retired;\nALTER TABLE <table> RENAME COLUMN <new> TO <old>;");
     }
 
     @Override
