@@ -94,7 +94,8 @@ final class AlterTypeCommand implements Callable<Integer> {
         AlterTypeOptions options;
         try {
             options = new AlterTypeOptions(locks.lockTimeout, locks.lockRetries, watchdog.watchdog(),
-                    stateSchema.name(spec.commandLine()), backfill.throttle());
+                    stateSchema.name(spec.commandLine()),
+                    backfill.throttle(AlterTypeOptions.defaults().throttle().batchTarget()));
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -10,6 +10,7 @@ import io.zerolock.apply.ApplyRefused;
 import io.zerolock.apply.MigrationFile;
 import io.zerolock.apply.Refusal;
 import io.zerolock.check.Checker;
+import io.zerolock.execute.Backfill;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ final class ApplyCommand implements Callable<Integer> {
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
                     watchdog.watchdog(), stateSchema.name(spec.commandLine()),
-                    backfill.throttle());
+                    backfill.throttle(Backfill.Throttle.defaults().batchTarget()));
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -7,9 +7,11 @@ import picocli.CommandLine.Option;
 /** How a backfill (an UPDATE of every row, in key ranges) sizes its batches and when it pauses: apply and alter-type. */
 final class BackfillOptions {
 
-    @Option(names = "--batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = Durations.class,
+    @Option(names = "--batch-time", paramLabel = "DURATION", converter = Durations.class,
             description = "Backfills (an UPDATE of every row) run in key ranges, each its own transaction, sized to "
-                    + "take about this long (default: ${DEFAULT-VALUE}).")
+                    + "take about this long; a batch holds the locks of the rows it updates until it commits, so "
+                    + "this is also about the longest an application write to one of them waits (default: 200ms "
+                    + "for apply, 25ms for alter-type, whose backfill updates every row of a table in use).")
     Duration batchTime;
 
     @Option(names = "--max-replica-lag", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
@@ -26,9 +28,9 @@ final class BackfillOptions {
                     + "behind it (default: ${DEFAULT-VALUE}).")
     Duration pauseTransactionAge;
 
-    /** The throttle these options say; a bad value is the caller's usage error. */
-    Backfill.Throttle throttle() {
-        return new Backfill.Throttle(batchTime, maxReplicaLag, io.zerolock.plan.SettingValues.requireMemory(
+    /** The throttle these options say, with this batch time when none is given; a bad value is a usage error. */
+    Backfill.Throttle throttle(Duration defaultBatchTime) {
+        return new Backfill.Throttle(batchTime == null ? defaultBatchTime : batchTime, maxReplicaLag, io.zerolock.plan.SettingValues.requireMemory(
                 "--max-replica-bytes", maxReplicaBytes, 1, false) * 1024, pauseTransactionAge);
     }
 }

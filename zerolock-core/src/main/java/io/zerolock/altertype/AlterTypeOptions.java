@@ -27,9 +27,17 @@ public record AlterTypeOptions(Duration lockTimeout, int lockAttempts, Watchdog 
         Objects.requireNonNull(throttle, "throttle");
     }
 
+    /**
+     * A backfill batch holds the locks of the rows it updated until it commits, and this one updates every row
+     * of a table the application writes: short batches keep an application write's wait for one short.
+     */
+    public static final Duration DEFAULT_BATCH_TIME = Duration.ofMillis(25);
+
     public static AlterTypeOptions defaults() {
+        Backfill.Throttle throttle = Backfill.Throttle.defaults();
         return new AlterTypeOptions(ReindexOptions.DEFAULT_LOCK_TIMEOUT, ReindexOptions.DEFAULT_LOCK_RETRIES,
-                Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, Backfill.Throttle.defaults());
+                Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, new Backfill.Throttle(DEFAULT_BATCH_TIME,
+                        throttle.maxReplicaLag(), throttle.maxReplicaLagBytes(), throttle.maxTransactionAge()));
     }
 
     public AlterTypeOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
