@@ -145,7 +145,15 @@ public final class Zerolock implements AutoCloseable {
      */
     public io.zerolock.altertype.AlterTypeOutcome alterType(String column, String type, String using,
             io.zerolock.altertype.AlterTypeOptions options, boolean dryRun, ProgressListener progress) {
-        return new io.zerolock.altertype.AlterTyper(connector, options, progress).alter(column, type, using, dryRun);
+        return alterType(column, type, using, false, options, dryRun, progress);
+    }
+
+    /** As above; with {@code cascade}, the columns whose foreign keys reference it change with it. */
+    public io.zerolock.altertype.AlterTypeOutcome alterType(String column, String type, String using,
+            boolean cascade, io.zerolock.altertype.AlterTypeOptions options, boolean dryRun,
+            ProgressListener progress) {
+        return new io.zerolock.altertype.AlterTyper(connector, options, progress).alter(column, type, using, cascade,
+                dryRun);
     }
 
     /** Removes what an unfinished type change of the column added (refused once its swap is done). */

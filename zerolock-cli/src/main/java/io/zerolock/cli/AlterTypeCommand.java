@@ -44,6 +44,11 @@ final class AlterTypeCommand implements Callable<Integer> {
             + "table's column names (default: a plain cast of the column).")
     String using;
 
+    @Option(names = "--cascade", description = "Change the columns whose foreign keys reference this one to the "
+            + "same type in the same operation (each through the same steps, all swapped together); without it "
+            + "they keep their type (a foreign key from integer to bigint is valid).")
+    boolean cascade;
+
     @ArgGroup(exclusive = true)
     Ending ending;
 
@@ -87,9 +92,9 @@ final class AlterTypeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), ends
                     ? "--finish and --abort take no TYPE" : "give the new TYPE (or --finish, or --abort)");
         }
-        if (ends && (using != null || dryRun)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--using and --dry-run go with a "
-                    + "TYPE, not with --finish or --abort");
+        if (ends && (using != null || dryRun || cascade)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--using, --cascade and --dry-run "
+                    + "go with a TYPE, not with --finish or --abort (--abort undoes the cascaded columns too)");
         }
         AlterTypeOptions options;
         try {
@@ -106,7 +111,7 @@ final class AlterTypeCommand implements Callable<Integer> {
             } else if (ends) {
                 outcome = zerolock.abortTypeChange(column, options);
             } else {
-                outcome = zerolock.alterType(column, type, using, options, dryRun, System.console() != null
+                outcome = zerolock.alterType(column, type, using, cascade, options, dryRun, System.console() != null
                         ? new TerminalProgress(System.err) : progress -> { });
             }
         }

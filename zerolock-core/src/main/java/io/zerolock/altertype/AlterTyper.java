@@ -87,6 +87,15 @@ public final class AlterTyper {
      * @param using the {@code USING} expression, in the table's column names; null for a plain cast
      */
     public AlterTypeOutcome alter(String column, String type, String using, boolean dryRun) {
+        return alter(column, type, using, false, dryRun);
+    }
+
+    /**
+     * As {@link #alter(String, String, String, boolean)}; with {@code cascade}, the columns whose foreign keys
+     * (of one column) reference this one change to the same type in the same operation, each through the same
+     * steps, all swapped in the one transaction.
+     */
+    public AlterTypeOutcome alter(String column, String type, String using, boolean cascade, boolean dryRun) {
         if (using != null) {
             requireOneExpression("USING expression", using);
         }
@@ -96,7 +105,7 @@ public final class AlterTyper {
             ColumnDefinition found = resolve(reader, column);
             String display = display(found);
             if (dryRun) {
-                return planned(reader, found, type, using);
+                return planned(reader, found, type, using, cascade);
             }
             try (TableLock held = TableLock.acquire(catalog, found.tableOid(), found.table(), Duration.ZERO);
                     Journal journal = openJournal()) {
@@ -111,9 +120,11 @@ public final class AlterTyper {
                     return new AlterTypeOutcome(display, AlterTypeOutcome.Status.NOTHING_TO_DO, "none", List.of(),
                             Duration.ZERO, Impact.none(), List.of(display + " is " + canonical + " already"));
                 }
-                TypeChangeTarget target = target(reader, found, type, using, canonical);
+                TypeChangeTarget target = target(reader, found, type, using, canonical, cascade
+                        ? child -> !child.type().equals(canonical) : child -> false);
                 TypeChangePlanner planner = new TypeChangePlanner(reader.server().major(), options);
-                Plan plan = target.rewrites() ? planner.plan(target) : planner.inPlace(target);
+                Plan plan = target.rewrites() || !target.cascaded().isEmpty() ? planner.plan(target)
+                        : planner.inPlace(target);
                 return run(catalog, journal, plan, dead, found, reader.server().major());
             }
         } catch (SQLException e) {
@@ -142,7 +153,9 @@ public final class AlterTyper {
                     return new AlterTypeOutcome(display, AlterTypeOutcome.Status.NOTHING_TO_DO, "abort", List.of(),
                             Duration.ZERO, Impact.none(), List.of("no unfinished type change of " + display));
                 }
-                TypeChangeTarget target = target(reader, found, found.type(), null, found.type());
+                // the columns changed with it (--cascade) are those with a working column of their own
+                TypeChangeTarget target = target(reader, found, found.type(), null, found.type(), child ->
+                        reader.column(child.tableOid(), TypeChangePlanner.newColumn(child)).isPresent());
                 Plan plan = new TypeChangePlanner(reader.server().major(), options).abort(target);
                 AlterTypeOutcome outcome = run(catalog, journal, plan, List.of(), found, reader.server().major());
                 for (Journal.Unfinished operation : dead) {
@@ -183,11 +196,14 @@ public final class AlterTyper {
         }
     }
 
-    private AlterTypeOutcome planned(CatalogReader reader, ColumnDefinition found, String type, String using) {
+    private AlterTypeOutcome planned(CatalogReader reader, ColumnDefinition found, String type, String using,
+            boolean cascade) {
         String canonical = canonicalType(reader, type);
-        TypeChangeTarget target = target(reader, found, type, using, canonical);
+        TypeChangeTarget target = target(reader, found, type, using, canonical, cascade
+                ? child -> !child.type().equals(canonical) : child -> false);
         TypeChangePlanner planner = new TypeChangePlanner(reader.server().major(), options);
-        Plan plan = target.rewrites() ? planner.plan(target) : planner.inPlace(target);
+        Plan plan = target.rewrites() || !target.cascaded().isEmpty() ? planner.plan(target)
+                : planner.inPlace(target);
         List<AlterTypeOutcome.StepOutcome> steps = plan.steps().stream().map(step -> new AlterTypeOutcome.StepOutcome(
                 step.name(), step.description(), step.statements(), step.lock().sql(), "planned", 0, Duration.ZERO))
                 .toList();
@@ -351,9 +367,13 @@ public final class AlterTyper {
         return notes;
     }
 
-    /** Everything the change must carry over, read now. */
+    /**
+     * Everything the change must carry over, read now.
+     *
+     * @param cascade which referencing columns (of single-column foreign keys) change with it
+     */
     private TypeChangeTarget target(CatalogReader reader, ColumnDefinition column, String type, String using,
-            String canonical) {
+            String canonical, java.util.function.Predicate<ColumnDefinition> cascade) {
         List<ColumnDependent> dependents = reader.columnDependents(column.tableOid(), column.number());
         Set<Long> constraintOids = new LinkedHashSet<>(dependents.stream()
                 .filter(d -> d.kind() == ColumnDependent.Kind.CONSTRAINT).map(ColumnDependent::oid).toList());
@@ -383,8 +403,18 @@ public final class AlterTyper {
         String key = reader.integerPrimaryKey(column.table().sql()).orElse(null);
         String retiredName = TypeChangePlanner.retiredName(column.name());
         boolean inheritance = reader.hasInheritance(column.tableOid());
+        List<TypeChangeTarget> cascaded = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (ForeignKey fk : referencing) {
+            if (fk.columns().size() != 1 || fk.isInherited() || fk.onPartitionedTable()
+                    || !seen.add(fk.tableOid() + "." + fk.columns().get(0))) {
+                continue;
+            }
+            reader.column(fk.tableOid(), fk.columns().get(0)).filter(cascade).ifPresent(child -> cascaded.add(
+                    target(reader, child, type, null, canonical, other -> false)));
+        }
         return new TypeChangeTarget(column, type, using, rewrites, key, indexes, constraints, referencing, others,
-                retiredName, reader.column(column.tableOid(), retiredName).isPresent(), inheritance);
+                retiredName, reader.column(column.tableOid(), retiredName).isPresent(), inheritance, cascaded);
     }
 
     /** {@code schema.table.column}, each part as PostgreSQL reads it; the table by search_path when unqualified. */

@@ -153,17 +153,47 @@ public final class TypeChangePlanner {
                 .build()), List.of(), bounded());
     }
 
-    /** The whole online change: expand, backfill, mirror, swap, validate. */
+    /** The whole online change: expand, backfill, mirror, swap, validate (of the cascaded columns too). */
     public Plan plan(TypeChangeTarget target) {
-        requireSupported(target);
+        target.withCascaded().forEach(this::requireSupported);
+        List<Step> steps = new ArrayList<>();
+        for (TypeChangeTarget each : target.withCascaded()) {
+            steps.addAll(prepare(each, suffix(target, each)));
+        }
+        steps.add(swap(target));
+        Set<Long> validated = new java.util.HashSet<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (TypeChangeTarget each : target.withCascaded()) {
+            for (ForeignKey fk : each.referencing()) {
+                if (fk.validated() && validated.add(fk.oid())) {
+                    steps.add(validateForeignKey(fk.table(), fk.name(), names));
+                }
+            }
+            for (Constraint fk : ownForeignKeys(each)) {
+                if (fk.validated() && validated.add(fk.oid())) {
+                    steps.add(validateForeignKey(each.column().table(), fk.name(), names));
+                }
+            }
+        }
+        return new Plan(target.display(), "online", steps, List.of(), bounded());
+    }
+
+    /** Step names of a cascaded column's steps end with {@code @<its table>}; the column's own have none. */
+    private static String suffix(TypeChangeTarget root, TypeChangeTarget each) {
+        return each == root ? "" : "@" + each.column().table().display();
+    }
+
+    /** One column's steps before the swap: expand, backfill, checks, indexes, statistics. */
+    private List<Step> prepare(TypeChangeTarget target, String suffix) {
         ColumnDefinition column = target.column();
         QualifiedName table = column.table();
         String alter = "ALTER TABLE " + table.sql() + " ";
         String added = newColumn(column);
         List<Step> steps = new ArrayList<>();
 
-        steps.add(Step.of(StepKind.ALTER, "expand").description("add " + Identifiers.display(added) + " "
-                + target.newType() + " and the trigger that keeps it in step with every INSERT and UPDATE")
+        steps.add(Step.of(StepKind.ALTER, "expand" + suffix).description("add " + Identifiers.display(added) + " "
+                + target.newType() + " to " + table.display() + " and the trigger that keeps it in step with every "
+                + "INSERT and UPDATE")
                 .sql(alter + "ADD COLUMN IF NOT EXISTS " + Sql.ident(added) + " " + target.newType()
                                 + (column.collation() == null ? "" : " COLLATE " + column.collation()),
                         syncFunction(target),
@@ -172,72 +202,63 @@ public final class TypeChangePlanner {
                                 + " FOR EACH ROW EXECUTE FUNCTION " + function(column).sql() + "()")
                 .locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded()).build());
 
-        steps.add(Step.of(StepKind.BACKFILL, "backfill").subject(table.sql())
+        steps.add(Step.of(StepKind.BACKFILL, "backfill" + suffix).subject(table.sql())
                 .description("fill " + Identifiers.display(added) + " for the existing rows, in key ranges")
                 .sql(Backfill.rangeQuery(table.sql(), target.key()), Backfill.template("UPDATE " + table.sql()
                         + " SET " + Sql.ident(added) + " = " + converted(target, ""), target.key()))
                 .locks(LockMode.ROW_EXCLUSIVE, List.of(table)).policy(bounded()).build());
 
         if (column.notNull()) {
-            steps.addAll(checkThenValidate(table, "not-null", notNullCheck(column), Sql.ident(added) + " IS NOT NULL",
-                    "NOT NULL as a validated check, so the swap's SET NOT NULL does not scan"));
+            steps.addAll(checkThenValidate(table, "not-null" + suffix, notNullCheck(column), Sql.ident(added)
+                    + " IS NOT NULL", "NOT NULL as a validated check, so the swap's SET NOT NULL does not scan"));
         }
         for (Constraint check : checks(target)) {
-            steps.addAll(checkThenValidate(table, check.name(), twinCheck(check),
+            steps.addAll(checkThenValidate(table, check.name() + suffix, twinCheck(check),
                     checkExpression(ColumnReferences.renamed(check.definition(), column.name(), added)),
                     "check " + Identifiers.display(check.name()) + " on the new column"));
         }
         for (IndexDefinition index : target.indexes()) {
             QualifiedName twin = QualifiedName.of(index.name().schema(), twinIndex(index));
-            steps.add(Step.of(StepKind.BUILD, "build:" + index.name().name()).subject(twin.sql())
+            steps.add(Step.of(StepKind.BUILD, "build:" + index.name().name() + suffix).subject(twin.sql())
                     .description("build " + index.name().display() + " on the new column, concurrently")
                     .sql("DROP INDEX CONCURRENTLY IF EXISTS " + twin.sql(), Sql.concurrentTwin(
                             ColumnReferences.renamedInIndex(index.definition(), column.name(), added), twin.name()))
                     .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(LockPolicy.concurrentBuild())
                     .build());
         }
-        steps.add(Step.of(StepKind.ANALYZE, "analyze").description("planner statistics of the new column, so "
-                + "queries plan as well after the swap").sql("ANALYZE " + table.sql() + " (" + Sql.ident(added) + ")")
-                .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(bounded()).build());
-
-        steps.add(swap(target));
-        for (ForeignKey fk : target.referencing()) {
-            if (fk.validated()) {
-                steps.add(validateForeignKey(fk.table(), fk.name()));
-            }
-        }
-        for (Constraint fk : ownForeignKeys(target)) {
-            if (fk.validated()) {
-                steps.add(validateForeignKey(table, fk.name()));
-            }
-        }
-        return new Plan(target.display(), "online", steps, List.of(), bounded());
+        steps.add(Step.of(StepKind.ANALYZE, "analyze" + suffix).description("planner statistics of the new column, "
+                + "so queries plan as well after the swap").sql("ANALYZE " + table.sql() + " (" + Sql.ident(added)
+                        + ")").locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(bounded()).build());
+        return steps;
     }
 
-    /** What {@code --abort} runs before the swap: everything the change added, taken away. */
+    /** What {@code --abort} runs before the swap: everything the change added (to cascaded columns too), taken away. */
     public Plan abort(TypeChangeTarget target) {
-        ColumnDefinition column = target.column();
-        QualifiedName table = column.table();
-        List<String> drops = new ArrayList<>(List.of(
-                "DROP TRIGGER IF EXISTS " + Sql.ident(trigger(column)) + " ON " + table.sql(),
-                "DROP FUNCTION IF EXISTS " + function(column).sql() + "()",
-                "ALTER TABLE " + table.sql() + " DROP CONSTRAINT IF EXISTS " + Sql.ident(notNullCheck(column))));
-        checks(target).forEach(check -> drops.add("ALTER TABLE " + table.sql() + " DROP CONSTRAINT IF EXISTS "
-                + Sql.ident(twinCheck(check))));
         List<Step> steps = new ArrayList<>();
-        steps.add(Step.of(StepKind.UNDO, "stop-sync").description("remove the trigger and the checks")
-                .sql(drops).locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded())
-                .build());
-        for (IndexDefinition index : target.indexes()) {
-            QualifiedName twin = QualifiedName.of(index.name().schema(), twinIndex(index));
-            steps.add(Step.of(StepKind.DROP, "drop:" + index.name().name()).subject(twin.sql())
-                    .description("drop the index built on the new column").sql("DROP INDEX CONCURRENTLY IF EXISTS "
-                            + twin.sql()).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(bounded())
+        for (TypeChangeTarget each : target.withCascaded()) {
+            String suffix = suffix(target, each);
+            ColumnDefinition column = each.column();
+            QualifiedName table = column.table();
+            List<String> drops = new ArrayList<>(List.of(
+                    "DROP TRIGGER IF EXISTS " + Sql.ident(trigger(column)) + " ON " + table.sql(),
+                    "DROP FUNCTION IF EXISTS " + function(column).sql() + "()",
+                    "ALTER TABLE " + table.sql() + " DROP CONSTRAINT IF EXISTS " + Sql.ident(notNullCheck(column))));
+            checks(each).forEach(check -> drops.add("ALTER TABLE " + table.sql() + " DROP CONSTRAINT IF EXISTS "
+                    + Sql.ident(twinCheck(check))));
+            steps.add(Step.of(StepKind.UNDO, "stop-sync" + suffix).description("remove the trigger and the checks")
+                    .sql(drops).locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded())
                     .build());
+            for (IndexDefinition index : each.indexes()) {
+                QualifiedName twin = QualifiedName.of(index.name().schema(), twinIndex(index));
+                steps.add(Step.of(StepKind.DROP, "drop:" + index.name().name() + suffix).subject(twin.sql())
+                        .description("drop the index built on the new column").sql("DROP INDEX CONCURRENTLY IF "
+                                + "EXISTS " + twin.sql()).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table))
+                        .policy(bounded()).build());
+            }
+            steps.add(Step.of(StepKind.UNDO, "drop-column" + suffix).description("drop the new column (no rewrite)")
+                    .sql("ALTER TABLE " + table.sql() + " DROP COLUMN IF EXISTS " + Sql.ident(newColumn(column)))
+                    .locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded()).build());
         }
-        steps.add(Step.of(StepKind.UNDO, "drop-column").description("drop the new column (no rewrite)")
-                .sql("ALTER TABLE " + table.sql() + " DROP COLUMN IF EXISTS " + Sql.ident(newColumn(column)))
-                .locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded()).build());
         return new Plan(target.display(), "abort", steps, List.of(), bounded());
     }
 
@@ -251,32 +272,72 @@ public final class TypeChangePlanner {
     }
 
     /**
-     * The swap, in one transaction: every table locked up front in one statement (the table first, then
-     * those whose foreign keys reference it), the trigger dropped, the constraints and indexes of the old
-     * column dropped, the columns renamed, NOT NULL, default, sequence or identity, constraints (USING
-     * INDEX), indexes, checks and foreign keys (NOT VALID) given to the new one.
+     * The swap, in one transaction: every table locked up front in one statement (the table first, then the
+     * cascaded ones, then those whose foreign keys reference them), the triggers dropped, the foreign keys on
+     * the columns dropped, then for each column its constraints and indexes dropped, the columns renamed, NOT
+     * NULL, default, sequence or identity, constraints (USING INDEX), indexes and checks given to the new one;
+     * then the foreign keys re-created NOT VALID (they name the columns, which are now the new ones).
      */
-    private Step swap(TypeChangeTarget target) {
+    private Step swap(TypeChangeTarget root) {
+        List<TypeChangeTarget> all = root.withCascaded();
+        Set<QualifiedName> tables = new LinkedHashSet<>();
+        all.forEach(each -> tables.add(each.column().table()));
+        all.forEach(each -> each.referencing().forEach(fk -> tables.add(fk.table())));
+
+        List<String> sql = new ArrayList<>();
+        sql.add("LOCK TABLE " + String.join(", ", tables.stream().map(QualifiedName::sql).toList())
+                + " IN ACCESS EXCLUSIVE MODE");
+        for (TypeChangeTarget each : all) {
+            ColumnDefinition column = each.column();
+            sql.add("DROP TRIGGER " + Sql.ident(trigger(column)) + " ON " + column.table().sql());
+            sql.add("DROP FUNCTION " + function(column).sql() + "()");
+        }
+        java.util.Map<Long, List<String>> foreignKeys = new java.util.LinkedHashMap<>();
+        for (TypeChangeTarget each : all) {
+            for (ForeignKey fk : each.referencing()) {
+                if (!foreignKeys.containsKey(fk.oid())) {
+                    sql.add("ALTER TABLE " + fk.table().sql() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
+                    List<String> again = new ArrayList<>(List.of("ALTER TABLE " + fk.table().sql() + " ADD CONSTRAINT "
+                            + Sql.ident(fk.name()) + " " + Sql.withoutNotValid(fk.definition()) + " NOT VALID"));
+                    if (fk.comment() != null) {
+                        again.add("COMMENT ON CONSTRAINT " + Sql.ident(fk.name()) + " ON " + fk.table().sql() + " IS "
+                                + Sql.literal(fk.comment()));
+                    }
+                    foreignKeys.put(fk.oid(), again);
+                }
+            }
+            QualifiedName table = each.column().table();
+            for (Constraint fk : ownForeignKeys(each)) {
+                if (!foreignKeys.containsKey(fk.oid())) {
+                    sql.add("ALTER TABLE " + table.sql() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
+                    List<String> again = new ArrayList<>(List.of("ALTER TABLE " + table.sql() + " ADD CONSTRAINT "
+                            + Sql.ident(fk.name()) + " " + Sql.withoutNotValid(fk.definition()) + " NOT VALID"));
+                    if (fk.comment() != null) {
+                        again.add("COMMENT ON CONSTRAINT " + Sql.ident(fk.name()) + " ON " + table.sql() + " IS "
+                                + Sql.literal(fk.comment()));
+                    }
+                    foreignKeys.put(fk.oid(), again);
+                }
+            }
+        }
+        for (TypeChangeTarget each : all) {
+            sql.addAll(swapColumn(each, root));
+        }
+        foreignKeys.values().forEach(sql::addAll);
+        return Step.of(StepKind.SWAP, "swap").description("swap the columns in one short locked transaction")
+                .sql(sql).locks(LockMode.ACCESS_EXCLUSIVE, List.copyOf(tables)).transactional().policy(bounded())
+                .finalizes().build();
+    }
+
+    /** One column's part of the swap, once the foreign keys on it are dropped. */
+    private List<String> swapColumn(TypeChangeTarget target, TypeChangeTarget root) {
         ColumnDefinition column = target.column();
         QualifiedName table = column.table();
         String alter = "ALTER TABLE " + table.sql() + " ";
         String old = Sql.ident(column.name());
         String added = Sql.ident(newColumn(column));
         String retired = Sql.ident(target.retiredName());
-        Set<QualifiedName> tables = new LinkedHashSet<>(List.of(table));
-        target.referencing().forEach(fk -> tables.add(fk.table()));
-
         List<String> sql = new ArrayList<>();
-        sql.add("LOCK TABLE " + String.join(", ", tables.stream().map(QualifiedName::sql).toList())
-                + " IN ACCESS EXCLUSIVE MODE");
-        sql.add("DROP TRIGGER " + Sql.ident(trigger(column)) + " ON " + table.sql());
-        sql.add("DROP FUNCTION " + function(column).sql() + "()");
-        for (ForeignKey fk : target.referencing()) {
-            sql.add("ALTER TABLE " + fk.table().sql() + " DROP CONSTRAINT " + Sql.ident(fk.name()));
-        }
-        for (Constraint fk : ownForeignKeys(target)) {
-            sql.add(alter + "DROP CONSTRAINT " + Sql.ident(fk.name()));
-        }
         List<Constraint> keys = target.constraints().stream().filter(c -> c.type() == ConstraintType.PRIMARY_KEY
                 || c.type() == ConstraintType.UNIQUE).toList();
         for (Constraint key : keys) {
@@ -360,18 +421,6 @@ public final class TypeChangePlanner {
         for (Constraint check : checks(target)) {
             sql.add(alter + "RENAME CONSTRAINT " + Sql.ident(twinCheck(check)) + " TO " + Sql.ident(check.name()));
         }
-        for (Constraint fk : ownForeignKeys(target)) {
-            sql.add(alter + "ADD CONSTRAINT " + Sql.ident(fk.name()) + " " + Sql.withoutNotValid(fk.definition())
-                    + " NOT VALID");
-        }
-        for (ForeignKey fk : target.referencing()) {
-            sql.add("ALTER TABLE " + fk.table().sql() + " ADD CONSTRAINT " + Sql.ident(fk.name()) + " "
-                    + Sql.withoutNotValid(fk.definition()) + " NOT VALID");
-            if (fk.comment() != null) {
-                sql.add("COMMENT ON CONSTRAINT " + Sql.ident(fk.name()) + " ON " + fk.table().sql() + " IS "
-                        + Sql.literal(fk.comment()));
-            }
-        }
         if (column.statisticsTarget() != null) {
             sql.add(alter + "ALTER COLUMN " + old + " SET STATISTICS " + column.statisticsTarget());
         }
@@ -379,10 +428,9 @@ public final class TypeChangePlanner {
             sql.add("COMMENT ON COLUMN " + table.sql() + "." + old + " IS " + Sql.literal(column.comment()));
         }
         sql.add("COMMENT ON COLUMN " + table.sql() + "." + retired + " IS " + Sql.literal(RETIRED_MARK + " (was "
-                + column.type() + "); drop it with zerolock alter-type " + target.display() + " --finish"));
-        return Step.of(StepKind.SWAP, "swap").description("swap the columns in one short locked transaction")
-                .sql(sql).locks(LockMode.ACCESS_EXCLUSIVE, List.copyOf(tables)).transactional().policy(bounded())
-                .finalizes().build();
+                + column.type() + "); drop it with zerolock alter-type " + target.display() + " --finish"
+                + (target == root ? "" : " (changed with " + root.display() + ")")));
+        return sql;
     }
 
     /** The value of the new column computed from a row: {@code prefix} is {@code NEW.} in the trigger. */
@@ -424,8 +472,11 @@ public final class TypeChangePlanner {
                         .build());
     }
 
-    private Step validateForeignKey(QualifiedName table, String name) {
-        return Step.of(StepKind.VALIDATE, "validate:" + name).subject(name)
+    /** @param names the step names taken so far: a second key of the same name gets its table in its own */
+    private Step validateForeignKey(QualifiedName table, String name, Set<String> names) {
+        String step = names.add("validate:" + name) ? "validate:" + name : "validate:" + name + "@" + table.display();
+        names.add(step);
+        return Step.of(StepKind.VALIDATE, step).subject(name)
                 .description("check the rows of " + table.display() + " against the re-created foreign key")
                 .sql("ALTER TABLE " + table.sql() + " VALIDATE CONSTRAINT " + Sql.ident(name))
                 .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).transactional().policy(bounded()).build();

@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param others what else depends on it: views, triggers, policies, statistics, generated columns,
  *     publications (each refuses the change)
  * @param retiredName the name the old column will have; {@code retiredTaken} when a column has it already
+ * @param cascaded the referencing columns that change with it ({@code --cascade}), each a target of its own
  */
 public record TypeChangeTarget(ColumnDefinition column, String newType, String using, boolean rewrites, String key,
         List<IndexDefinition> indexes, List<Constraint> constraints, List<ForeignKey> referencing,
-        List<ColumnDependent> others, String retiredName, boolean retiredTaken, boolean inheritance) {
+        List<ColumnDependent> others, String retiredName, boolean retiredTaken, boolean inheritance,
+        List<TypeChangeTarget> cascaded) {
 
     public TypeChangeTarget {
         Objects.requireNonNull(column, "column");
@@ -34,6 +36,14 @@ public record TypeChangeTarget(ColumnDefinition column, String newType, String u
         constraints = List.copyOf(constraints);
         referencing = List.copyOf(referencing);
         others = List.copyOf(others);
+        cascaded = List.copyOf(cascaded);
+    }
+
+    /** This change, then each referencing column that changes with it. */
+    public List<TypeChangeTarget> withCascaded() {
+        List<TypeChangeTarget> all = new java.util.ArrayList<>(List.of(this));
+        all.addAll(cascaded);
+        return all;
     }
 
     /** How the operation is named in the journal and to people: {@code schema.table.column}. */

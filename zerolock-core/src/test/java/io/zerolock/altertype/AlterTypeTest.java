@@ -271,6 +271,60 @@ class AlterTypeTest {
         }
     }
 
+    /**
+     * {@code --cascade}: the referencing columns become bigint too, in the same operation and the same swap;
+     * after --finish of each, the catalog is what plain ALTERs of all three leave.
+     */
+    @PostgresTest(versions = {14, 18})
+    void cascade_changes_the_referencing_columns_in_the_same_swap(TestDatabase db) {
+        TestDatabase plain = db.sibling();
+        plain.execute(ACCOUNTS, "ALTER TABLE accounts ALTER COLUMN id TYPE bigint",
+                "ALTER TABLE orders ALTER COLUMN account_id TYPE bigint",
+                "ALTER TABLE notes ALTER COLUMN account_id TYPE bigint", "ALTER SEQUENCE accounts_id_seq AS bigint");
+        db.execute(ACCOUNTS, "CREATE INDEX orders_account ON orders (account_id)");
+        plain.execute("CREATE INDEX orders_account ON orders (account_id)");
+
+        AlterTypeOutcome planned = new AlterTyper(connector(db), AlterTypeOptions.defaults())
+                .alter("accounts.id", "bigint", null, true, true);
+        assertThat(planned.steps()).extracting(AlterTypeOutcome.StepOutcome::name).contains("expand",
+                "expand@public.orders", "backfill@public.notes", "build:orders_account@public.orders", "swap",
+                "validate:orders_account_id_fkey", "validate:notes_account_fk");
+        new AlterTyper(connector(db), AlterTypeOptions.defaults()).alter("accounts.id", "bigint", null, true, false);
+
+        assertThat(db.queryString("SELECT string_agg(attrelid::regclass || '.' || attname || ' ' || "
+                + "format_type(atttypid, atttypmod), ', ' ORDER BY attrelid::regclass::text) FROM pg_attribute WHERE "
+                + "attname IN ('id', 'account_id') AND attrelid IN ('accounts'::regclass, 'orders'::regclass, "
+                + "'notes'::regclass) AND NOT (attrelid <> 'accounts'::regclass AND attname = 'id')"))
+                .isEqualTo("accounts.id bigint, notes.account_id bigint, orders.account_id bigint");
+        assertThat(db.queryLong("SELECT count(*) FROM orders WHERE account_id IS DISTINCT FROM account_id_retired"))
+                .isZero();
+        typer(db).finish("accounts.id");
+        typer(db).finish("orders.account_id");
+        typer(db).finish("notes.account_id");
+        assertThat(fingerprint(db)).containsExactlyElementsOf(fingerprint(plain));
+        SoftAssertions softly = new SoftAssertions();
+        assertNothingLeft(softly, db, "cascaded");
+        softly.assertAll();
+    }
+
+    @PostgresTest(versions = 18)
+    void abort_takes_back_the_cascaded_columns_too(TestDatabase db) {
+        db.execute(ACCOUNTS);
+        List<String> before = CatalogFingerprint.of(db, "public");
+        List<String> steps = new AlterTyper(connector(db), AlterTypeOptions.defaults()).alter("accounts.id", "bigint",
+                null, true, true).steps().stream().map(AlterTypeOutcome.StepOutcome::name).toList();
+        System.setProperty(Executor.HALT_AFTER_STEP, steps.get(steps.indexOf("swap") - 1)); // all expanded by then
+        try {
+            assertThatThrownBy(() -> new AlterTyper(connector(db), AlterTypeOptions.defaults()).alter("accounts.id",
+                    "bigint", null, true, false)).isInstanceOf(Executor.HaltedForTest.class);
+        } finally {
+            System.clearProperty(Executor.HALT_AFTER_STEP);
+        }
+        assertThat(typer(db).abort("accounts.id").steps()).extracting(AlterTypeOutcome.StepOutcome::name)
+                .contains("drop-column", "drop-column@public.orders", "drop-column@public.notes");
+        assertThat(CatalogFingerprint.of(db, "public")).containsExactlyElementsOf(before);
+    }
+
     /** Halted after each step, as if killed: the next run finishes it, with the catalog and rows of a whole run. */
     @PostgresTest(versions = {14, 18})
     void the_next_run_after_a_halt_at_any_step_finishes_the_change(TestDatabase db) {
