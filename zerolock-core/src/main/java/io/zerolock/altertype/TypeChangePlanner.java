@@ -183,7 +183,7 @@ public final class TypeChangePlanner {
         return each == root ? "" : "@" + each.column().table().display();
     }
 
-    /** One column's steps before the swap: expand, backfill, checks, indexes, statistics. */
+    /** One column's steps before the swap: expand, indexes, backfill, checks, statistics. */
     private List<Step> prepare(TypeChangeTarget target, String suffix) {
         ColumnDefinition column = target.column();
         QualifiedName table = column.table();
@@ -202,6 +202,18 @@ public final class TypeChangePlanner {
                                 + " FOR EACH ROW EXECUTE FUNCTION " + function(column).sql() + "()")
                 .locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded()).build());
 
+        // the indexes first, while the new column is still empty: each build scans a table not yet grown by
+        // the backfill and sorts next to nothing, and the backfill's batches then keep them up to date, a little
+        // at a time, instead of one long build competing with the application at the end
+        for (IndexDefinition index : target.indexes()) {
+            QualifiedName twin = QualifiedName.of(index.name().schema(), twinIndex(index));
+            steps.add(Step.of(StepKind.BUILD, "build:" + index.name().name() + suffix).subject(twin.sql())
+                    .description("build " + index.name().display() + " on the new column, concurrently")
+                    .sql("DROP INDEX CONCURRENTLY IF EXISTS " + twin.sql(), Sql.concurrentTwin(
+                            ColumnReferences.renamedInIndex(index.definition(), column.name(), added), twin.name()))
+                    .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(LockPolicy.concurrentBuild())
+                    .build());
+        }
         steps.add(Step.of(StepKind.BACKFILL, "backfill" + suffix).subject(table.sql())
                 .description("fill " + Identifiers.display(added) + " for the existing rows, in key ranges")
                 .sql(Backfill.rangeQuery(table.sql(), target.key()), Backfill.template("UPDATE " + table.sql()
@@ -216,15 +228,6 @@ public final class TypeChangePlanner {
             steps.addAll(checkThenValidate(table, check.name() + suffix, twinCheck(check),
                     checkExpression(ColumnReferences.renamed(check.definition(), column.name(), added)),
                     "check " + Identifiers.display(check.name()) + " on the new column"));
-        }
-        for (IndexDefinition index : target.indexes()) {
-            QualifiedName twin = QualifiedName.of(index.name().schema(), twinIndex(index));
-            steps.add(Step.of(StepKind.BUILD, "build:" + index.name().name() + suffix).subject(twin.sql())
-                    .description("build " + index.name().display() + " on the new column, concurrently")
-                    .sql("DROP INDEX CONCURRENTLY IF EXISTS " + twin.sql(), Sql.concurrentTwin(
-                            ColumnReferences.renamedInIndex(index.definition(), column.name(), added), twin.name()))
-                    .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(LockPolicy.concurrentBuild())
-                    .build());
         }
         steps.add(Step.of(StepKind.ANALYZE, "analyze" + suffix).description("planner statistics of the new column, "
                 + "so queries plan as well after the swap").sql("ANALYZE " + table.sql() + " (" + Sql.ident(added)
