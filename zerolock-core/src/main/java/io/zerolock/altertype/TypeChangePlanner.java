@@ -20,7 +20,9 @@ import io.zerolock.plan.Step;
 import io.zerolock.plan.StepKind;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -183,7 +185,13 @@ public final class TypeChangePlanner {
         return each == root ? "" : "@" + each.column().table().display();
     }
 
-    /** One column's steps before the swap: expand, indexes, backfill, checks, statistics. */
+    /**
+     * One column's steps before the swap: expand (the column, the trigger, and the checks the new column
+     * must meet, NOT VALID, all in the first short transaction, while the table is calm), backfill, VACUUM,
+     * validations, indexes. After the backfill nothing takes more than SHARE UPDATE EXCLUSIVE until the swap:
+     * an ACCESS EXCLUSIVE step then would queue the application behind autovacuum, which the backfill's
+     * updates wake up and which gives way only after deadlock_timeout.
+     */
     private List<Step> prepare(TypeChangeTarget target, String suffix) {
         ColumnDefinition column = target.column();
         QualifiedName table = column.table();
@@ -191,20 +199,44 @@ public final class TypeChangePlanner {
         String added = newColumn(column);
         List<Step> steps = new ArrayList<>();
 
+        Map<String, String> checks = new LinkedHashMap<>(); // name: condition, on the new column
+        if (column.notNull()) {
+            checks.put(notNullCheck(column), Sql.ident(added) + " IS NOT NULL");
+        }
+        for (Constraint check : checks(target)) {
+            checks.put(twinCheck(check), checkExpression(ColumnReferences.renamed(check.definition(), column.name(),
+                    added)));
+        }
+        List<String> expand = new ArrayList<>(List.of(alter + "ADD COLUMN IF NOT EXISTS " + Sql.ident(added) + " "
+                        + target.newType() + (column.collation() == null ? "" : " COLLATE " + column.collation()),
+                syncFunction(target),
+                "DROP TRIGGER IF EXISTS " + Sql.ident(trigger(column)) + " ON " + table.sql(),
+                "CREATE TRIGGER " + Sql.ident(trigger(column)) + " BEFORE INSERT OR UPDATE ON " + table.sql()
+                        + " FOR EACH ROW EXECUTE FUNCTION " + function(column).sql() + "()"));
+        checks.forEach((name, condition) -> {
+            expand.add(alter + "DROP CONSTRAINT IF EXISTS " + Sql.ident(name));
+            expand.add(alter + "ADD CONSTRAINT " + Sql.ident(name) + " CHECK (" + condition + ") NOT VALID");
+        });
         steps.add(Step.of(StepKind.ALTER, "expand" + suffix).description("add " + Identifiers.display(added) + " "
-                + target.newType() + " to " + table.display() + " and the trigger that keeps it in step with every "
-                + "INSERT and UPDATE")
-                .sql(alter + "ADD COLUMN IF NOT EXISTS " + Sql.ident(added) + " " + target.newType()
-                                + (column.collation() == null ? "" : " COLLATE " + column.collation()),
-                        syncFunction(target),
-                        "DROP TRIGGER IF EXISTS " + Sql.ident(trigger(column)) + " ON " + table.sql(),
-                        "CREATE TRIGGER " + Sql.ident(trigger(column)) + " BEFORE INSERT OR UPDATE ON " + table.sql()
-                                + " FOR EACH ROW EXECUTE FUNCTION " + function(column).sql() + "()")
+                + target.newType() + " to " + table.display() + ", the trigger that keeps it in step with every "
+                + "INSERT and UPDATE" + (checks.isEmpty() ? "" : ", and its checks (NOT VALID)")).sql(expand)
                 .locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded()).build());
 
-        // the indexes first, while the new column is still empty: each build scans a table not yet grown by
-        // the backfill and sorts next to nothing, and the backfill's batches then keep them up to date, a little
-        // at a time, instead of one long build competing with the application at the end
+        steps.add(Step.of(StepKind.BACKFILL, "backfill" + suffix).subject(table.sql())
+                .description("fill " + Identifiers.display(added) + " for the existing rows, in key ranges")
+                .sql(Backfill.rangeQuery(table.sql(), target.key()), Backfill.template("UPDATE " + table.sql()
+                        + " SET " + Sql.ident(added) + " = " + converted(target, ""), target.key()))
+                .locks(LockMode.ROW_EXCLUSIVE, List.of(table)).policy(bounded()).build());
+
+        steps.add(Step.of(StepKind.ANALYZE, "vacuum" + suffix).description("vacuum what the backfill left (so "
+                + "autovacuum has nothing to do on the table when the swap comes) and gather the new column's "
+                + "statistics").sql("VACUUM (ANALYZE) " + table.sql())
+                .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(bounded()).build());
+        checks.keySet().forEach(name -> steps.add(Step.of(StepKind.VALIDATE, "validate-check:" + (name.equals(
+                notNullCheck(column)) ? "not-null" : checkName(target, name)) + suffix).subject(name)
+                .description("the existing rows checked, writes go on").sql(alter + "VALIDATE CONSTRAINT "
+                        + Sql.ident(name)).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).transactional()
+                .policy(bounded()).build()));
         for (IndexDefinition index : target.indexes()) {
             QualifiedName twin = QualifiedName.of(index.name().schema(), twinIndex(index));
             steps.add(Step.of(StepKind.BUILD, "build:" + index.name().name() + suffix).subject(twin.sql())
@@ -214,24 +246,6 @@ public final class TypeChangePlanner {
                     .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(LockPolicy.concurrentBuild())
                     .build());
         }
-        steps.add(Step.of(StepKind.BACKFILL, "backfill" + suffix).subject(table.sql())
-                .description("fill " + Identifiers.display(added) + " for the existing rows, in key ranges")
-                .sql(Backfill.rangeQuery(table.sql(), target.key()), Backfill.template("UPDATE " + table.sql()
-                        + " SET " + Sql.ident(added) + " = " + converted(target, ""), target.key()))
-                .locks(LockMode.ROW_EXCLUSIVE, List.of(table)).policy(bounded()).build());
-
-        if (column.notNull()) {
-            steps.addAll(checkThenValidate(table, "not-null" + suffix, notNullCheck(column), Sql.ident(added)
-                    + " IS NOT NULL", "NOT NULL as a validated check, so the swap's SET NOT NULL does not scan"));
-        }
-        for (Constraint check : checks(target)) {
-            steps.addAll(checkThenValidate(table, check.name() + suffix, twinCheck(check),
-                    checkExpression(ColumnReferences.renamed(check.definition(), column.name(), added)),
-                    "check " + Identifiers.display(check.name()) + " on the new column"));
-        }
-        steps.add(Step.of(StepKind.ANALYZE, "analyze" + suffix).description("planner statistics of the new column, "
-                + "so queries plan as well after the swap").sql("ANALYZE " + table.sql() + " (" + Sql.ident(added)
-                        + ")").locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).policy(bounded()).build());
         return steps;
     }
 
@@ -459,20 +473,10 @@ public final class TypeChangePlanner {
                 + "SET search_path FROM CURRENT AS $zerolock$ BEGIN " + assign + " RETURN NEW; END $zerolock$";
     }
 
-    /** @param label what the step names say (not the check's name, which has an OID in it) */
-    private List<Step> checkThenValidate(QualifiedName table, String label, String name, String condition,
-            String what) {
-        String alter = "ALTER TABLE " + table.sql() + " ";
-        return List.of(
-                Step.of(StepKind.ALTER, "check:" + label).description(what + ": added NOT VALID, instant")
-                        .sql(alter + "DROP CONSTRAINT IF EXISTS " + Sql.ident(name), alter + "ADD CONSTRAINT "
-                                + Sql.ident(name) + " CHECK (" + condition + ") NOT VALID")
-                        .locks(LockMode.ACCESS_EXCLUSIVE, List.of(table)).transactional().policy(bounded()).build(),
-                Step.of(StepKind.VALIDATE, "validate-check:" + label).subject(name)
-                        .description(what + ": validated, writes go on")
-                        .sql(alter + "VALIDATE CONSTRAINT " + Sql.ident(name))
-                        .locks(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(table)).transactional().policy(bounded())
-                        .build());
+    /** The original name of the check whose twin this is (step names must not carry OIDs). */
+    private static String checkName(TypeChangeTarget target, String twin) {
+        return checks(target).stream().filter(check -> twinCheck(check).equals(twin)).map(Constraint::name)
+                .findFirst().orElse(twin);
     }
 
     /** @param names the step names taken so far: a second key of the same name gets its table in its own */
