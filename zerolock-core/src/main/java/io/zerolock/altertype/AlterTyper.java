@@ -266,10 +266,19 @@ public final class AlterTyper {
                         step.lock().sql(), result == null ? "done earlier" : "done",
                         result == null ? 0 : result.attempts(), result == null ? Duration.ZERO : result.duration()));
             }
+            List<String> notes = new ArrayList<>();
+            for (int i = 0; i < plan.steps().size(); i++) {
+                String note = plan.steps().get(i).kind() == StepKind.BACKFILL && results.containsKey(i + 1)
+                        ? journal.note(i + 1) : null;
+                if (note != null) {
+                    notes.add(plan.steps().get(i).name() + ": " + note);
+                }
+            }
+            notes.addAll(notes(plan, TypeChangePlanner.retiredName(column.name())));
             log.atInfo().setMessage("column type changed").addKeyValue("column", plan.target())
                     .addKeyValue("strategy", plan.strategy()).addKeyValue("duration_ms", took.toMillis()).log();
             return new AlterTypeOutcome(plan.target(), AlterTypeOutcome.Status.DONE, plan.strategy(), steps, took,
-                    run.impact(), notes(plan, TypeChangePlanner.retiredName(column.name())));
+                    run.impact(), notes);
         }
     }
 

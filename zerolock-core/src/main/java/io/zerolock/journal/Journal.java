@@ -481,6 +481,24 @@ public final class Journal implements StepListener, AutoCloseable {
                 + "WHERE operation_id = ? AND position = ? RETURNING position", note, operationId, position);
     }
 
+    /** What this operation's step at {@code position} noted (a backfill's rows and pauses, lock waits); null if nothing. */
+    public String note(int position) {
+        if (connection == null) {
+            return null;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT note FROM " + schema + ".step "
+                + "WHERE operation_id = ? AND position = ?")) {
+            statement.setLong(1, operationId);
+            statement.setInt(2, position);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            journalFailed(e);
+            return null;
+        }
+    }
+
     /** Where a backfill step of an operation had got to: the key its next batch starts from; null if none. */
     public Long resumeFrom(long id, int position) {
         if (connection == null) {
