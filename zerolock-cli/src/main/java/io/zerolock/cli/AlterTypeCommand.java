@@ -100,7 +100,7 @@ final class AlterTypeCommand implements Callable<Integer> {
         try {
             options = new AlterTypeOptions(locks.lockTimeout, locks.lockRetries, watchdog.watchdog(),
                     stateSchema.name(spec.commandLine()),
-                    backfill.throttle(AlterTypeOptions.defaults().throttle().batchTarget()));
+                    backfill.throttle(AlterTypeOptions.defaults().throttle()));
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -28,9 +28,16 @@ final class BackfillOptions {
                     + "behind it (default: ${DEFAULT-VALUE}).")
     Duration pauseTransactionAge;
 
-    /** The throttle these options say, with this batch time when none is given; a bad value is a usage error. */
-    Backfill.Throttle throttle(Duration defaultBatchTime) {
+    @Option(names = "--batch-rest", paramLabel = "RATIO", description = "After each batch, rest this many times "
+            + "as long as it took, leaving the disk and CPU to the application (default: 0 for apply, 1 for "
+            + "alter-type).")
+    Double batchRest;
+
+    /** The throttle these options say, with the command's defaults where none is given; a bad value is a usage error. */
+    Backfill.Throttle throttle(Backfill.Throttle defaults) {
+        Duration defaultBatchTime = defaults.batchTarget();
         return new Backfill.Throttle(batchTime == null ? defaultBatchTime : batchTime, maxReplicaLag, io.zerolock.plan.SettingValues.requireMemory(
-                "--max-replica-bytes", maxReplicaBytes, 1, false) * 1024, pauseTransactionAge);
+                "--max-replica-bytes", maxReplicaBytes, 1, false) * 1024, pauseTransactionAge,
+                batchRest == null ? defaults.rest() : batchRest);
     }
 }

@@ -49,11 +49,22 @@ public final class Backfill {
      *     WAL: what catches a standby whose replay is paused or stuck
      * @param maxTransactionAge pause while another transaction has been open longer (its snapshot keeps
      *     the dead rows the backfill makes from being vacuumed)
+     * @param rest after each batch, rest this many times as long as the batch took (0: none): what leaves the
+     *     server's disk and CPU to the application between batches
      */
     public record Throttle(Duration batchTarget, Duration maxReplicaLag, long maxReplicaLagBytes,
-            Duration maxTransactionAge) {
+            Duration maxTransactionAge, double rest) {
+
+        public Throttle(Duration batchTarget, Duration maxReplicaLag, long maxReplicaLagBytes,
+                Duration maxTransactionAge) {
+            this(batchTarget, maxReplicaLag, maxReplicaLagBytes, maxTransactionAge, 0);
+        }
 
         public Throttle {
+            if (!(rest >= 0 && rest <= 100)) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "--batch-rest must be between 0 and 100, got "
+                        + rest);
+            }
             if (maxReplicaLagBytes < 1) {
                 throw new ZerolockException(ErrorCode.BAD_USAGE, "--max-replica-bytes must be at least 1 byte");
             }
@@ -64,7 +75,7 @@ public final class Backfill {
         }
 
         public static Throttle defaults() {
-            return new Throttle(Duration.ofMillis(200), Duration.ofSeconds(10), 1L << 30, Duration.ofMinutes(10));
+            return new Throttle(Duration.ofMillis(200), Duration.ofSeconds(10), 1L << 30, Duration.ofMinutes(10), 0);
         }
     }
 
@@ -159,6 +170,15 @@ public final class Backfill {
                 throw new Executor.HaltedForTest(step.name() + " after " + batches + " batches");
             }
             from = to;
+            if (throttle.rest() > 0 && from <= last) {
+                try {
+                    sleeper.sleep(Duration.ofNanos((long) (took * throttle.rest())));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ZerolockException(ErrorCode.INTERRUPTED, "interrupted during backfill " + step.name(),
+                            interrupted);
+                }
+            }
             // the next range takes about the target time: grown or shrunk by what this one took, within 4x
             double scale = (double) throttle.batchTarget().toNanos() / took;
             size = Math.max(1, Math.min(MAX_BATCH, (long) (size * Math.max(0.25, Math.min(4.0, scale)))));
