@@ -86,7 +86,8 @@ public final class AlterTypeBenchmark {
                 new Comparison.Load(rate, 8, 0.5, Duration.ofSeconds(1)), SCHEMA + ".accounts", "id",
                 System.err::println);
         System.out.printf("PostgreSQL %s, %,d accounts and %,d orders (orders.account_id references accounts.id), "
-                + "load %d tx/s (half writes: update an account + insert an order; half point reads), 8 connections%n%n",
+                + "load %d tx/s (half writes: update an account + insert an order; half point reads), "
+                + "8 connections%n%n",
                 bench.version(), rows, rows, rate);
         System.out.print(ComparisonTable.markdown(runs));
         System.out.println();

@@ -4,7 +4,7 @@ import io.zerolock.execute.Backfill;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** How a backfill (an UPDATE of every row, in key ranges) sizes its batches and when it pauses: apply and alter-type. */
+/** How a backfill (an UPDATE of every row, in key ranges) sizes its batches and pauses: apply and alter-type. */
 final class BackfillOptions {
 
     @Option(names = "--batch-time", paramLabel = "DURATION", converter = Durations.class,
@@ -33,11 +33,11 @@ final class BackfillOptions {
             + "alter-type).")
     Double batchRest;
 
-    /** The throttle these options say, with the command's defaults where none is given; a bad value is a usage error. */
+    /** The throttle these options say, the command's defaults where none is given; a bad value is a usage error. */
     Backfill.Throttle throttle(Backfill.Throttle defaults) {
-        Duration defaultBatchTime = defaults.batchTarget();
-        return new Backfill.Throttle(batchTime == null ? defaultBatchTime : batchTime, maxReplicaLag, io.zerolock.plan.SettingValues.requireMemory(
-                "--max-replica-bytes", maxReplicaBytes, 1, false) * 1024, pauseTransactionAge,
-                batchRest == null ? defaults.rest() : batchRest);
+        long replicaBytes = io.zerolock.plan.SettingValues.requireMemory("--max-replica-bytes", maxReplicaBytes, 1,
+                false) * 1024;
+        return new Backfill.Throttle(batchTime == null ? defaults.batchTarget() : batchTime, maxReplicaLag,
+                replicaBytes, pauseTransactionAge, batchRest == null ? defaults.rest() : batchRest);
     }
 }

@@ -7,11 +7,8 @@ import io.zerolock.testing.CatalogFingerprint;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import io.zerolock.testing.Traffic;
-import java.io.File;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +33,8 @@ class AlterTypeKillTest {
     @PostgresTest(versions = {14, 18})
     void a_type_change_killed_anywhere_under_load_is_finished_by_the_next_run(TestDatabase db) throws Exception {
         TestDatabase plain = db.sibling();
-        plain.execute(SCHEMA, "ALTER TABLE parent ALTER COLUMN id TYPE bigint", "ALTER SEQUENCE parent_id_seq AS bigint");
+        plain.execute(SCHEMA, "ALTER TABLE parent ALTER COLUMN id TYPE bigint",
+                "ALTER SEQUENCE parent_id_seq AS bigint");
         List<String> expected = fingerprint(plain);
 
         TestDatabase timed = db.sibling();
@@ -127,12 +125,7 @@ class AlterTypeKillTest {
 
     /** {@code zerolock alter-type public.parent.id bigint} in a new JVM, its output discarded. */
     private static Process alterType(TestDatabase db) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("surefire.test.class.path",
-                        System.getProperty("java.class.path")), Main.class.getName()));
-        command.addAll(List.of("alter-type", "-d", CommandLineTest.uri(db), "public.parent.id", "bigint",
-                "--lock-timeout", "500ms", "--lock-retries", "50"));
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.appendTo(new File("target/alter-type-kill-child.log"))).start();
+        return Cli.start("alter-type-kill-child.log", "alter-type", "-d", CommandLineTest.uri(db), "public.parent.id",
+                "bigint", "--lock-timeout", "500ms", "--lock-retries", "50");
     }
 }

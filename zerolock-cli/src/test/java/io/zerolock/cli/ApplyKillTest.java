@@ -7,12 +7,10 @@ import io.zerolock.testing.CatalogFingerprint;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import io.zerolock.testing.Traffic;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -130,12 +128,7 @@ class ApplyKillTest {
 
     /** {@code zerolock apply FILE} in a new JVM, its output discarded. */
     private static Process apply(TestDatabase db, Path file) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("surefire.test.class.path",
-                        System.getProperty("java.class.path")), Main.class.getName()));
-        command.addAll(List.of("apply", "-d", CommandLineTest.uri(db), file.toString(), "--lock-timeout", "500ms",
-                "--lock-retries", "50"));
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.appendTo(new File("target/apply-kill-child.log"))).start();
+        return Cli.start("apply-kill-child.log", "apply", "-d", CommandLineTest.uri(db), file.toString(),
+                "--lock-timeout", "500ms", "--lock-retries", "50");
     }
 }

@@ -18,4 +18,17 @@ record Cli(int exitCode, String out, String err) {
     String all() {
         return out + err;
     }
+
+    /**
+     * {@code zerolock ARGS} in a JVM of its own (to kill it for real), its output discarded and its log
+     * appended to {@code target/<log>}.
+     */
+    static Process start(String log, String... args) throws java.io.IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(java.nio.file.Path.of(
+                System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path")), Main.class.getName()));
+        command.addAll(java.util.List.of(args));
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(new java.io.File("target/" + log))).start();
+    }
 }

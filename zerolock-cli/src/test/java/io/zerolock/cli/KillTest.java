@@ -6,12 +6,9 @@ import io.zerolock.testing.CatalogFingerprint;
 import io.zerolock.testing.Await;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
-import java.io.File;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -101,13 +98,8 @@ class KillTest {
 
     /** {@code zerolock reindex parent_pkey} in a new JVM, its output discarded. */
     private static Process zerolock(TestDatabase db, String strategy) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("surefire.test.class.path",
-                        System.getProperty("java.class.path")), Main.class.getName()));
-        command.addAll(List.of("reindex", "-d", CommandLineTest.uri(db), "parent_pkey", "--strategy", strategy,
-                "--lock-timeout", "500ms", "--lock-retries", "50"));
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.appendTo(new File("target/kill-test-child.log"))).start();
+        return Cli.start("kill-test-child.log", "reindex", "-d", CommandLineTest.uri(db), "parent_pkey", "--strategy",
+                strategy, "--lock-timeout", "500ms", "--lock-retries", "50");
     }
 
     private static void awaitStatement(TestDatabase db, String statement, Process process) {

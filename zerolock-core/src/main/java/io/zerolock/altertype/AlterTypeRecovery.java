@@ -55,7 +55,8 @@ final class AlterTypeRecovery implements io.zerolock.journal.Recovery {
                         journal.finish(operation.id(), "interrupted", "the run died; its table is gone");
                         continue;
                     }
-                    try (TableLock held = TableLock.acquire(catalog, operation.tableOid(), table.get(), Duration.ZERO)) {
+                    try (TableLock held = TableLock.acquire(catalog, operation.tableOid(), table.get(),
+                            Duration.ZERO)) {
                         log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
                         if (AlterTyper.swapped(journal, operation)) {
                             AlterTypeOutcome done = typer.finishValidations(journal, List.of(operation),

@@ -99,97 +99,111 @@ public final class AlterTyper {
         if (using != null) {
             requireOneExpression("USING expression", using);
         }
-        try (Connection catalog = connector.openCatalog()) {
-            CatalogReader reader = new CatalogReader(catalog);
-            requirePrimary(reader);
-            ColumnDefinition found = resolve(reader, column);
-            String display = display(found);
-            if (dryRun) {
-                return planned(reader, found, type, using, cascade);
-            }
-            try (TableLock held = TableLock.acquire(catalog, found.tableOid(), found.table(), Duration.ZERO);
-                    Journal journal = openJournal()) {
-                log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
-                List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of(TypeChangePlanner.KIND),
-                        display);
-                if (!dead.isEmpty() && swapped(journal, dead.get(dead.size() - 1))) {
-                    return finishValidations(journal, dead, display, found.table());
-                }
-                String canonical = canonicalType(reader, type);
-                if (canonical.equals(found.type()) && using == null) {
-                    return new AlterTypeOutcome(display, AlterTypeOutcome.Status.NOTHING_TO_DO, "none", List.of(),
-                            Duration.ZERO, Impact.none(), List.of(display + " is " + canonical + " already"));
-                }
-                TypeChangeTarget target = target(reader, found, type, using, canonical, cascade
-                        ? child -> !child.type().equals(canonical) : child -> false);
-                TypeChangePlanner planner = new TypeChangePlanner(reader.server().major(), options);
-                Plan plan = target.rewrites() || !target.cascaded().isEmpty() ? planner.plan(target)
-                        : planner.inPlace(target);
-                return run(catalog, journal, plan, dead, found, reader.server().major());
-            }
-        } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
-        }
+        return onColumn(column, (reader, found) -> dryRun ? Optional.of(planned(reader, found, type, using, cascade))
+                : Optional.empty(), held -> {
+                    if (held.swapped()) {
+                        return finishValidations(held.journal(), held.dead(), held.display(), held.column().table());
+                    }
+                    CatalogReader reader = held.reader();
+                    String canonical = canonicalType(reader, type);
+                    if (canonical.equals(held.column().type()) && using == null) {
+                        return new AlterTypeOutcome(held.display(), AlterTypeOutcome.Status.NOTHING_TO_DO, "none",
+                                List.of(), Duration.ZERO, Impact.none(), List.of(held.display() + " is " + canonical
+                                        + " already"));
+                    }
+                    TypeChangeTarget target = target(reader, held.column(), type, using, canonical, cascade
+                            ? child -> !child.type().equals(canonical) : child -> false);
+                    TypeChangePlanner planner = new TypeChangePlanner(reader.server().major(), options);
+                    return run(held, target.rewrites() || !target.cascaded().isEmpty() ? planner.plan(target)
+                            : planner.inPlace(target), held.dead());
+                });
     }
 
     /** Removes everything an unfinished change of {@code column} added; refused once its swap is done. */
     public AlterTypeOutcome abort(String column) {
-        try (Connection catalog = connector.openCatalog()) {
-            CatalogReader reader = new CatalogReader(catalog);
-            requirePrimary(reader);
-            ColumnDefinition found = resolve(reader, column);
-            String display = display(found);
-            try (TableLock held = TableLock.acquire(catalog, found.tableOid(), found.table(), Duration.ZERO);
-                    Journal journal = openJournal()) {
-                log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
-                List<Journal.Unfinished> dead = journal.unfinishedWhileExclusive(List.of(TypeChangePlanner.KIND),
-                        display);
-                if (!dead.isEmpty() && swapped(journal, dead.get(dead.size() - 1))) {
-                    throw new ZerolockException(ErrorCode.REFUSED, "the change of " + display + " has swapped the "
-                            + "columns already: it cannot be aborted. Run alter-type again to finish it; the old "
-                            + "values are kept in " + Identifiers.display(TypeChangePlanner.retiredName(found.name())));
-                }
-                if (reader.column(found.tableOid(), TypeChangePlanner.newColumn(found)).isEmpty() && dead.isEmpty()) {
-                    return new AlterTypeOutcome(display, AlterTypeOutcome.Status.NOTHING_TO_DO, "abort", List.of(),
-                            Duration.ZERO, Impact.none(), List.of("no unfinished type change of " + display));
-                }
-                // the columns changed with it (--cascade) are those with a working column of their own
-                TypeChangeTarget target = target(reader, found, found.type(), null, found.type(), child ->
-                        reader.column(child.tableOid(), TypeChangePlanner.newColumn(child)).isPresent());
-                Plan plan = new TypeChangePlanner(reader.server().major(), options).abort(target);
-                AlterTypeOutcome outcome = run(catalog, journal, plan, List.of(), found, reader.server().major());
-                for (Journal.Unfinished operation : dead) {
-                    journal.finish(operation.id(), "interrupted", "aborted by alter-type --abort (operation "
-                            + journal.operationId() + ")");
-                }
-                return outcome;
+        return onColumn(column, (reader, found) -> Optional.empty(), held -> {
+            ColumnDefinition found = held.column();
+            if (held.swapped()) {
+                throw new ZerolockException(ErrorCode.REFUSED, "the change of " + held.display() + " has swapped "
+                        + "the columns already: it cannot be aborted. Run alter-type again to finish it; the old "
+                        + "values are kept in " + Identifiers.display(TypeChangePlanner.retiredName(found.name())));
             }
-        } catch (SQLException e) {
-            throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
-        }
+            CatalogReader reader = held.reader();
+            boolean started = reader.column(found.tableOid(), TypeChangePlanner.newColumn(found)).isPresent();
+            if (!started && held.dead().isEmpty()) {
+                return new AlterTypeOutcome(held.display(), AlterTypeOutcome.Status.NOTHING_TO_DO, "abort", List.of(),
+                        Duration.ZERO, Impact.none(), List.of("no unfinished type change of " + held.display()));
+            }
+            // the columns changed with it (--cascade) are those with a working column of their own
+            TypeChangeTarget target = target(reader, found, found.type(), null, found.type(), child ->
+                    reader.column(child.tableOid(), TypeChangePlanner.newColumn(child)).isPresent());
+            AlterTypeOutcome outcome = run(held, new TypeChangePlanner(reader.server().major(), options)
+                    .abort(target), List.of());
+            for (Journal.Unfinished operation : held.dead()) {
+                held.journal().finish(operation.id(), "interrupted", "aborted by alter-type --abort (operation "
+                        + held.journal().operationId() + ")");
+            }
+            return outcome;
+        });
     }
 
     /** Drops the column a finished change retired (after the grace period). */
     public AlterTypeOutcome finish(String column) {
-        try (Connection catalog = connector.openCatalog()) {
-            CatalogReader reader = new CatalogReader(catalog);
-            requirePrimary(reader);
-            ColumnDefinition found = resolve(reader, column);
-            String display = display(found);
+        return onColumn(column, (reader, found) -> {
             String retiredName = TypeChangePlanner.retiredName(found.name());
             Optional<ColumnDefinition> retired = reader.column(found.tableOid(), retiredName);
             if (retired.isEmpty() || retired.get().comment() == null
                     || !retired.get().comment().startsWith(TypeChangePlanner.RETIRED_MARK)) {
                 throw new ZerolockException(ErrorCode.NOT_FOUND, "there is no column retired by a zerolock type "
-                        + "change of " + display + " to drop (" + Identifiers.display(retiredName) + " with zerolock's "
-                        + "comment)");
+                        + "change of " + display(found) + " to drop (" + Identifiers.display(retiredName) + " with "
+                        + "zerolock's comment)");
+            }
+            return Optional.empty();
+        }, held -> run(held, new TypeChangePlanner(held.reader().server().major(), options).finish(
+                held.column().table(), TypeChangePlanner.retiredName(held.column().name()), held.display()),
+                List.of()));
+    }
+
+    /** The column resolved and its table locked (zerolock's advisory lock), with the journal and dead runs. */
+    private record Held(Connection catalog, CatalogReader reader, ColumnDefinition column, Journal journal,
+            List<Journal.Unfinished> dead) {
+
+        String display() {
+            return AlterTyper.display(column);
+        }
+
+        /** Whether the latest dead run of this change had swapped the columns. */
+        boolean swapped() {
+            return !dead.isEmpty() && AlterTyper.swapped(journal, dead.get(dead.size() - 1));
+        }
+    }
+
+    @FunctionalInterface
+    private interface BeforeLock {
+        /** An answer that needs no lock (a dry run), or a refusal, or empty to go on. */
+        Optional<AlterTypeOutcome> check(CatalogReader reader, ColumnDefinition column);
+    }
+
+    @FunctionalInterface
+    private interface Locked {
+        AlterTypeOutcome run(Held held) throws SQLException;
+    }
+
+    /** What every entry point does around its own work: resolve, check, lock the table, open the journal. */
+    private AlterTypeOutcome onColumn(String column, BeforeLock before, Locked body) {
+        try (Connection catalog = connector.openCatalog()) {
+            CatalogReader reader = new CatalogReader(catalog);
+            requirePrimary(reader);
+            ColumnDefinition found = resolve(reader, column);
+            Optional<AlterTypeOutcome> early = before.check(reader, found);
+            if (early.isPresent()) {
+                return early.get();
             }
             try (TableLock held = TableLock.acquire(catalog, found.tableOid(), found.table(), Duration.ZERO);
                     Journal journal = openJournal()) {
                 log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", held.key()).log();
-                Plan plan = new TypeChangePlanner(reader.server().major(), options).finish(found.table(), retiredName,
-                        display);
-                return run(catalog, journal, plan, List.of(), found, reader.server().major());
+                return body.run(new Held(catalog, reader, found, journal, journal.unfinishedWhileExclusive(
+                        List.of(TypeChangePlanner.KIND), display(found))));
             }
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.CONNECTION_FAILED, "catalog connection failed: " + e.getMessage(), e);
@@ -211,8 +225,11 @@ public final class AlterTyper {
                 Duration.ZERO, Impact.none(), notes(plan, target.retiredName()));
     }
 
-    private AlterTypeOutcome run(Connection catalog, Journal journal, Plan plan, List<Journal.Unfinished> dead,
-            ColumnDefinition column, int major) throws SQLException {
+    private AlterTypeOutcome run(Held held, Plan plan, List<Journal.Unfinished> dead) throws SQLException {
+        Connection catalog = held.catalog();
+        Journal journal = held.journal();
+        ColumnDefinition column = held.column();
+        int major = held.reader().server().major();
         long started = System.nanoTime();
         Set<Integer> doneEarlier = doneEarlier(journal, dead, plan);
         if (plan.steps().stream().anyMatch(step -> !step.policy().bounded())) {
@@ -494,17 +511,7 @@ public final class AlterTyper {
 
     /** The journal is not optional: without it a killed change could not be finished or undone. */
     Journal openJournal() {
-        Connection connection = connector.open("journal");
-        try {
-            return Journal.open(connection, options.stateSchema());
-        } catch (ZerolockException e) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing a connection we no longer need
-            }
-            throw new ZerolockException(ErrorCode.REFUSED, e.getMessage() + "; alter-type needs its state schema "
-                    + "to journal its steps", e);
-        }
+        return Journal.openRequired(() -> connector.open("journal"), options.stateSchema(), "alter-type needs its "
+                + "state schema to journal its steps");
     }
 }

@@ -467,7 +467,8 @@ public final class TypeChangePlanner {
         ColumnDefinition column = target.column();
         String assign = target.using() == null
                 ? "NEW." + Sql.ident(newColumn(column)) + " := " + converted(target, "NEW.") + ";"
-                : "SELECT " + converted(target, "") + " INTO NEW." + Sql.ident(newColumn(column)) + " FROM (SELECT NEW.*) AS "
+                : "SELECT " + converted(target, "") + " INTO NEW." + Sql.ident(newColumn(column))
+                        + " FROM (SELECT NEW.*) AS "
                         + Sql.ident(column.table().name()) + ";";
         return "CREATE OR REPLACE FUNCTION " + function(column).sql() + "() RETURNS trigger LANGUAGE plpgsql "
                 + "SET search_path FROM CURRENT AS $zerolock$ BEGIN " + assign + " RETURN NEW; END $zerolock$";

@@ -443,20 +443,10 @@ public final class Applier {
         };
     }
 
-    /** The journal and history are not optional here: without them a killed apply could run a statement twice. */
+    /** The journal and history are not optional: without them a killed apply could run a statement twice. */
     Journal openJournal() {
-        Connection connection = connector.open("journal");
-        try {
-            return Journal.open(connection, options.stateSchema());
-        } catch (ZerolockException e) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing a connection we no longer need
-            }
-            throw new ZerolockException(ErrorCode.REFUSED, e.getMessage() + "; apply needs its state schema to "
-                    + "record what it applied", e);
-        }
+        return Journal.openRequired(() -> connector.open("journal"), options.stateSchema(), "apply needs its state "
+                + "schema to record what it applied");
     }
 
     /** The function, each answer kept for the run: the catalog does not change while a run plans. */

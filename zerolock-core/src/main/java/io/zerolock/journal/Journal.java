@@ -89,6 +89,25 @@ public final class Journal implements StepListener, AutoCloseable {
         this.schema = schema;
     }
 
+    /**
+     * The journal on a connection of its own, for an operation that cannot run without one: when the state
+     * schema cannot be made or read, the error says why the operation needs it, and the connection is closed.
+     */
+    public static Journal openRequired(java.util.function.Supplier<Connection> connect, String schemaName,
+            String why) {
+        Connection connection = connect.get();
+        try {
+            return open(connection, schemaName);
+        } catch (io.zerolock.ZerolockException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing a connection we no longer need
+            }
+            throw new io.zerolock.ZerolockException(io.zerolock.ErrorCode.REFUSED, e.getMessage() + "; " + why, e);
+        }
+    }
+
     /** A journal that writes nothing: for a role that may not create the state schema. */
     public static Journal disabled() {
         return new Journal(null, null);

@@ -112,6 +112,39 @@ class AlterTypeTest {
         softly.assertAll();
     }
 
+    /** Every name quoted, mixed case, with spaces: schema, tables, columns, constraints, indexes, USING. */
+    @PostgresTest(versions = {14, 18})
+    void changes_a_column_of_quoted_mixed_case_names(TestDatabase db) {
+        String setup = """
+                CREATE SCHEMA "Shop Floor";
+                CREATE TABLE "Shop Floor"."Accounts" ("Id" serial CONSTRAINT "Accounts key" PRIMARY KEY,
+                    "Balance" int CONSTRAINT "Balance is positive" CHECK ("Balance" >= 0), "Note" text);
+                INSERT INTO "Shop Floor"."Accounts" ("Balance", "Note") SELECT g, 'n' || g FROM generate_series(1, 3000) g;
+                CREATE INDEX "Rich accounts" ON "Shop Floor"."Accounts" ("Id") WHERE "Balance" > 100;
+                CREATE TABLE "Shop Floor"."Order Lines" ("Line Id" int PRIMARY KEY, "Account Id" int
+                    CONSTRAINT "Line's account" REFERENCES "Shop Floor"."Accounts" ON DELETE CASCADE);
+                INSERT INTO "Shop Floor"."Order Lines" SELECT g, 1 + g % 3000 FROM generate_series(1, 4000) g;
+                """;
+        TestDatabase plain = db.sibling();
+        plain.execute(setup, "ALTER TABLE \"Shop Floor\".\"Accounts\" ALTER COLUMN \"Id\" TYPE bigint",
+                "ALTER TABLE \"Shop Floor\".\"Accounts\" ALTER COLUMN \"Balance\" TYPE numeric USING \"Balance\" * 1.0",
+                "ALTER SEQUENCE \"Shop Floor\".\"Accounts_Id_seq\" AS bigint");
+        db.execute(setup);
+
+        typer(db).alter("\"Shop Floor\".\"Accounts\".\"Id\"", "bigint", null, false);
+        typer(db).alter("\"Shop Floor\".\"Accounts\".\"Balance\"", "numeric", "\"Balance\" * 1.0", false);
+        typer(db).finish("\"Shop Floor\".\"Accounts\".\"Id\"");
+        typer(db).finish("\"Shop Floor\".\"Accounts\".\"Balance\"");
+
+        List<String> ours = CatalogFingerprint.of(db, "Shop Floor").stream().map(line -> line.replaceFirst(" #\\d+ ",
+                " ")).filter(line -> !line.startsWith("statistics of")).sorted().toList();
+        List<String> theirs = CatalogFingerprint.of(plain, "Shop Floor").stream().map(line -> line.replaceFirst(
+                " #\\d+ ", " ")).filter(line -> !line.startsWith("statistics of")).sorted().toList();
+        assertThat(ours).containsExactlyElementsOf(theirs);
+        assertThat(db.queryString("SELECT sum(\"Balance\") FROM \"Shop Floor\".\"Accounts\"")).isEqualTo(
+                plain.queryString("SELECT sum(\"Balance\") FROM \"Shop Floor\".\"Accounts\""));
+    }
+
     @PostgresTest(versions = 11)
     void refuses_a_not_null_column_before_12_where_the_swap_would_scan(TestDatabase db) {
         db.execute(ACCOUNTS);
