@@ -103,6 +103,42 @@ class ZerolockCallbackTest {
         assertThat(db.queryString("SELECT current_setting('lock_timeout')")).as("another session's own").isEqualTo("0");
     }
 
+    /** ZerolockFlyway.migrate: a migration that timed out on a lock runs again, and goes through once it is free. */
+    @PostgresTest(versions = {14, 18})
+    void a_migration_that_times_out_on_a_lock_is_run_again_until_it_gets_through(TestDatabase db) throws Exception {
+        Path dir = migrations(db, "V1__init.sql", INIT);
+        flyway(db, dir, Map.of()).migrate();
+        Files.writeString(dir.resolve("V2__note.sql"), "ALTER TABLE accounts ADD COLUMN note text;\n");
+        Map<String, String> quick = Map.of(ZerolockFlywayConfiguration.LOCK_TIMEOUT, "200ms");
+        try (Connection holder = db.connect(); Statement holding = holder.createStatement()) {
+            holding.execute("BEGIN");
+            holding.execute("LOCK TABLE accounts IN ACCESS SHARE MODE");
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(1500);
+                    holding.execute("ROLLBACK");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            release.start();
+            ZerolockFlyway.migrate(flyway(db, dir, quick));
+            release.join();
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM flyway_schema_history WHERE version = '2' AND success"))
+                .isOne();
+
+        Files.writeString(dir.resolve("V3__tier.sql"), "ALTER TABLE accounts ADD COLUMN tier int;\n");
+        try (Connection holder = db.connect(); Statement holding = holder.createStatement()) {
+            holding.execute("BEGIN");
+            holding.execute("LOCK TABLE accounts IN ACCESS SHARE MODE");
+            assertThatThrownBy(() -> ZerolockFlyway.migrate(flyway(db, dir, quick), 3))
+                    .as("a lock never released: the last failure, after three tries").hasMessageContaining("lock timeout");
+            holding.execute("ROLLBACK");
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM flyway_schema_history WHERE version = '3'")).isZero();
+    }
+
     @PostgresTest
     void a_failed_unique_concurrent_build_leaves_no_invalid_index_and_the_fixed_migration_succeeds(TestDatabase db)
             throws Exception {
