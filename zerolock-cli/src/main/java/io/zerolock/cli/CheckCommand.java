@@ -4,7 +4,7 @@ import io.zerolock.ErrorCode;
 import io.zerolock.ZerolockException;
 import io.zerolock.check.Checker;
 import io.zerolock.check.Severity;
-import io.zerolock.cli.check.CheckConfig;
+import io.zerolock.check.CheckConfig;
 import io.zerolock.cli.check.CheckOutput;
 import io.zerolock.cli.check.TraceRunner;
 import io.zerolock.check.trace.TraceVerdict;

@@ -29,6 +29,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.Location;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
@@ -101,7 +102,10 @@ public final class ZerolockCallback implements Callback {
     /** The pending SQL migrations checked, with the applied ones before them as history. */
     private void checkPending(Context context) throws SQLException {
         Configuration configuration = context.getConfiguration();
-        Severity failOn = settings(configuration).failOnSeverity();
+        io.zerolock.check.CheckConfig project = settings(configuration).project();
+        Severity failOn = settings(configuration).failOnSeverity(project);
+        Map<String, String> placeholders = new LinkedHashMap<>(project.placeholders());
+        placeholders.putAll(configuration.getPlaceholders()); // Flyway's own win
         boolean bounded = !settings(configuration).lockTimeoutDuration().isZero();
         MigrationInfo[] all = Flyway.configure(configuration.getClassLoader()).configuration(configuration).load()
                 .info().all();
@@ -112,15 +116,19 @@ public final class ZerolockCallback implements Callback {
             if (sql == null) {
                 continue; // a Java migration, or one Flyway cannot find any more: nothing to read
             }
-            sources.add(new Checker.Source(info.getScript(), Templates.substitute(sql,
-                    configuration.getPlaceholders()).text()));
-            if (!info.isApplied() && info.getState().isResolved() && !info.getState().isFailed()) {
+            sources.add(new Checker.Source(info.getScript(), Templates.substitute(sql, placeholders).text()));
+            // what this migrate will run: pending (not above a target, not ignored), or a changed repeatable
+            if (info.getState() == MigrationState.PENDING || info.getState() == MigrationState.OUTDATED) {
                 pending.add(info.getScript());
             }
         }
         int major = context.getConnection().getMetaData().getDatabaseMajorVersion();
         // every statement runs under lock_timeout (below): the rule that asks for one has nothing to say
-        List<Finding> findings = Checker.check(sources, major, bounded ? Set.of("ZL022") : Set.of()).findings().stream()
+        Set<String> excluded = new HashSet<>(project.exclude());
+        if (bounded) {
+            excluded.add("ZL022");
+        }
+        List<Finding> findings = Checker.check(sources, major, excluded, project.severity()).findings().stream()
                 .filter(finding -> pending.contains(finding.file())).toList();
         if (findings.isEmpty()) {
             return;

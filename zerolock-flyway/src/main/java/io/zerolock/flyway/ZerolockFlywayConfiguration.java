@@ -9,8 +9,10 @@ import org.flywaydb.core.extensibility.ConfigurationExtension;
 
 /**
  * zerolock's settings in Flyway's own configuration (namespace {@code zerolock}): {@code flyway.zerolock.failOn}
- * ({@code error}, the default, {@code warning}, {@code info} or {@code never}) and {@code
- * flyway.zerolock.lockTimeout} (default {@code 1s}; {@code 0} leaves the session's). In a {@code flyway.conf},
+ * ({@code error}, the default, {@code warning}, {@code info} or {@code never}), {@code
+ * flyway.zerolock.lockTimeout} (default {@code 1s}; {@code 0} leaves the session's) and {@code
+ * flyway.zerolock.configFile} (the project's {@code .zerolock.toml}, by default the working directory's:
+ * its {@code exclude}, {@code [severity]}, {@code fail-on} and {@code [placeholders]} apply). In a {@code flyway.conf},
  * the Maven plugin's {@code <configuration>}, Spring Boot's {@code spring.flyway.*}-less
  * {@code FlywayConfigurationCustomizer}, or {@code Flyway.configure().configuration(Map)}. Flyway binds them
  * to the setters below with Jackson, as it does its own plugins' settings.
@@ -19,10 +21,12 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
 
     static final String FAIL_ON = "flyway.zerolock.failOn";
     static final String LOCK_TIMEOUT = "flyway.zerolock.lockTimeout";
+    static final String CONFIG_FILE = "flyway.zerolock.configFile";
 
     // kept as written, with bean getters and setters: Flyway binds and copies its plugins' settings with Jackson
-    private String failOn = "error";
+    private String failOn;
     private String lockTimeout = "1s";
+    private String configFile;
 
     @Override
     public String getNamespace() {
@@ -34,6 +38,7 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
         return switch (variable) {
             case "FLYWAY_ZEROLOCK_FAIL_ON" -> FAIL_ON;
             case "FLYWAY_ZEROLOCK_LOCK_TIMEOUT" -> LOCK_TIMEOUT;
+            case "FLYWAY_ZEROLOCK_CONFIG_FILE" -> CONFIG_FILE;
             default -> null;
         };
     }
@@ -42,8 +47,11 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
         return failOn;
     }
 
+    /** Checked when set, so a wrong value fails at configuration; null (as Flyway's copies pass it) unsets it. */
     public void setFailOn(String value) {
-        severity(value);
+        if (value != null) {
+            severity(value);
+        }
         failOn = value;
     }
 
@@ -52,13 +60,37 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
     }
 
     public void setLockTimeout(String value) {
-        duration(value);
-        lockTimeout = value;
+        if (value != null) {
+            duration(value);
+        }
+        lockTimeout = value == null ? "1s" : value;
     }
 
-    /** The least severity that stops the migration before anything runs; null: nothing stops it. */
-    Severity failOnSeverity() {
-        return severity(failOn);
+    /** The project's zerolock settings ({@code .zerolock.toml}); by default that file in the working directory. */
+    public String getConfigFile() {
+        return configFile;
+    }
+
+    public void setConfigFile(String value) {
+        configFile = value;
+    }
+
+    /** The project's {@code .zerolock.toml}: the one named, else the working directory's if there is one. */
+    io.zerolock.check.CheckConfig project() {
+        java.nio.file.Path file = java.nio.file.Path.of(configFile == null ? io.zerolock.check.CheckConfig.FILE_NAME
+                : configFile);
+        if (configFile == null && !java.nio.file.Files.isRegularFile(file)) {
+            return io.zerolock.check.CheckConfig.none();
+        }
+        return io.zerolock.check.CheckConfig.read(file);
+    }
+
+    /**
+     * The least severity that stops the migration before anything runs (this setting, else the project's
+     * {@code fail-on}, else error); null: nothing stops it.
+     */
+    Severity failOnSeverity(io.zerolock.check.CheckConfig project) {
+        return severity(failOn != null ? failOn : project.failOn() != null ? project.failOn() : "error");
     }
 
     /** The {@code lock_timeout} every statement of a migration runs under; zero leaves the session's. */

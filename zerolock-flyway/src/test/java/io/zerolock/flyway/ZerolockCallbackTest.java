@@ -58,6 +58,23 @@ class ZerolockCallbackTest {
         assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'accounts_email'")).isOne();
     }
 
+    /** The project's .zerolock.toml applies: its severities and fail-on decide what stops the migrate. */
+    @PostgresTest(versions = 18)
+    void the_projects_zerolock_toml_decides_what_stops_the_migrate(TestDatabase db) throws Exception {
+        Path dir = migrations(db, "V1__init.sql", INIT, "V2__email.sql",
+                "CREATE INDEX accounts_email ON accounts (email);\n");
+        Path strict = Files.writeString(dir.resolve("strict.toml"), "fail-on = \"warning\"\n");
+        Path lenient = Files.writeString(dir.resolve("lenient.toml"), "[severity]\nZL001 = \"warning\"\n");
+        flyway(db, dir, Map.of("flyway.target", "1")).migrate();
+
+        assertThatThrownBy(() -> flyway(db, dir, Map.of(ZerolockFlywayConfiguration.CONFIG_FILE, strict.toString()))
+                .migrate()).hasMessageContaining("ZL001");
+        flyway(db, dir, Map.of(ZerolockFlywayConfiguration.CONFIG_FILE, lenient.toString())).migrate();
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'accounts_email'")).isOne();
+        assertThatThrownBy(() -> flyway(db, dir, Map.of(ZerolockFlywayConfiguration.CONFIG_FILE,
+                dir.resolve("missing.toml").toString())).migrate()).hasMessageContaining("missing.toml");
+    }
+
     @PostgresTest
     void a_safe_migration_runs_and_a_concurrent_build_behind_flyways_own_lock_is_refused(TestDatabase db)
             throws Exception {

@@ -1,4 +1,4 @@
-package io.zerolock.cli.check;
+package io.zerolock.check;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.zerolock.ErrorCode;
 import io.zerolock.ZerolockException;
-import io.zerolock.check.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
