@@ -14,7 +14,6 @@ import io.zerolock.execute.Monitor;
 import io.zerolock.execute.Watchdog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

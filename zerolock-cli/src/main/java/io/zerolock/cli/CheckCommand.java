@@ -11,7 +11,6 @@ import io.zerolock.check.trace.TraceVerdict;
 import io.zerolock.connect.ConnectionResolver;
 import io.zerolock.embedded.BundledPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

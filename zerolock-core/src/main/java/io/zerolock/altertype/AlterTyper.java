@@ -7,7 +7,6 @@ import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.ColumnDefinition;
 import io.zerolock.catalog.ColumnDependent;
 import io.zerolock.catalog.Constraint;
-import io.zerolock.catalog.ConstraintType;
 import io.zerolock.catalog.ForeignKey;
 import io.zerolock.catalog.Identifiers;
 import io.zerolock.catalog.IndexDefinition;

@@ -2,7 +2,6 @@ package io.zerolock.check.rules;
 
 import io.zerolock.check.Severity;
 import io.zerolock.check.recognize.Action;
-import io.zerolock.check.recognize.Recognized;
 import java.util.Optional;
 
 /** ZL014 alter-column-type: ALTER COLUMN . */
