@@ -1,0 +1,2 @@
+-- looks harmless, locks the table against writes for the whole build
+CREATE INDEX accounts_email ON accounts (email);
