@@ -2,13 +2,10 @@ package io.zerolock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zerolock.testing.Await;
 import io.zerolock.testing.CatalogFingerprint;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import io.zerolock.testing.Traffic;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -48,19 +45,8 @@ class AlterTypeKillTest {
         SoftAssertions softly = new SoftAssertions();
         String version = "PG " + db.majorVersion();
         killedThenFinished(db, expected, softly, version + " / killed mid-build", target -> {
-            try (Connection holder = target.connect(); Statement holding = holder.createStatement()) {
-                holding.execute("BEGIN ISOLATION LEVEL REPEATABLE READ"); // an old snapshot stalls the build
-                holding.execute("SELECT count(*) FROM child");
-                Process process = alterType(target);
-                try {
-                    Await.until("alter-type builds an index", () -> target.queryString("SELECT pid FROM "
-                            + "pg_stat_activity WHERE datname = current_database() AND application_name = 'zerolock' "
-                            + "AND state = 'active' AND query ~* '^CREATE (UNIQUE )?INDEX CONCURRENTLY'") != null);
-                } finally {
-                    process.destroyForcibly().waitFor();
-                }
-                holding.execute("ROLLBACK");
-            }
+            // an old snapshot stalls the concurrent build: it is killed while it waits
+            Cli.killMidBuild(target, "alter-type", () -> alterType(target));
             Cli resume = Cli.run("resume", "-d", CommandLineTest.uri(target));
             assertThat(resume.exitCode()).as(resume.all()).isZero();
             assertThat(resume.out()).contains("public.parent.id: type change").contains("died before its swap");

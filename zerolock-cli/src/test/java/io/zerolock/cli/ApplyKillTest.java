@@ -2,15 +2,12 @@ package io.zerolock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zerolock.testing.Await;
 import io.zerolock.testing.CatalogFingerprint;
 import io.zerolock.testing.PostgresTest;
 import io.zerolock.testing.TestDatabase;
 import io.zerolock.testing.Traffic;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -61,20 +58,8 @@ class ApplyKillTest {
         SoftAssertions softly = new SoftAssertions();
         String version = "PG " + db.majorVersion();
         killedThenFinished(db, file, expected, softly, version + " / killed mid-build", target -> {
-            try (Connection holder = target.connect(); Statement holding = holder.createStatement()) {
-                // an old snapshot stalls the concurrent build: it is killed while it waits
-                holding.execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
-                holding.execute("SELECT count(*) FROM child");
-                Process process = apply(target, file);
-                try {
-                    Await.until("apply builds an index", () -> target.queryString("SELECT pid FROM pg_stat_activity "
-                            + "WHERE datname = current_database() AND application_name = 'zerolock' AND state = "
-                            + "'active' AND query ~* '^CREATE (UNIQUE )?INDEX CONCURRENTLY'") != null);
-                } finally {
-                    process.destroyForcibly().waitFor();
-                }
-                holding.execute("ROLLBACK");
-            }
+            // an old snapshot stalls the concurrent build: it is killed while it waits
+            Cli.killMidBuild(target, "apply", () -> apply(target, file));
             // without the files, resume repairs what it can and says the next apply finishes the file
             Cli resume = Cli.run("resume", "-d", CommandLineTest.uri(target));
             assertThat(resume.exitCode()).as(resume.all()).isZero();

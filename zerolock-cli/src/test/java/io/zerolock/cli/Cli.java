@@ -31,4 +31,25 @@ record Cli(int exitCode, String out, String err) {
         return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.appendTo(new java.io.File("target/" + log))).start();
     }
+
+    /**
+     * Starts a zerolock process while a session holds an old snapshot, so its concurrent build waits, and
+     * kills it (SIGKILL) once the build is running; then lets the snapshot go.
+     */
+    static void killMidBuild(io.zerolock.testing.TestDatabase target, String what,
+            java.util.concurrent.Callable<Process> start) throws Exception {
+        try (java.sql.Connection holder = target.connect(); java.sql.Statement holding = holder.createStatement()) {
+            holding.execute("BEGIN ISOLATION LEVEL REPEATABLE READ");
+            holding.execute("SELECT count(*) FROM child");
+            Process process = start.call();
+            try {
+                io.zerolock.testing.Await.until(what + " builds an index", () -> target.queryString("SELECT pid FROM "
+                        + "pg_stat_activity WHERE datname = current_database() AND application_name = 'zerolock' "
+                        + "AND state = 'active' AND query ~* '^CREATE (UNIQUE )?INDEX CONCURRENTLY'") != null);
+            } finally {
+                process.destroyForcibly().waitFor();
+            }
+            holding.execute("ROLLBACK");
+        }
+    }
 }
