@@ -83,7 +83,8 @@ class ZerolockLockServiceTest {
         update(db, dir);
         Files.writeString(dir.resolve("changelog.sql"), CHANGELOG + "--changeset zerolock:2\n"
                 + "ALTER TABLE accounts ADD COLUMN note text;\n");
-        System.setProperty("liquibase.changelogLockWaitTimeInMinutes", "0");
+        System.setProperty("liquibase.changeLogLockWaitTimeInMinutes", "0"); // fail at once, not in 5 minutes
+        System.setProperty("liquibase.changeLogLockPollRate", "1"); // seconds between its looks at the lock
         try (Connection live = db.connect(); Statement sql = live.createStatement()) {
             sql.execute("UPDATE databasechangeloglock SET locked = true, lockgranted = now(), lockedby = 'app-1 "
                     + "(10.0.0.1) zerolock:' || pg_backend_pid() || '@' || (SELECT extract(epoch FROM backend_start)"
@@ -95,7 +96,8 @@ class ZerolockLockServiceTest {
             assertThatThrownBy(() -> update(db, dir)).hasMessageContaining("lock");
             LockServiceFactory.getInstance().resetAll();
         } finally {
-            System.clearProperty("liquibase.changelogLockWaitTimeInMinutes");
+            System.clearProperty("liquibase.changeLogLockWaitTimeInMinutes");
+            System.clearProperty("liquibase.changeLogLockPollRate");
         }
         assertThat(db.queryString("SELECT locked::text FROM databasechangeloglock")).as("left as it was")
                 .isEqualTo("true");
