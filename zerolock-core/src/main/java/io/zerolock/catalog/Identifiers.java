@@ -63,6 +63,15 @@ public final class Identifiers {
      * them: unquoted parts folded to lower case, quoted parts kept exactly, {@code ""} inside quotes.
      */
     public static List<String> parseQualifiedName(String text) {
+        List<String> parts = parseDottedName(text);
+        if (parts.size() > 2) {
+            throw badName(text, "expected [schema.]name (database-qualified names are not accepted)");
+        }
+        return parts;
+    }
+
+    /** As {@link #parseQualifiedName}, of any number of parts ({@code schema.table.column}). */
+    public static List<String> parseDottedName(String text) {
         List<String> parts = new ArrayList<>();
         int i = 0;
         int n = text.length();
@@ -118,9 +127,6 @@ public final class Identifiers {
                 throw badName(text, "unexpected character '" + text.charAt(i) + "'");
             }
             i++;
-        }
-        if (parts.size() > 2) {
-            throw badName(text, "expected [schema.]name (database-qualified names are not accepted)");
         }
         return parts;
     }

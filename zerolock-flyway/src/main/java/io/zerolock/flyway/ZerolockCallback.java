@@ -14,7 +14,6 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -156,7 +155,7 @@ public final class ZerolockCallback implements Callback {
                     + "session lock instead); nothing of this migration was run.");
         }
         invalidBefore.clear();
-        invalidBefore.addAll(invalidIndexes(context.getConnection()));
+        invalidBefore.addAll(new io.zerolock.catalog.CatalogReader(context.getConnection()).invalidIndexOids());
         Duration timeout = settings(configuration).lockTimeoutDuration();
         try (Statement statement = context.getConnection().createStatement()) {
             // a concurrent build waits for old transactions through the lock manager: a lock_timeout would
@@ -170,20 +169,16 @@ public final class ZerolockCallback implements Callback {
         Configuration configuration = context.getConfiguration();
         try (Connection work = configuration.getDataSource().getConnection()) {
             work.setAutoCommit(true);
-            Map<Long, QualifiedName> left = new LinkedHashMap<>();
-            try (Statement statement = work.createStatement(); ResultSet rows = statement.executeQuery("SELECT c.oid, "
-                    + "n.nspname, c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
-                    + "JOIN pg_namespace n "
-                    + "ON n.oid = c.relnamespace WHERE NOT x.indisvalid")) {
-                while (rows.next()) {
-                    if (!invalidBefore.contains(rows.getLong(1))) {
-                        left.put(rows.getLong(1), QualifiedName.of(rows.getString(2), rows.getString(3)));
-                    }
+            io.zerolock.catalog.CatalogReader catalog = new io.zerolock.catalog.CatalogReader(work);
+            List<QualifiedName> left = new ArrayList<>();
+            for (long oid : catalog.invalidIndexOids()) {
+                if (!invalidBefore.contains(oid)) {
+                    catalog.relationName(oid).ifPresent(left::add);
                 }
             }
             Duration timeout = settings(configuration).lockTimeoutDuration();
             LockPolicy policy = LockPolicy.bounded(timeout.isZero() ? Duration.ofSeconds(1) : timeout, 10);
-            for (QualifiedName index : left.values()) {
+            for (QualifiedName index : left) {
                 log.warn("zerolock: {} left the index {} invalid (a failed concurrent build): dropping it "
                         + "concurrently, so that the next migrate builds it again", context.getMigrationInfo()
                         .getScript(), index.display());
@@ -201,16 +196,6 @@ public final class ZerolockCallback implements Callback {
         }
     }
 
-    private static Set<Long> invalidIndexes(Connection connection) throws SQLException {
-        Set<Long> oids = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT indexrelid FROM pg_index WHERE NOT indisvalid")) {
-            while (rows.next()) {
-                oids.add(rows.getLong(1));
-            }
-        }
-        return oids;
-    }
 
     /** Whether Flyway holds its PostgreSQL lock in a transaction that stays open for the whole migrate. */
     private static boolean transactionalLock(Configuration configuration) {

@@ -112,18 +112,6 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
     }
 
     private static Duration duration(String value) {
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(ms|s|min)?\\s*")
-                .matcher(value);
-        if (!matcher.matches()) {
-            throw new ZerolockException(ErrorCode.BAD_USAGE, LOCK_TIMEOUT + " must be a duration such as 500ms, 1s "
-                    + "or 0, not " + value);
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2) == null ? "ms" : matcher.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "min" -> Duration.ofMinutes(amount);
-            default -> Duration.ofMillis(amount);
-        };
+        return io.zerolock.plan.SettingValues.parseDuration(LOCK_TIMEOUT, value);
     }
 }
