@@ -426,7 +426,6 @@ public final class AlterTyper {
         boolean rewrites = using != null || !io.zerolock.check.rules.TypeChanges.withoutRewrite(column.type(),
                 canonical, reader.server().major(), reader.utcSession());
         String key = reader.integerPrimaryKey(column.table().sql()).orElse(null);
-        String retiredName = TypeChangePlanner.retiredName(column.name());
         boolean inheritance = reader.hasInheritance(column.tableOid());
         List<TypeChangeTarget> cascaded = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
@@ -439,12 +438,13 @@ public final class AlterTyper {
                     target(reader, child, type, null, canonical, other -> false)));
         }
         return new TypeChangeTarget(column, type, using, rewrites, key, indexes, constraints, referencing, others,
-                retiredName, reader.column(column.tableOid(), retiredName).isPresent(), inheritance, cascaded);
+                reader.column(column.tableOid(), TypeChangePlanner.retiredName(column.name())).isPresent(), inheritance,
+                cascaded);
     }
 
     /** {@code schema.table.column}, each part as PostgreSQL reads it; the table by search_path when unqualified. */
     private static ColumnDefinition resolve(CatalogReader reader, String written) {
-        List<String> parts = dottedParts(written);
+        List<String> parts = Identifiers.parseDottedName(written);
         if (parts.size() < 2 || parts.size() > 3) {
             throw new ZerolockException(ErrorCode.BAD_USAGE, "expected [schema.]table.column, got " + written);
         }
@@ -456,24 +456,6 @@ public final class AlterTyper {
                         + reader.columnNames(resolved.oid()).stream().filter(name -> name.equalsIgnoreCase(columnName))
                                 .map(name -> " (did you mean " + Identifiers.display(name) + "?)").findFirst()
                                 .orElse("")));
-    }
-
-    /** {@code a."B c".d} as its parts, as PostgreSQL reads them; empty when it is not such a name. */
-    private static List<String> dottedParts(String written) {
-        List<String> parts = new ArrayList<>();
-        io.zerolock.check.lex.Lexer lexer = new io.zerolock.check.lex.Lexer(written);
-        boolean expectName = true;
-        for (io.zerolock.check.lex.Token token = lexer.next(); token != null; token = lexer.next()) {
-            boolean name = token.kind() == io.zerolock.check.lex.Token.Kind.WORD
-                    || token.kind() == io.zerolock.check.lex.Token.Kind.QUOTED_IDENTIFIER;
-            if (expectName && name) {
-                parts.add(token.identifier());
-            } else if (expectName || !token.isPunctuation(".")) {
-                return List.of();
-            }
-            expectName = !expectName;
-        }
-        return expectName ? List.of() : parts;
     }
 
     /** The type as PostgreSQL names it; a type it does not know is bad input. */

@@ -21,12 +21,12 @@ import java.util.Objects;
  * @param referencing foreign keys of other tables that reference the column
  * @param others what else depends on it: views, triggers, policies, statistics, generated columns,
  *     publications (each refuses the change)
- * @param retiredName the name the old column will have; {@code retiredTaken} when a column has it already
+ * @param retiredTaken whether a column has the name the old column would be kept under already
  * @param cascaded the referencing columns that change with it ({@code --cascade}), each a target of its own
  */
 public record TypeChangeTarget(ColumnDefinition column, String newType, String using, boolean rewrites, String key,
         List<IndexDefinition> indexes, List<Constraint> constraints, List<ForeignKey> referencing,
-        List<ColumnDependent> others, String retiredName, boolean retiredTaken, boolean inheritance,
+        List<ColumnDependent> others, boolean retiredTaken, boolean inheritance,
         List<TypeChangeTarget> cascaded) {
 
     public TypeChangeTarget {
@@ -44,6 +44,11 @@ public record TypeChangeTarget(ColumnDefinition column, String newType, String u
         List<TypeChangeTarget> all = new java.util.ArrayList<>(List.of(this));
         all.addAll(cascaded);
         return all;
+    }
+
+    /** The name the old column is kept under after the swap. */
+    public String retiredName() {
+        return TypeChangePlanner.retiredName(column.name());
     }
 
     /** How the operation is named in the journal and to people: {@code schema.table.column}. */

@@ -499,17 +499,34 @@ public final class CatalogReader {
      * text must be one type, not more SQL: the caller makes sure of that.
      */
     public Optional<String> canonicalType(String type) {
+        return inRolledBackTransaction(sql -> {
+            sql.execute("CREATE TEMP TABLE zerolock_type_probe (v " + type + ")");
+            try (ResultSet rows = sql.executeQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                    + "WHERE attrelid = 'pg_temp.zerolock_type_probe'::regclass AND attname = 'v'")) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Probe<T> {
+        Optional<T> ask(java.sql.Statement sql) throws SQLException;
+    }
+
+    /**
+     * Asks PostgreSQL something by making temporary objects, in a transaction that is always rolled back,
+     * under a short lock_timeout. Empty when PostgreSQL refuses, or when the connection is inside a caller's
+     * transaction (not ours to roll back).
+     */
+    private <T> Optional<T> inRolledBackTransaction(Probe<T> probe) {
         try {
             if (!connection.getAutoCommit()) {
                 return Optional.empty();
             }
             connection.setAutoCommit(false);
             try (java.sql.Statement sql = connection.createStatement()) {
-                sql.execute("CREATE TEMP TABLE zerolock_type_probe (v " + type + ")");
-                try (ResultSet rows = sql.executeQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                        + "WHERE attrelid = 'pg_temp.zerolock_type_probe'::regclass AND attname = 'v'")) {
-                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-                }
+                sql.execute("SET LOCAL lock_timeout = '1s'");
+                return probe.ask(sql);
             } finally {
                 connection.rollback();
                 connection.setAutoCommit(true);
@@ -582,54 +599,43 @@ public final class CatalogReader {
         Optional<QualifiedName> defaultPartition = partitions.stream().filter(p -> p.bound().equals("DEFAULT"))
                 .map(p -> QualifiedName.of(p.schema(), p.name())).findFirst();
         boolean isDefault = bound.strip().equalsIgnoreCase("DEFAULT");
-        try {
-            if (!connection.getAutoCommit()) {
-                return Optional.empty(); // inside a caller's transaction: not ours to roll back
-            }
-            connection.setAutoCommit(false);
-            try (java.sql.Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL lock_timeout = '1s'");
-                sql.execute("CREATE TEMP TABLE zerolock_probe (LIKE " + table.name() + ") PARTITION BY "
-                        + table.keyDef());
-                if (isDefault) { // a DEFAULT partition holds what no other does: its constraint names them all
-                    int i = 0;
-                    for (Partition partition : partitions) {
-                        if (!partition.bound().equals("DEFAULT")) {
-                            sql.execute("CREATE TEMP TABLE zerolock_probe_" + i++ + " PARTITION OF zerolock_probe "
-                                    + partition.bound());
-                        }
+        // refused bound, or a parent busy: empty, and the ATTACH as written says why
+        return inRolledBackTransaction(sql -> {
+            sql.execute("CREATE TEMP TABLE zerolock_probe (LIKE " + table.name() + ") PARTITION BY "
+                    + table.keyDef());
+            if (isDefault) { // a DEFAULT partition holds what no other does: its constraint names them all
+                int i = 0;
+                for (Partition partition : partitions) {
+                    if (!partition.bound().equals("DEFAULT")) {
+                        sql.execute("CREATE TEMP TABLE zerolock_probe_" + i++ + " PARTITION OF zerolock_probe "
+                                + partition.bound());
                     }
                 }
-                sql.execute("CREATE TEMP TABLE zerolock_probe_new PARTITION OF zerolock_probe " + bound);
-                String constraint;
-                long probe;
-                try (ResultSet rows = sql.executeQuery("SELECT pg_get_partition_constraintdef("
-                        + "'pg_temp.zerolock_probe_new'::regclass), 'pg_temp.zerolock_probe'::regclass::oid")) {
-                    rows.next();
-                    constraint = rows.getString(1);
-                    probe = rows.getLong(2);
-                }
-                if (constraint == null) {
-                    return Optional.empty();
-                }
-                // a hash bound names its parent by OID: the real parent's, not the probe's
-                constraint = constraint.replace("'" + probe + "'::oid", "'" + table.oid() + "'::oid");
-                if (table.isPartition()) { // the attached table must fit the parent's own bounds too
-                    try (ResultSet rows = sql.executeQuery("SELECT pg_get_partition_constraintdef(" + table.oid()
-                            + ")")) {
-                        if (rows.next() && rows.getString(1) != null) {
-                            constraint = rows.getString(1) + " AND " + constraint;
-                        }
+            }
+            sql.execute("CREATE TEMP TABLE zerolock_probe_new PARTITION OF zerolock_probe " + bound);
+            String constraint;
+            long probe;
+            try (ResultSet rows = sql.executeQuery("SELECT pg_get_partition_constraintdef("
+                    + "'pg_temp.zerolock_probe_new'::regclass), 'pg_temp.zerolock_probe'::regclass::oid")) {
+                rows.next();
+                constraint = rows.getString(1);
+                probe = rows.getLong(2);
+            }
+            if (constraint == null) {
+                return Optional.empty();
+            }
+            // a hash bound names its parent by OID: the real parent's, not the probe's
+            constraint = constraint.replace("'" + probe + "'::oid", "'" + table.oid() + "'::oid");
+            if (table.isPartition()) { // the attached table must fit the parent's own bounds too
+                try (ResultSet rows = sql.executeQuery("SELECT pg_get_partition_constraintdef(" + table.oid()
+                        + ")")) {
+                    if (rows.next() && rows.getString(1) != null) {
+                        constraint = rows.getString(1) + " AND " + constraint;
                     }
                 }
-                return Optional.of(new PartitionBound(constraint, isDefault ? Optional.empty() : defaultPartition));
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            return Optional.empty(); // the bound is refused or the parent busy: the ATTACH as written says why
-        }
+            return Optional.of(new PartitionBound(constraint, isDefault ? Optional.empty() : defaultPartition));
+        });
     }
 
     /**
