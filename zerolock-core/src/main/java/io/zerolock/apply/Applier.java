@@ -340,10 +340,16 @@ public final class Applier {
         }
         long started = System.nanoTime();
         PlannedStatement.TypeChange change = statement.typeChange();
+        // its backfill updates every row of a table in use: alter-type's short, resting batches (measured),
+        // with this run's limits on replica lag and old transactions
+        io.zerolock.execute.Backfill.Throttle batches = io.zerolock.altertype.AlterTypeOptions.defaults().throttle();
+        io.zerolock.execute.Backfill.Throttle throttle = new io.zerolock.execute.Backfill.Throttle(
+                batches.batchTarget(), options.throttle().maxReplicaLag(), options.throttle().maxReplicaLagBytes(),
+                options.throttle().maxTransactionAge(), batches.rest());
         try {
             new io.zerolock.altertype.AlterTyper(connector, new io.zerolock.altertype.AlterTypeOptions(
                     options.lockTimeout(), options.lockAttempts(), options.watchdog(), options.stateSchema(),
-                    options.throttle()), progress).alter(change.column(), change.type(), change.using(), false);
+                    throttle), progress).alter(change.column(), change.type(), change.using(), false);
         } catch (ZerolockException e) {
             journal.stepEnded(position, step, 1, e.getMessage());
             throw e;
