@@ -1,5 +1,9 @@
 package io.zerolock;
 
+import io.zerolock.bloat.BloatEstimate;
+import io.zerolock.bloat.BloatEstimator;
+import io.zerolock.bloat.BloatReport;
+import io.zerolock.bloat.BloatRequest;
 import io.zerolock.catalog.CatalogReader;
 import io.zerolock.cleanup.Cleanup;
 import io.zerolock.cleanup.CleanupOutcome;
@@ -18,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The entry point of the zerolock library: one connection to one database.
@@ -78,6 +83,34 @@ public final class Zerolock implements AutoCloseable {
             statuses.add(status(index));
         }
         return statuses;
+    }
+
+    /**
+     * As {@link #indexes(String, String)}, with each index's bloat estimate (corrected by the history in
+     * {@code stateSchema}, an exact schema name).
+     */
+    public List<IndexStatus> indexesWithBloat(String schema, String table, String stateSchema) {
+        List<IndexStatus> statuses = indexes(schema, table);
+        BloatEstimator estimator = new BloatEstimator(catalog, stateSchema);
+        java.util.Map<Long, BloatEstimate> estimates = new java.util.HashMap<>();
+        estimator.estimate(bloatRequest(schema, table, 0, false)).indexes().forEach(e -> estimates.put(e.oid(), e));
+        return statuses.stream().map(s -> s.withBloat(estimates.get(s.index().oid()))).toList();
+    }
+
+    /**
+     * What rebuilding each index (and rewriting each table) of the database, a schema or a table would give
+     * back, biggest first; relations under {@code minSizeBytes} left out. With {@code exact}, measured by
+     * pgstattuple where it is installed and can (it reads every page). Reads only.
+     */
+    public BloatReport bloat(String schema, String table, long minSizeBytes, boolean exact, String stateSchema) {
+        return new BloatEstimator(catalog, stateSchema).estimate(bloatRequest(schema, table, minSizeBytes, exact));
+    }
+
+    private BloatRequest bloatRequest(String schema, String table, long minSizeBytes, boolean exact) {
+        NameResolver names = names();
+        String schemaName = schema == null ? null : names.schema(schema);
+        Long tableOid = table == null ? null : names.table(qualify(schema, table)).oid();
+        return new BloatRequest(schemaName, tableOid, minSizeBytes, exact);
     }
 
     /**
@@ -177,7 +210,7 @@ public final class Zerolock implements AutoCloseable {
         var constraint = catalog.constraintUsingIndex(index.oid());
         var keys = catalog.foreignKeysReferencing(index.oid());
         return new IndexStatus(index, constraint, keys, Rebuildability.assess(index, constraint, keys, server(),
-                catalog::privileges));
+                catalog::privileges), Optional.empty());
     }
 
     /** A table typed without a schema is looked up in --schema when one is given. */

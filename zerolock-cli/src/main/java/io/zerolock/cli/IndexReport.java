@@ -22,8 +22,8 @@ final class IndexReport {
         if (statuses.isEmpty()) {
             return "(no indexes)\n";
         }
-        List<String> headers = List.of("INDEX", "TABLE", "SIZE", "STATE", "CONSTRAINT", "REFERENCED BY",
-                "ONLINE REBUILD");
+        List<String> headers = List.of("INDEX", "TABLE", "SIZE", "BLOAT", "SCANS", "STATE", "CONSTRAINT",
+                "REFERENCED BY", "ONLINE REBUILD");
         List<List<String>> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (IndexStatus status : statuses) {
@@ -39,7 +39,8 @@ final class IndexReport {
                 online = "no [" + note(notes, verdict.reason() + "; instead: " + verdict.alternative()) + "]";
             }
             rows.add(List.of(index.name().display(), index.table().display(), Sizes.pretty(index.sizeBytes()),
-                    state(index), status.constraint().map(IndexReport::constraint).orElse("-"),
+                    bloat(status, notes), status.bloat().map(b -> b.scans() == null ? "-" : b.scans().toString())
+                            .orElse("-"), state(index), status.constraint().map(IndexReport::constraint).orElse("-"),
                     referencedBy(status), online));
         }
         StringBuilder text = new StringBuilder(TextTable.render(headers, rows));
@@ -50,6 +51,12 @@ final class IndexReport {
             }
         }
         return text.toString();
+    }
+
+    /** What a rebuild gives back and its share, e.g. {@code 6008 kB (66%)}; {@code ?} with why when unknown. */
+    private static String bloat(IndexStatus status, List<String> notes) {
+        return status.bloat().map(b -> b.bloatBytes() == null ? "? [" + note(notes, b.note()) + "]"
+                : Sizes.pretty(b.bloatBytes()) + " (" + BloatTable.ratio(b) + ")").orElse("-");
     }
 
     /** The number of this footnote: the same text is printed once, and every row that needs it points at it. */
@@ -108,6 +115,7 @@ final class IndexReport {
             online.put("reason", status.verdict().reason());
             online.put("alternative", status.verdict().alternative());
             item.put("online_rebuild", online);
+            item.put("bloat", status.bloat().map(BloatTable::entry).orElse(null));
             list.add(item);
         }
         return TextTable.json(list);

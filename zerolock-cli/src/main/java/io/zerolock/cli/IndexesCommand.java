@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "indexes", usageHelpAutoWidth = true,
         description = {"List every index with its table, size, validity, the constraint it backs, the foreign keys "
-                + "that depend on it, and whether it can be rebuilt online on this server (and if not, why).",
+                + "that depend on it, whether it can be rebuilt online on this server (and if not, why), what a "
+                + "rebuild would give back (as zerolock bloat estimates it) and how often it is scanned.",
                 "Read-only: creates nothing in the database."},
         footerHeading = "%nExamples:%n",
         footer = {"  zerolock indexes -d app", "  zerolock indexes -d postgresql://app@db/app --schema sales",
@@ -35,13 +36,17 @@ final class IndexesCommand implements Callable<Integer> {
             description = "Output format (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Mixin
+    StateSchemaOption stateSchema;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
-            List<IndexStatus> statuses = zerolock.indexes(schema, table);
+            List<IndexStatus> statuses = zerolock.indexesWithBloat(schema, table,
+                    stateSchema.name(spec.commandLine()));
             spec.commandLine().getOut().print(format == Format.json ? IndexReport.json(statuses)
                     : IndexReport.table(statuses));
             spec.commandLine().getOut().flush();

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 public final class CatalogReader {
 
     /** A relation of the system catalogs (TOAST tables of user tables are not). */
-    private static final String SYSTEM = "(%1$s.nspname IN ('pg_catalog', 'information_schema') OR %2$s.oid < 16384)";
+    static final String SYSTEM = "(%1$s.nspname IN ('pg_catalog', 'information_schema') OR %2$s.oid < 16384)";
 
     private final Connection connection;
     private ServerInfo server;
@@ -367,7 +367,7 @@ public final class CatalogReader {
         return oids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
-    private static List<String> textArray(ResultSet rows, int column) throws SQLException {
+    static List<String> textArray(ResultSet rows, int column) throws SQLException {
         java.sql.Array array = rows.getArray(column);
         if (array == null) {
             return List.of();
@@ -513,6 +513,12 @@ public final class CatalogReader {
         Optional<T> ask(java.sql.Statement sql) throws SQLException;
     }
 
+    /** Work done by {@link #rolledBack}: SQL on a statement inside the transaction. */
+    @FunctionalInterface
+    public interface RolledBackWork<T> {
+        T run(java.sql.Statement sql) throws SQLException;
+    }
+
     /**
      * Asks PostgreSQL something by making temporary objects, in a transaction that is always rolled back,
      * under a short lock_timeout. Empty when PostgreSQL refuses, or when the connection is inside a caller's
@@ -520,19 +526,27 @@ public final class CatalogReader {
      */
     private <T> Optional<T> inRolledBackTransaction(Probe<T> probe) {
         try {
-            if (!connection.getAutoCommit()) {
-                return Optional.empty();
-            }
-            connection.setAutoCommit(false);
-            try (java.sql.Statement sql = connection.createStatement()) {
-                sql.execute("SET LOCAL lock_timeout = '1s'");
-                return probe.ask(sql);
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+            return connection.getAutoCommit() ? rolledBack(probe::ask) : Optional.empty();
         } catch (SQLException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own that is always rolled back, under a 1 s lock_timeout (so
+     * it never queues behind a lock request), on this autocommit connection; PostgreSQL's refusals are thrown.
+     */
+    public <T> T rolledBack(RolledBackWork<T> work) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            throw new IllegalStateException("the catalog connection is inside a transaction");
+        }
+        connection.setAutoCommit(false);
+        try (java.sql.Statement sql = connection.createStatement()) {
+            sql.execute("SET LOCAL lock_timeout = '1s'");
+            return work.run(sql);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
         }
     }
 

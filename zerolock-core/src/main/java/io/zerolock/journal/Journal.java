@@ -78,6 +78,8 @@ public final class Journal implements StepListener, AutoCloseable {
                 operation_id bigint);
             """, """
             ALTER TABLE %1$s.step ADD COLUMN resume_from bigint, ADD COLUMN note text;
+            """, """
+            ALTER TABLE %1$s.operation ADD COLUMN estimated_size_after bigint, ADD COLUMN estimate_method text;
             """);
 
     private final Connection connection;
@@ -262,6 +264,15 @@ public final class Journal implements StepListener, AutoCloseable {
      * A foreign key validation that an interrupted run left undone: its swap committed (so the key was
      * re-created NOT VALID), but the VALIDATE never finished.
      */
+    /** The size the operation's index was estimated to have after it, and how that was estimated. */
+    public void estimated(long sizeAfter, String method) {
+        if (connection == null) {
+            return;
+        }
+        write("UPDATE " + schema + ".operation SET estimated_size_after = ?, estimate_method = ? WHERE id = ? "
+                + "RETURNING id", sizeAfter, method, operationId);
+    }
+
     public record PendingValidation(long operationId, int position, String target, String step, String constraint,
             String sql, long tableOid) {}
 

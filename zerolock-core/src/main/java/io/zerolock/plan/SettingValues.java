@@ -110,6 +110,30 @@ public final class SettingValues {
         return kb.longValueExact();
     }
 
+    /**
+     * A size in bytes, as PostgreSQL writes sizes ({@code 10MB}, {@code 1.5GB}, {@code 512kB}, {@code 0}); a
+     * bare number is bytes; units B, kB, MB, GB, TB (1024-based), in any letter case.
+     */
+    public static long parseBytes(String option, String text) {
+        String trimmed = text == null ? "" : text.trim();
+        Matcher matcher = NUMBER_AND_UNIT.matcher(trimmed);
+        if (!matcher.matches()) {
+            throw bad(option, "expected a size like 10MB, 1GB or 512kB, got '" + text + "'");
+        }
+        String unit = matcher.group(2).isEmpty() ? "B" : matcher.group(2);
+        BigDecimal factor = MEMORY_UNITS_KB.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(unit))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (factor == null) {
+            throw bad(option, "unknown size unit '" + unit + "' in '" + text + "' (valid units: B, kB, MB, GB, TB)");
+        }
+        BigDecimal bytes = new BigDecimal(matcher.group(1)).multiply(factor).multiply(BigDecimal.valueOf(1024))
+                .setScale(0, RoundingMode.HALF_UP);
+        if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw bad(option, "'" + text + "' is too big");
+        }
+        return bytes.longValueExact();
+    }
+
     /** An integer setting within {@code [min, max]}. */
     public static int requireRange(String option, Integer value, int min, int max) {
         if (value == null || value < min || value > max) {

@@ -40,7 +40,7 @@ final class ReindexRun {
      * native rebuild's {@code _ccnew} dropped; returns its outcome or throws what failed.
      */
     ReindexOutcome execute(Connection work, Executor executor, Prepared item, int catalogPid,
-            Journal journal) {
+            Journal journal, io.zerolock.bloat.BloatEstimate estimate) {
         long started = System.nanoTime();
         if (item.plan().strategy().equals(Strategy.SWAP.id())
                 && item.plan().steps().stream().noneMatch(step -> step.kind() == io.zerolock.plan.StepKind.BUILD)) {
@@ -53,6 +53,9 @@ final class ReindexRun {
         List<Long> invalidBefore = FailedConcurrentBuild.invalidIndexes(work, item.index().tableOid());
         journal.operationStarted("reindex", item.plan(), item.index().oid(), item.index().tableOid(),
                 item.index().sizeBytes());
+        if (estimate != null && estimate.sizeAfterBytes() != null) {
+            journal.estimated(estimate.sizeAfterBytes(), estimate.method().id());
+        }
         int workPid;
         try {
             workPid = Monitor.backendPid(work);

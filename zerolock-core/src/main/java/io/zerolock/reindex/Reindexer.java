@@ -196,7 +196,7 @@ public final class Reindexer {
                         + "nothing was done"));
             }
             ReindexOutcome outcome = new ReindexRun(connector, options, progress).execute(work, executor, fresh.get(),
-                    Monitor.backendPid(catalog.connection()), journal);
+                    Monitor.backendPid(catalog.connection()), journal, estimateBefore(catalog, fresh.get()));
             for (Journal.Unfinished operation : dead) {
                 journal.finish(operation.id(), "interrupted", "the run died; the next run on " + target
                         + " repaired what it left and rebuilt the index");
@@ -204,6 +204,24 @@ public final class Reindexer {
             return outcome;
         } catch (SQLException e) {
             throw new ZerolockException(ErrorCode.OPERATION_FAILED, "lost a connection: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The bloat estimate of the index as it is before its rebuild, journaled beside the size it has after,
+     * so later estimates of it can learn from the difference; null when there is none (never fails a rebuild).
+     */
+    private io.zerolock.bloat.BloatEstimate estimateBefore(CatalogReader catalog, Prepared item) {
+        if (item.index().partitioned()) {
+            return null;
+        }
+        try {
+            return new io.zerolock.bloat.BloatEstimator(catalog, options.stateSchema())
+                    .uncalibrated(item.index().oid()).orElse(null);
+        } catch (RuntimeException e) {
+            log.atDebug().setMessage("no bloat estimate before the rebuild").addKeyValue("reason", e.getMessage())
+                    .log();
+            return null;
         }
     }
 
