@@ -44,7 +44,7 @@ final class BtreeEstimate {
         }
         List<BtreeModel.Group> groups = List.of();
         if (deduplicates(index, major)) {
-            Optional<List<BtreeModel.Group>> found = groups(index, entries.count(), entries.tableRows());
+            Optional<List<BtreeModel.Group>> found = groups(index, entries, leafTuple);
             if (found.isEmpty()) {
                 notes.add("duplicates not counted: no pg_stats for its key columns (ANALYZE the table)");
             } else {
@@ -56,30 +56,46 @@ final class BtreeEstimate {
         return Sized.of(pages, EstimateMethod.BTREE_MODEL, notes);
     }
 
-    /** How the entries fall into groups of equal keys, from pg_stats (columns taken as independent). */
-    static Optional<List<BtreeModel.Group>> groups(IndexStorage index, double entries, double tableRows) {
+    /**
+     * How the entries fall into groups of equal keys: for one key column from pg_stats (its frequent values,
+     * NULLs, the rest), for several from the distinct combinations in the sample (or, without one, pg_stats'
+     * distinct counts taken as independent).
+     */
+    static Optional<List<BtreeModel.Group>> groups(IndexStorage index, Entries found, double averageTuple) {
         List<StoredColumn> keys = index.keyColumns();
-        if (keys.stream().anyMatch(k -> k.statistics().isEmpty()) || entries <= 0) {
+        double entries = found.count();
+        EntrySample sample = found.sample();
+        if (entries <= 0) {
             return Optional.empty();
         }
-        double rows = Math.max(tableRows, entries);
+        if (keys.size() > 1 && sample != null && sample.distinctKeys() != null && sample.entries() > 0) {
+            double distinct = Math.max(1, sample.distinctKeys().among(entries));
+            return Optional.of(List.of(new BtreeModel.Group(distinct, entries / distinct, averageTuple)));
+        }
+        if (keys.stream().anyMatch(k -> k.statistics().isEmpty())) {
+            return Optional.empty();
+        }
+        double rows = Math.max(found.tableRows(), entries);
         if (keys.size() == 1) {
+            double valueTuple = sample != null && sample.nonNullLeafTuple() > 0 ? sample.nonNullLeafTuple()
+                    : averageTuple;
+            double nullTuple = sample != null && sample.nullLeafTuple() > 0 ? sample.nullLeafTuple() : averageTuple;
             ColumnStatistics statistics = keys.get(0).statistics().get();
             List<BtreeModel.Group> groups = new ArrayList<>();
             double common = 0;
             for (double frequency : statistics.commonFrequencies()) {
-                groups.add(new BtreeModel.Group(1, Math.max(1, frequency * entries)));
+                groups.add(new BtreeModel.Group(1, Math.max(1, frequency * entries), valueTuple));
                 common += frequency;
             }
             double nulls = statistics.nullFraction() * entries;
             if (nulls >= 1) {
-                groups.add(new BtreeModel.Group(1, nulls));
+                groups.add(new BtreeModel.Group(1, nulls, nullTuple));
             }
             double restRows = entries * Math.max(0, 1 - statistics.nullFraction() - common);
             if (restRows >= 1) {
                 double distinct = statistics.distinctAmong(rows) - statistics.commonFrequencies().size();
                 distinct = Math.max(1, Math.min(restRows, distinct));
-                groups.add(new BtreeModel.Group(distinct, restRows / distinct));
+                groups.add(new BtreeModel.Group(distinct, restRows / distinct, valueTuple));
             }
             return Optional.of(groups);
         }
@@ -88,6 +104,6 @@ final class BtreeEstimate {
             distinct *= Math.max(1, key.statistics().get().distinctAmong(rows));
         }
         distinct = Math.min(entries, distinct);
-        return Optional.of(List.of(new BtreeModel.Group(distinct, entries / distinct)));
+        return Optional.of(List.of(new BtreeModel.Group(distinct, entries / distinct, averageTuple)));
     }
 }

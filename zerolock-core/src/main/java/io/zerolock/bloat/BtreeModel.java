@@ -22,9 +22,9 @@ final class BtreeModel {
 
     /**
      * {@code groups} of {@code duplicates} equal keys each (fractional sizes stand for a mix of the sizes
-     * around them).
+     * around them), each key's tuple {@code tuple} bytes (MAXALIGNed).
      */
-    record Group(double groups, double duplicates) {}
+    record Group(double groups, double duplicates, double tuple) {}
 
     /**
      * @param entries index entries (heap tuples indexed)
@@ -46,7 +46,7 @@ final class BtreeModel {
             leafBytes = shape.entries() * (shape.leafTuple() + ITEM_ID);
         } else {
             for (Group group : shape.groups()) {
-                leafBytes += group.groups() * groupBytes(group.duplicates(), shape.leafTuple());
+                leafBytes += group.groups() * groupBytes(group.duplicates(), group.tuple());
             }
         }
         // a leaf takes tuples while its free space is at least (100 - fillfactor)% of the page, and keeps

@@ -18,8 +18,29 @@ import java.util.Locale;
  * @param percent the share of the table's pages sampled, in percent
  * @param leafTuple average leaf tuple size, MAXALIGNed
  * @param keyTuple average size of the key part alone (a separator key)
+ * @param nonNullLeafTuple average leaf tuple of the entries whose keys have no NULL (0 when none)
+ * @param nullLeafTuple average leaf tuple of the entries with a NULL key (0 when none)
+ * @param distinctKeys distinct key combinations among the entries, for an index of several key columns
+ *        (Haas and Stokes' estimator from the sample, as ANALYZE uses), else null
  */
-record EntrySample(int sampledRows, int entries, double percent, double leafTuple, double keyTuple) {
+record EntrySample(int sampledRows, int entries, double percent, double leafTuple, double keyTuple,
+        double nonNullLeafTuple, double nullLeafTuple, DistinctKeys distinctKeys) {
+
+    /** What a sample says of distinct values: {@code seen} in {@code sampled}, {@code once} of them once. */
+    record DistinctKeys(long sampled, long seen, long once) {
+
+        /** Haas and Stokes' Duj1 estimate of the distinct values among {@code total}. */
+        double among(double total) {
+            if (sampled == 0) {
+                return 0;
+            }
+            if (sampled >= total || once == sampled) {
+                return once == sampled && sampled < total ? total : seen;
+            }
+            double estimate = sampled * (double) seen / (sampled - once + once * sampled / total);
+            return Math.max(seen, Math.min(total, estimate));
+        }
+    }
 
     static final int TARGET_ROWS = 20_000;
     private static final int MAX_ROWS = 100_000;
@@ -33,6 +54,12 @@ record EntrySample(int sampledRows, int entries, double percent, double leafTupl
             sql.append(", CASE WHEN ").append(matches).append(" THEN pg_column_size((").append(column.expression())
                     .append(")) END");
         }
+        boolean severalKeys = index.keyColumns().size() > 1;
+        if (severalKeys) {
+            sql.append(", CASE WHEN ").append(matches).append(" THEN hashtextextended(ROW(")
+                    .append(String.join(", ", index.keyColumns().stream().map(c -> "(" + c.expression() + ")")
+                            .toList())).append(")::text, 0) END");
+        }
         sql.append(" FROM ONLY ").append(index.table().sql()).append(percent >= 100 ? ""
                 : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ") REPEATABLE (7)")
                 .append(" LIMIT ").append(MAX_ROWS);
@@ -43,6 +70,9 @@ record EntrySample(int sampledRows, int entries, double percent, double leafTupl
             int entries = 0;
             double leaf = 0;
             double key = 0;
+            double nonNull = 0;
+            int nonNullEntries = 0;
+            java.util.Map<Long, Integer> keys = new java.util.HashMap<>();
             try (ResultSet sampled = statement.executeQuery(sql.toString())) {
                 Integer[] sizes = new Integer[columns.size()];
                 while (sampled.next()) {
@@ -55,12 +85,28 @@ record EntrySample(int sampledRows, int entries, double percent, double leafTupl
                         int size = sampled.getInt(i + 2);
                         sizes[i] = sampled.wasNull() ? null : size;
                     }
-                    leaf += tupleSize(columns, sizes, false);
+                    long tuple = tupleSize(columns, sizes, false);
+                    leaf += tuple;
                     key += tupleSize(columns, sizes, true);
+                    boolean nullKey = false;
+                    for (int i = 0; i < sizes.length; i++) {
+                        nullKey |= sizes[i] == null && columns.get(i).key();
+                    }
+                    if (!nullKey) {
+                        nonNull += tuple;
+                        nonNullEntries++;
+                    }
+                    if (severalKeys) {
+                        keys.merge(sampled.getLong(columns.size() + 2), 1, Integer::sum);
+                    }
                 }
             }
+            int nullEntries = entries - nonNullEntries;
+            DistinctKeys distinct = severalKeys ? new DistinctKeys(entries, keys.size(),
+                    keys.values().stream().filter(c -> c == 1).count()) : null;
             return new EntrySample(rows, entries, percent, entries == 0 ? 0 : leaf / entries,
-                    entries == 0 ? 0 : key / entries);
+                    entries == 0 ? 0 : key / entries, nonNullEntries == 0 ? 0 : nonNull / nonNullEntries,
+                    nullEntries == 0 ? 0 : (leaf - nonNull) / nullEntries, distinct);
         });
     }
 
