@@ -173,12 +173,12 @@ public final class BloatBenchmark {
             String[] script = {
                 // random deletes, half and most of the rows
                 "CREATE TABLE deletes_half (id bigint PRIMARY KEY, a int, t text)",
-                "INSERT INTO deletes_half SELECT g, (g * 7919) % 1000003, md5(g::text) FROM generate_series(1, " + n + ") g",
+                "INSERT INTO deletes_half SELECT g, (g::bigint * 7919) % 1000003, md5(g::text) FROM generate_series(1, " + n + ") g",
                 "CREATE INDEX deletes_half_a ON deletes_half (a)",
                 "CREATE INDEX deletes_half_t ON deletes_half (t)",
                 "DELETE FROM deletes_half WHERE (id * 2654435761) % 100 < 50",
                 "CREATE TABLE deletes_most (id bigint PRIMARY KEY, a int, t text)",
-                "INSERT INTO deletes_most SELECT g, (g * 7919) % 1000003, md5(g::text) FROM generate_series(1, " + half + ") g",
+                "INSERT INTO deletes_most SELECT g, (g::bigint * 7919) % 1000003, md5(g::text) FROM generate_series(1, " + half + ") g",
                 "CREATE INDEX deletes_most_a ON deletes_most (a)",
                 "DELETE FROM deletes_most WHERE (id * 2654435761) % 100 < 85",
                 // updates of indexed columns, twice over every row
