@@ -72,6 +72,9 @@ final class ReindexCommand implements Callable<Integer> {
     @Mixin
     WatchdogOptions watchdog;
 
+    @Mixin
+    GateOptions gate;
+
     @Option(names = "--max-xact-age", paramLabel = "DURATION", converter = Durations.class,
             description = "Refuse to start while a transaction older than this is open (a concurrent build would "
                     + "wait for it). Without it, such transactions older than a minute are only warned about.")
@@ -100,7 +103,7 @@ final class ReindexCommand implements Callable<Integer> {
         locks.validate(spec.commandLine());
         ReindexOptions options = new ReindexOptions(strategy, locks.lockTimeout, locks.lockRetries, maintenanceWorkMem,
                 parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
-                watchdog.watchdog(), maxTransactionAge, stateSchema.name(spec.commandLine()));
+                watchdog.watchdog(), maxTransactionAge, stateSchema.name(spec.commandLine()), gate.limits(null));
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             ReindexRequest request = new ReindexRequest(indexes, table, schema);
             // on a terminal, a live progress line; otherwise (or when logs are quieted) a log line every 10 s

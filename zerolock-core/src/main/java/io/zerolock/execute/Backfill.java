@@ -280,35 +280,23 @@ public final class Backfill {
 
     /** Why the backfill should wait now, or null. */
     private static String unhealthy(Connection connection, Throttle throttle) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("""
-                        SELECT (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) * 1000
-                                FROM pg_catalog.pg_stat_replication)::bigint,
-                               (SELECT coalesce(max(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),
-                                       coalesce(replay_lsn, '0/0'))), 0)
-                                FROM pg_catalog.pg_stat_replication)::bigint,
-                               (SELECT coalesce(max(extract(epoch FROM clock_timestamp() - xact_start)), 0) * 1000
-                                FROM pg_catalog.pg_stat_activity
-                                WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL
-                                  AND backend_type = 'client backend')::bigint
-                        """)) {
-            rows.next();
-            long lag = rows.getLong(1);
-            long behind = rows.getLong(2);
-            long age = rows.getLong(3);
-            if (lag > throttle.maxReplicaLag().toMillis()) {
-                return "a standby's replay lag is " + lag + " ms (--max-replica-lag " + throttle.maxReplicaLag()
-                        .toMillis() + " ms)";
-            }
-            if (behind > throttle.maxReplicaLagBytes()) {
-                return "a standby has " + behind + " bytes of WAL left to replay (--max-replica-bytes "
-                        + throttle.maxReplicaLagBytes() + ")";
-            }
-            if (age > throttle.maxTransactionAge().toMillis()) {
-                return "a transaction has been open " + age / 1000 + " s (--pause-xact-age "
-                        + throttle.maxTransactionAge().toSeconds() + " s): vacuum cannot clean behind the backfill";
-            }
-            return null;
+        io.zerolock.gate.ServerHealth health = io.zerolock.gate.ServerHealth.read(connection, null);
+        long lag = health.replicaLagMillis();
+        long behind = health.replicaBytesBehind();
+        long age = health.oldestTransaction().map(io.zerolock.gate.ServerHealth.OldTransaction::ageMillis)
+                .orElse(0L);
+        if (lag > throttle.maxReplicaLag().toMillis()) {
+            return "a standby's replay lag is " + lag + " ms (--max-replica-lag " + throttle.maxReplicaLag()
+                    .toMillis() + " ms)";
         }
+        if (behind > throttle.maxReplicaLagBytes()) {
+            return "a standby has " + behind + " bytes of WAL left to replay (--max-replica-bytes "
+                    + throttle.maxReplicaLagBytes() + ")";
+        }
+        if (age > throttle.maxTransactionAge().toMillis()) {
+            return "a transaction has been open " + age / 1000 + " s (--pause-xact-age "
+                    + throttle.maxTransactionAge().toSeconds() + " s): vacuum cannot clean behind the backfill";
+        }
+        return null;
     }
 }

@@ -80,6 +80,15 @@ public final class Journal implements StepListener, AutoCloseable {
             ALTER TABLE %1$s.step ADD COLUMN resume_from bigint, ADD COLUMN note text;
             """, """
             ALTER TABLE %1$s.operation ADD COLUMN estimated_size_after bigint, ADD COLUMN estimate_method text;
+            """, """
+            CREATE TABLE %1$s.gate_decision (
+                id bigserial PRIMARY KEY,
+                decided_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                command text NOT NULL,
+                target text,
+                verdict text NOT NULL,
+                signals text[] NOT NULL,
+                reasons text NOT NULL);
             """);
 
     private final Connection connection;
@@ -264,6 +273,26 @@ public final class Journal implements StepListener, AutoCloseable {
      * A foreign key validation that an interrupted run left undone: its swap committed (so the key was
      * re-created NOT VALID), but the VALIDATE never finished.
      */
+    /** A decision of the gate, with its reasons, for the history. */
+    public void gateDecision(String command, String target, io.zerolock.gate.Decision decision) {
+        if (connection == null) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + schema + ".gate_decision "
+                + "(command, target, verdict, signals, reasons) VALUES (?, ?, ?, ?, ?)")) {
+            statement.setString(1, command);
+            statement.setString(2, target);
+            statement.setString(3, decision.verdict().id());
+            statement.setArray(4, connection.createArrayOf("text", decision.signals().stream()
+                    .map(io.zerolock.gate.Signal::name).toArray()));
+            statement.setString(5, decision.reasons());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            log.atWarn().setMessage("could not write the gate's decision to the history")
+                    .addKeyValue("reason", e.getMessage()).log();
+        }
+    }
+
     /** The size the operation's index was estimated to have after it, and how that was estimated. */
     public void estimated(long sizeAfter, String method) {
         if (connection == null) {

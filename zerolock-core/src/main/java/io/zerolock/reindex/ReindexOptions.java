@@ -18,10 +18,12 @@ import java.time.Duration;
  * @param maxTransactionAge refuse to start while a transaction older than this is open (null: only warn
  *     about those older than a minute)
  * @param stateSchema the exact name of the schema holding zerolock's journal
+ * @param gate the limits the gate holds the server to before each index (its transaction age is
+ *     {@code maxTransactionAge}'s business, not the gate's)
  */
 public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAttempts, String maintenanceWorkMem,
         Integer parallelWorkers, String tempFileLimit, Duration waitForOthers, Watchdog watchdog,
-        Duration maxTransactionAge, String stateSchema) {
+        Duration maxTransactionAge, String stateSchema, io.zerolock.gate.GateLimits gate) {
 
     public static final String DEFAULT_STATE_SCHEMA = "zerolock";
 
@@ -52,6 +54,7 @@ public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAt
         SettingValues.requirePositive("--max-xact-age", maxTransactionAge);
         java.util.Objects.requireNonNull(watchdog, "watchdog");
         java.util.Objects.requireNonNull(stateSchema, "stateSchema");
+        java.util.Objects.requireNonNull(gate, "gate");
     }
 
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
@@ -59,31 +62,37 @@ public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAt
 
     public static ReindexOptions defaults() {
         return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null, Duration.ZERO,
-                Watchdog.defaults(), null, DEFAULT_STATE_SCHEMA);
+                Watchdog.defaults(), null, DEFAULT_STATE_SCHEMA, io.zerolock.gate.GateLimits.defaults()
+                        .withMaxTransactionAge(null));
     }
 
     public ReindexOptions withStrategy(Strategy newStrategy) {
         return new ReindexOptions(newStrategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, stateSchema);
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, stateSchema, gate);
     }
 
     public ReindexOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
         return new ReindexOptions(strategy, newLockTimeout, newLockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, stateSchema);
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, stateSchema, gate);
     }
 
     public ReindexOptions withWait(Duration wait) {
         return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, wait, watchdog, maxTransactionAge, stateSchema);
+                tempFileLimit, wait, watchdog, maxTransactionAge, stateSchema, gate);
     }
 
     public ReindexOptions withWatchdog(Watchdog newWatchdog, Duration newMaxTransactionAge) {
         return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers, newWatchdog, newMaxTransactionAge, stateSchema);
+                tempFileLimit, waitForOthers, newWatchdog, newMaxTransactionAge, stateSchema, gate);
     }
 
     public ReindexOptions withStateSchema(String newStateSchema) {
         return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
-                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, newStateSchema);
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, newStateSchema, gate);
+    }
+
+    public ReindexOptions withGate(io.zerolock.gate.GateLimits newGate) {
+        return new ReindexOptions(strategy, lockTimeout, lockAttempts, maintenanceWorkMem, parallelWorkers,
+                tempFileLimit, waitForOthers, watchdog, maxTransactionAge, stateSchema, newGate);
     }
 }

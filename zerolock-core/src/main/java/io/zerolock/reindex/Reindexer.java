@@ -135,6 +135,8 @@ public final class Reindexer {
             ConcurrentBuildGuards.stopWhenClientDies(work, server.major());
             claimed = OrphanedWork.claim(catalog.connection(), Monitor.backendPid(work));
             Executor executor = new Executor(work).journaledBy(journal);
+            io.zerolock.gate.Gate gate = new io.zerolock.gate.Gate(effective.gate());
+            String gateSaid = null;
             for (Prepared item : prepared) {
                 if (item.plan() == null) {
                     outcomes.add(skipped(item));
@@ -143,6 +145,25 @@ public final class Reindexer {
                 if (Stop.requested() != null) {
                     outcomes.add(skipped(new Prepared(item.index(), null, "not started: stopped by "
                             + Stop.requested())));
+                    continue;
+                }
+                if (gateSaid == null) {
+                    // before each index: a standby, a lagging standby, WAL piling up, a table under an
+                    // anti-wraparound vacuum, or more space than the budget stop or skip it before it starts
+                    io.zerolock.gate.Decision decision = gate.check(catalog.connection(), new io.zerolock.gate.Gate
+                            .Request(item.index().tableOid(), item.index().name().display(), item.index().sizeBytes()));
+                    journal.gateDecision("reindex", item.index().name().display(), decision);
+                    if (decision.verdict() == io.zerolock.gate.Verdict.SKIP) {
+                        outcomes.add(skipped(new Prepared(item.index(), null, "not started: the gate said skip: "
+                                + decision.reasons())));
+                        continue;
+                    }
+                    if (!decision.go()) {
+                        gateSaid = "the gate said " + decision.verdict().id() + ": " + decision.reasons();
+                    }
+                }
+                if (gateSaid != null) {
+                    outcomes.add(skipped(new Prepared(item.index(), null, "not started: " + gateSaid)));
                     continue;
                 }
                 // one target failing does not stop the others: each is tried, each outcome reported
@@ -167,6 +188,11 @@ public final class Reindexer {
         }
         if (!failures.isEmpty()) {
             throw new ReindexFailure(outcomes, failures);
+        }
+        if (outcomes.stream().allMatch(o -> o.status() == ReindexOutcome.Status.SKIPPED && o.message() != null
+                && o.message().startsWith("not started: the gate said"))) {
+            throw new ZerolockException(ErrorCode.REFUSED, "refused, nothing was changed: " + outcomes.get(0).message()
+                    .substring("not started: ".length()) + " (the limits are options: see zerolock reindex --help)");
         }
         return outcomes;
     }
@@ -269,7 +295,7 @@ public final class Reindexer {
             log.atWarn().setMessage("not applying temp_file_limit").addKeyValue("reason", e.getMessage()).log();
             return new ReindexOptions(options.strategy(), options.lockTimeout(), options.lockAttempts(),
                     options.maintenanceWorkMem(), options.parallelWorkers(), null, options.waitForOthers(), options.watchdog(),
-                    options.maxTransactionAge(), options.stateSchema());
+                    options.maxTransactionAge(), options.stateSchema(), options.gate());
         }
     }
 

@@ -1,0 +1,136 @@
+package io.zerolock.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerolock.embedded.EmbeddedPostgresServer;
+import io.zerolock.testing.Await;
+import io.zerolock.testing.PostgresTest;
+import io.zerolock.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The gate's signals, each produced for real on a real server. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class GateTest {
+
+    @PostgresTest
+    void says_go_on_a_healthy_server(TestDatabase db) throws Exception {
+        try (Connection connection = db.connect()) {
+            Decision decision = new Gate(GateLimits.defaults()).check(connection, Gate.Request.server());
+            assertThat(decision.verdict()).as(decision.reasons()).isEqualTo(Verdict.GO);
+        }
+    }
+
+    @PostgresTest
+    void waits_for_a_transaction_held_open_longer_than_the_limit_and_names_it(TestDatabase db) throws Exception {
+        Gate gate = new Gate(GateLimits.defaults().withMaxTransactionAge(Duration.ofSeconds(1)));
+        try (Connection old = db.connect(); Statement holder = old.createStatement();
+                Connection connection = db.connect()) {
+            old.setAutoCommit(false);
+            holder.execute("SELECT txid_current()");
+            int pid = pid(old);
+            Await.until("the transaction is older than a second", () -> !gate.check(connection,
+                    Gate.Request.server()).go());
+            Decision decision = gate.check(connection, Gate.Request.server());
+            assertThat(decision.verdict()).isEqualTo(Verdict.WAIT);
+            assertThat(decision.signals()).extracting(Signal::name).containsExactly("old_transaction");
+            assertThat(decision.reasons()).contains("pid " + pid).contains("--max-xact-age 1 s");
+            old.rollback();
+            assertThat(gate.check(connection, Gate.Request.server()).verdict()).isEqualTo(Verdict.GO);
+        }
+    }
+
+    @PostgresTest
+    void waits_while_a_replication_slot_holds_back_more_wal_than_the_limit(TestDatabase db) throws Exception {
+        try (Connection connection = db.connect(); Statement sql = connection.createStatement()) {
+            sql.execute("SELECT pg_create_physical_replication_slot('zerolock_test_slot', true)");
+            try {
+                // the slot starts at the last checkpoint: the limit is 4 MB more than it holds already
+                long held = ServerHealth.read(connection, null).retainingSlot().orElseThrow().bytes();
+                long limit = held + (4L << 20);
+                Gate gate = new Gate(GateLimits.defaults().withWal(limit, 64));
+                assertThat(gate.check(connection, Gate.Request.server()).verdict()).isEqualTo(Verdict.GO);
+                sql.execute("CREATE TABLE wal_maker AS SELECT g, md5(g::text) FROM generate_series(1, 200000) g");
+                Decision decision = gate.check(connection, Gate.Request.server());
+                assertThat(decision.verdict()).as(decision.reasons()).isEqualTo(Verdict.WAIT);
+                assertThat(decision.reasons()).contains("replication slot zerolock_test_slot (inactive) holds back")
+                        .contains("--max-retained-wal " + io.zerolock.Sizes.pretty(limit));
+            } finally {
+                sql.execute("SELECT pg_drop_replication_slot('zerolock_test_slot')");
+            }
+            Decision after = new Gate(GateLimits.defaults()).check(connection, Gate.Request.server());
+            assertThat(after.signals()).extracting(Signal::name).doesNotContain("retained_wal");
+        }
+    }
+
+    @PostgresTest(versions = {14})
+    void skips_an_operation_bigger_than_the_disk_budget(TestDatabase db) throws Exception {
+        Gate gate = new Gate(GateLimits.defaults().withDiskBudget(10L << 20));
+        try (Connection connection = db.connect()) {
+            assertThat(gate.check(connection, new Gate.Request(null, "small", 1L << 20)).verdict())
+                    .isEqualTo(Verdict.GO);
+            Decision big = gate.check(connection, new Gate.Request(null, "big", 50L << 20));
+            assertThat(big.verdict()).isEqualTo(Verdict.SKIP);
+            assertThat(big.reasons()).contains("50 MB").contains("--disk-budget 10 MB");
+        }
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {11, 18})
+    void waits_while_a_standby_is_behind_and_stops_on_the_standby_itself(int major) throws Exception {
+        EmbeddedPostgresServer[] pair = EmbeddedPostgresServer.startWithStandby(major);
+        try (EmbeddedPostgresServer primary = pair[0]; EmbeddedPostgresServer standby = pair[1];
+                Connection connection = primary.connect("postgres"); Statement sql = connection.createStatement()) {
+            Gate gate = new Gate(GateLimits.defaults().withReplica(Duration.ofMinutes(5), 1L << 20));
+            Await.until("the standby streams", () -> gate.check(connection, Gate.Request.server()).go()
+                    && query(sql, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'").equals("1"));
+            try (Connection onStandby = standby.connect("postgres"); Statement standbySql = onStandby.createStatement()) {
+                Decision there = gate.check(onStandby, Gate.Request.server());
+                assertThat(there.verdict()).isEqualTo(Verdict.STOP);
+                assertThat(there.reasons()).contains("standby");
+                standbySql.execute("SELECT pg_wal_replay_pause()");
+                sql.execute("CREATE TABLE wal_maker AS SELECT g, md5(g::text) FROM generate_series(1, 200000) g");
+                Await.until("the standby has received the WAL it does not replay", () -> !gate.check(connection,
+                        Gate.Request.server()).go());
+                Decision behind = gate.check(connection, Gate.Request.server());
+                assertThat(behind.verdict()).isEqualTo(Verdict.WAIT);
+                assertThat(behind.signals()).extracting(Signal::name).contains("replica_bytes");
+                standbySql.execute("SELECT pg_wal_replay_resume()");
+            }
+            Await.until("the standby has caught up", () -> gate.check(connection, Gate.Request.server()).go());
+        }
+    }
+
+    @Test
+    void counts_wal_segments_across_log_files() {
+        long perLog = 0x100000000L / (16L << 20);
+        assertThat(ServerHealth.segment("0000000100000000000000FF", perLog)).isEqualTo(255);
+        assertThat(ServerHealth.segment("000000020000000100000000", perLog)).isEqualTo(256);
+        assertThat(ServerHealth.segment("000000010000000100000002", perLog)
+                - ServerHealth.segment("0000000100000000000000FE", perLog)).isEqualTo(4);
+    }
+
+    private static int pid(Connection connection) throws Exception {
+        try (Statement sql = connection.createStatement(); ResultSet rows = sql.executeQuery(
+                "SELECT pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static String query(Statement sql, String query) {
+        try (ResultSet rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
