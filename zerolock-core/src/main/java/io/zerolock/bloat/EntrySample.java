@@ -63,51 +63,107 @@ record EntrySample(int sampledRows, int entries, double percent, double leafTupl
         sql.append(" FROM ONLY ").append(index.table().sql()).append(percent >= 100 ? ""
                 : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ") REPEATABLE (7)")
                 .append(" LIMIT ").append(MAX_ROWS);
-        return catalog.rolledBack(statement -> {
+        String from = " FROM ONLY " + index.table().sql() + (percent >= 100 ? "" : " TABLESAMPLE SYSTEM ("
+                + String.format(Locale.ROOT, "%.6f", percent) + ") REPEATABLE (7)");
+        List<Integer[]> sampled = new java.util.ArrayList<>();
+        java.util.Map<Long, Integer> keys = new java.util.HashMap<>();
+        int rows = catalog.rolledBack(statement -> {
             statement.execute("SET LOCAL statement_timeout = '30s'");
             statement.execute("SET TRANSACTION READ ONLY");
-            int rows = 0;
-            int entries = 0;
-            double leaf = 0;
-            double key = 0;
-            double nonNull = 0;
-            int nonNullEntries = 0;
-            java.util.Map<Long, Integer> keys = new java.util.HashMap<>();
-            try (ResultSet sampled = statement.executeQuery(sql.toString())) {
-                Integer[] sizes = new Integer[columns.size()];
-                while (sampled.next()) {
-                    rows++;
-                    if (!sampled.getBoolean(1)) {
+            int read = 0;
+            try (ResultSet found = statement.executeQuery(sql.toString())) {
+                while (found.next()) {
+                    read++;
+                    if (!found.getBoolean(1)) {
                         continue;
                     }
-                    entries++;
+                    Integer[] sizes = new Integer[columns.size()];
                     for (int i = 0; i < sizes.length; i++) {
-                        int size = sampled.getInt(i + 2);
-                        sizes[i] = sampled.wasNull() ? null : size;
+                        int size = found.getInt(i + 2);
+                        sizes[i] = found.wasNull() ? null : size;
                     }
-                    long tuple = tupleSize(columns, sizes, false);
-                    leaf += tuple;
-                    key += tupleSize(columns, sizes, true);
-                    boolean nullKey = false;
-                    for (int i = 0; i < sizes.length; i++) {
-                        nullKey |= sizes[i] == null && columns.get(i).key();
-                    }
-                    if (!nullKey) {
-                        nonNull += tuple;
-                        nonNullEntries++;
-                    }
+                    sampled.add(sizes);
                     if (severalKeys) {
-                        keys.merge(sampled.getLong(columns.size() + 2), 1, Integer::sum);
+                        keys.merge(found.getLong(columns.size() + 2), 1, Integer::sum);
                     }
                 }
             }
-            int nullEntries = entries - nonNullEntries;
-            DistinctKeys distinct = severalKeys ? new DistinctKeys(entries, keys.size(),
-                    keys.values().stream().filter(c -> c == 1).count()) : null;
-            return new EntrySample(rows, entries, percent, entries == 0 ? 0 : leaf / entries,
-                    entries == 0 ? 0 : key / entries, nonNullEntries == 0 ? 0 : nonNull / nonNullEntries,
-                    nullEntries == 0 ? 0 : (leaf - nonNull) / nullEntries, distinct);
+            return read;
         });
+        compressWide(catalog, columns, sampled, from, matches);
+        int entries = sampled.size();
+        double leaf = 0;
+        double key = 0;
+        double nonNull = 0;
+        int nonNullEntries = 0;
+        for (Integer[] sizes : sampled) {
+            long tuple = tupleSize(columns, sizes, false);
+            leaf += tuple;
+            key += tupleSize(columns, sizes, true);
+            boolean nullKey = false;
+            for (int i = 0; i < sizes.length; i++) {
+                nullKey |= sizes[i] == null && columns.get(i).key();
+            }
+            if (!nullKey) {
+                nonNull += tuple;
+                nonNullEntries++;
+            }
+        }
+        int nullEntries = entries - nonNullEntries;
+        DistinctKeys distinct = severalKeys ? new DistinctKeys(entries, keys.size(),
+                keys.values().stream().filter(c -> c == 1).count()) : null;
+        return new EntrySample(rows, entries, percent, entries == 0 ? 0 : leaf / entries,
+                entries == 0 ? 0 : key / entries, nonNullEntries == 0 ? 0 : nonNull / nonNullEntries,
+                nullEntries == 0 ? 0 : (leaf - nonNull) / nullEntries, distinct);
+    }
+
+    /** index_form_tuple compresses a value wider than this (TOAST_INDEX_TARGET, MaxHeapTupleSize / 16). */
+    static final int INDEX_COMPRESSION_THRESHOLD = 8160 / 16;
+
+    /**
+     * An index compresses values wider than {@link #INDEX_COMPRESSION_THRESHOLD} that a table stores whole
+     * (it compresses only rows over 2 kB): how much, PostgreSQL says, by storing a sample of them in a
+     * temporary table beside 2 kB of padding it may not compress, so the toaster compresses them; the
+     * sampled sizes are scaled by it. Without
+     * a temporary table (a standby, a read-only role), they stay as they are: the estimate leans high.
+     */
+    private static void compressWide(CatalogReader catalog, List<StoredColumn> columns, List<Integer[]> sampled,
+            String from, String matches) {
+        for (int i = 0; i < columns.size(); i++) {
+            StoredColumn column = columns.get(i);
+            int at = i;
+            boolean wide = column.layout().compressible() && sampled.stream()
+                    .anyMatch(sizes -> sizes[at] != null && sizes[at] > INDEX_COMPRESSION_THRESHOLD);
+            if (!wide || column.type() == null) {
+                continue;
+            }
+            double ratio;
+            try {
+                ratio = catalog.rolledBack(statement -> {
+                    statement.execute("SET LOCAL statement_timeout = '30s'");
+                    statement.execute("CREATE TEMP TABLE zerolock_compression (v " + column.type() + ", raw int, "
+                            + "pad text)");
+                    statement.execute("ALTER TABLE pg_temp.zerolock_compression ALTER COLUMN pad SET STORAGE PLAIN");
+                    statement.execute("INSERT INTO pg_temp.zerolock_compression SELECT v, pg_column_size(v), "
+                            + "repeat(' ', 2100) FROM "
+                            + "(SELECT (" + column.expression() + ") AS v" + from + " WHERE " + matches + ") s "
+                            + "WHERE pg_column_size(v) > " + INDEX_COMPRESSION_THRESHOLD + " LIMIT 2000");
+                    try (ResultSet sums = statement.executeQuery("SELECT sum(pg_column_size(v))::float8 / "
+                            + "nullif(sum(raw), 0) FROM pg_temp.zerolock_compression")) {
+                        sums.next();
+                        double found = sums.getDouble(1);
+                        return sums.wasNull() ? 1.0 : Math.min(1.0, found);
+                    }
+                });
+            } catch (SQLException e) {
+                continue;
+            }
+            for (Integer[] sizes : sampled) {
+                if (sizes[at] != null && sizes[at] > INDEX_COMPRESSION_THRESHOLD) {
+                    sizes[at] = (int) Math.ceil(sizes[at] * ratio);
+                }
+            }
+        }
     }
 
     /** An index tuple of these values (null: NULL): header, null bitmap when any is NULL, aligned data. */

@@ -38,7 +38,8 @@ public final class StorageReader {
                                AND p.amproclefttype = oc.opcintype AND p.amprocrighttype = oc.opcintype
                                AND p.amprocnum = 4
                                WHERE oc.oid = x.indclass[a.attnum - 1]) AND %s,
-                       oc.opcname, s.null_frac, s.avg_width, s.n_distinct, s.most_common_freqs::float8[]
+                       oc.opcname, s.null_frac, s.avg_width, s.n_distinct, s.most_common_freqs::float8[],
+                       format_type(a.atttypid, a.atttypmod)
                 FROM pg_index x
                 JOIN pg_attribute a ON a.attrelid = x.indexrelid AND a.attnum > 0
                 JOIN pg_class ic ON ic.oid = x.indexrelid
@@ -59,7 +60,8 @@ public final class StorageReader {
                     boolean computed = column == null;
                     columns.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new StoredColumn(
                             rows.getInt(2), rows.getBoolean(3), computed ? rows.getString(8) : Identifiers.quote(column),
-                            computed, layout(rows, 5), rows.getBoolean(9), rows.getString(10), statistics(rows, 11)));
+                            computed, layout(rows, 5), rows.getBoolean(9), rows.getString(10), statistics(rows, 11),
+                            rows.getString(15)));
                     return null;
                 });
         Map<Long, IndexStorage> found = new LinkedHashMap<>();
@@ -148,7 +150,7 @@ public final class StorageReader {
                             : statistics(rows, 8);
                     columns.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new StoredColumn(
                             rows.getInt(2), true, Identifiers.quote(rows.getString(3)), false, layout(rows, 5), false,
-                            null, statistics));
+                            null, statistics, null));
                     return null;
                 });
         Map<Long, TableStorage> found = new LinkedHashMap<>();
@@ -177,8 +179,9 @@ public final class StorageReader {
     }
 
     private static TypeLayout layout(ResultSet rows, int at) throws SQLException {
-        return new TypeLayout(rows.getInt(at), rows.getString(at + 1).charAt(0),
-                rows.getString(at + 2).charAt(0) != 'p');
+        char storage = rows.getString(at + 2).charAt(0);
+        return new TypeLayout(rows.getInt(at), rows.getString(at + 1).charAt(0), storage != 'p',
+                storage == 'x' || storage == 'm');
     }
 
     private static Optional<ColumnStatistics> statistics(ResultSet rows, int at) throws SQLException {

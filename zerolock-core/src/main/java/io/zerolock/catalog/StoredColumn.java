@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param computed the value is an expression's result, not a stored column
  * @param equalImage the column's operator class says equal values are bitwise equal (btree deduplication)
  * @param statistics from pg_stats; empty when the column was never analyzed or the role may not read them
+ * @param type the type as SQL writes it ({@code format_type}), for an index column; null for a table's
  */
 public record StoredColumn(int position, boolean key, String expression, boolean computed, TypeLayout layout,
-        boolean equalImage, String operatorClass, Optional<ColumnStatistics> statistics) {}
+        boolean equalImage, String operatorClass, Optional<ColumnStatistics> statistics, String type) {}

@@ -6,8 +6,9 @@ package io.zerolock.catalog;
  * @param typlen {@code pg_type.typlen}: bytes, -1 variable (varlena), -2 C string
  * @param typalign {@code pg_type.typalign}: c, s, i or d
  * @param packable {@code typstorage} other than plain, so short values get a one-byte header
+ * @param compressible {@code typstorage} extended or main, so an index compresses wide values
  */
-public record TypeLayout(int typlen, char typalign, boolean packable) {
+public record TypeLayout(int typlen, char typalign, boolean packable, boolean compressible) {
 
     public TypeLayout {
         if (typlen == 0 || typlen < -2) {

@@ -43,8 +43,14 @@ class BloatAccuracyTest {
                 "DELETE FROM items WHERE id < 15000",
                 "INSERT INTO items SELECT g, g % 7, md5(g::text), 'late ' || g, g % 1000, now() FROM "
                         + "generate_series(" + (ROWS + 1) + ", " + (ROWS + 20000) + ") g",
-                "VACUUM ANALYZE items");
-        Map<String, Double> errors = errors(db, "items_pkey", "items_status", "items_code", "items_note",
+                "VACUUM ANALYZE items",
+                // keys over 510 bytes: the index compresses them, the table (rows under 2 kB) does not
+                "CREATE TABLE blobs (id int, b text)",
+                "INSERT INTO blobs SELECT g, repeat(md5(g::text), 20) FROM generate_series(1, 20000) g",
+                "CREATE INDEX blobs_b ON blobs (b)",
+                "DELETE FROM blobs WHERE id % 10 < 3",
+                "VACUUM ANALYZE blobs");
+        Map<String, Double> errors = errors(db, "blobs_b", "items_pkey", "items_status", "items_code", "items_note",
                 "items_lower", "items_partial", "items_include", "items_pair", "items_filled");
         assertThat(errors).allSatisfy((index, points) -> assertThat(points).as(index).isLessThanOrEqualTo(5.0));
     }
