@@ -12,6 +12,7 @@ import io.zerolock.catalog.NameResolver;
 import io.zerolock.catalog.ServerInfo;
 import io.zerolock.connect.ConnectionResolver;
 import io.zerolock.connect.Connector;
+import io.zerolock.reindex.RebuildVerdict;
 import io.zerolock.reindex.Rebuildability;
 import io.zerolock.reindex.ReindexOptions;
 import io.zerolock.reindex.ReindexOutcome;
@@ -104,6 +105,21 @@ public final class Zerolock implements AutoCloseable {
      */
     public BloatReport bloat(String schema, String table, long minSizeBytes, boolean exact, String stateSchema) {
         return new BloatEstimator(catalog, stateSchema).estimate(bloatRequest(schema, table, minSizeBytes, exact));
+    }
+
+    /**
+     * {@code reindex --bloated}: ranks the indexes (of the database, a schema or a table) by what a rebuild
+     * would give back, and rebuilds the chosen ones one at a time through {@link #reindex}, each only while
+     * {@code window} (or null) is open and only if its predicted time fits in what is left of it.
+     */
+    public io.zerolock.maintain.BloatedRebuild.Run reindexBloated(String schema, String table,
+            io.zerolock.maintain.Selection.Criteria criteria, io.zerolock.maintain.Window window,
+            ReindexOptions options, boolean dryRun) {
+        return new io.zerolock.maintain.BloatedRebuild(catalog, options.stateSchema(), java.time.Clock.systemUTC())
+                .run(bloatRequest(schema, table, 0, false), criteria, window, dryRun, estimate -> {
+                    RebuildVerdict verdict = status(catalog.requireIndex(estimate.oid())).verdict();
+                    return verdict.online() ? null : verdict.reason();
+                }, name -> reindex(io.zerolock.reindex.ReindexRequest.indexes(name), options, false));
     }
 
     private BloatRequest bloatRequest(String schema, String table, long minSizeBytes, boolean exact) {

@@ -2,6 +2,9 @@ package io.zerolock.cli;
 
 import io.zerolock.Zerolock;
 import io.zerolock.reindex.ReindexFailure;
+import io.zerolock.maintain.BloatedRebuild;
+import io.zerolock.maintain.Selection;
+import io.zerolock.maintain.Window;
 import io.zerolock.reindex.ReindexOptions;
 import io.zerolock.reindex.ReindexOutcome;
 import io.zerolock.reindex.ReindexRequest;
@@ -75,6 +78,37 @@ final class ReindexCommand implements Callable<Integer> {
     @Mixin
     GateOptions gate;
 
+    @Option(names = "--bloated", description = "Rebuild the indexes (of the database, or of --schema or --table) "
+            + "that zerolock bloat says are worth it: over --min-size and --min-bloat, not rebuilt within "
+            + "--cooldown, at most --max of them, biggest reclaim first; with --dry-run, the ranking and why each "
+            + "index is in or out.")
+    boolean bloated;
+
+    @Option(names = "--min-size", paramLabel = "SIZE", defaultValue = "10MB", converter = ByteSizes.class,
+            description = "With --bloated: leave out indexes smaller than SIZE (default: ${DEFAULT-VALUE}).")
+    long minSize;
+
+    @Option(names = "--min-bloat", paramLabel = "PERCENT", defaultValue = "30%",
+            description = "With --bloated: leave out indexes with less bloat than this share (default: "
+                    + "${DEFAULT-VALUE}).")
+    String minBloat;
+
+    @Option(names = "--max", paramLabel = "N", defaultValue = "2",
+            description = "With --bloated: rebuild at most N indexes in this run (default: ${DEFAULT-VALUE}).")
+    int max;
+
+    @Option(names = "--cooldown", paramLabel = "DURATION", defaultValue = "7d", converter = Durations.class,
+            description = "With --bloated: leave out indexes zerolock rebuilt more recently than this (default: "
+                    + "${DEFAULT-VALUE}).")
+    Duration cooldown;
+
+    @Option(names = "--window", paramLabel = "WINDOW",
+            description = "With --bloated: start a rebuild only inside this window, and only if its predicted time "
+                    + "fits in what is left: days and hours in a zone ('Sat,Sun 01:00-05:00 Europe/Berlin'; "
+                    + "'Fri 22:00-02:00' runs past midnight; no zone is UTC), or a cron expression, a length and a "
+                    + "zone ('0 1 * * SAT,SUN 4h Europe/Berlin').")
+    String window;
+
     @Option(names = "--max-xact-age", paramLabel = "DURATION", converter = Durations.class,
             description = "Refuse to start while a transaction older than this is open (a concurrent build would "
                     + "wait for it). Without it, such transactions older than a minute are only warned about.")
@@ -96,14 +130,29 @@ final class ReindexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (indexes.isEmpty() && table == null && schema == null) {
+        List<String> bloatedOnly = List.of("--min-size", "--min-bloat", "--max", "--cooldown", "--window");
+        if (!bloated) {
+            for (String option : bloatedOnly) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), option
+                            + " only goes with --bloated");
+                }
+            }
+        } else if (!indexes.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "name at least one INDEX, or give --table or --schema");
+                    "--bloated chooses the indexes itself: name none (--schema and --table narrow its choice)");
+        }
+        if (indexes.isEmpty() && table == null && schema == null && !bloated) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "name at least one INDEX, or give --table, --schema or --bloated");
         }
         locks.validate(spec.commandLine());
         ReindexOptions options = new ReindexOptions(strategy, locks.lockTimeout, locks.lockRetries, maintenanceWorkMem,
                 parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
                 watchdog.watchdog(), maxTransactionAge, stateSchema.name(spec.commandLine()), gate.limits(null));
+        if (bloated) {
+            return bloated(options);
+        }
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             ReindexRequest request = new ReindexRequest(indexes, table, schema);
             // on a terminal, a live progress line; otherwise (or when logs are quieted) a log line every 10 s
@@ -122,6 +171,37 @@ final class ReindexCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    private Integer bloated(ReindexOptions options) {
+        Selection.Criteria criteria = new Selection.Criteria(minSize, percent("--min-bloat", minBloat), max, cooldown);
+        Window parsed = window == null ? null : Window.parse(window);
+        try (Zerolock zerolock = Zerolock.connect(connection.options())) {
+            BloatedRebuild.Run run = zerolock.reindexBloated(schema, table, criteria, parsed, options, dryRun);
+            spec.commandLine().getOut().print(format == ReindexReport.Format.json ? BloatedReport.json(run, criteria)
+                    : BloatedReport.text(run, criteria, dryRun));
+            spec.commandLine().getOut().flush();
+            if (!run.failures().isEmpty()) {
+                throw run.failures().get(0);
+            }
+        }
+        return 0;
+    }
+
+    /** A share written as {@code 30%} or {@code 0.3}. */
+    private double percent(String option, String text) {
+        String trimmed = text.trim();
+        try {
+            double value = trimmed.endsWith("%") ? Double.parseDouble(trimmed.substring(0, trimmed.length() - 1)) / 100
+                    : Double.parseDouble(trimmed);
+            if (value < 0 || value > 1) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " takes a share like 30% "
+                    + "(0% to 100%), got '" + text + "'");
+        }
     }
 
     private boolean quiet() {

@@ -96,6 +96,11 @@ final class ReindexReport {
     }
 
     private static String json(List<ReindexOutcome> outcomes) {
+        return TextTable.json(items(outcomes));
+    }
+
+    /** Each outcome as the JSON report shows it. */
+    static List<Map<String, Object>> items(List<ReindexOutcome> outcomes) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (ReindexOutcome outcome : outcomes) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -133,6 +138,6 @@ final class ReindexReport {
             }
             list.add(item);
         }
-        return TextTable.json(list);
+        return list;
     }
 }
