@@ -19,7 +19,7 @@ public final class ConnInfo {
             "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "sslmode", "application_name",
             "fallback_application_name", "connect_timeout", "options", "sslcert", "sslkey", "sslrootcert",
             "sslpassword", "target_session_attrs", "client_encoding", "keepalives", "keepalives_idle",
-            "gssencmode", "channel_binding", "sslcrl");
+            "gssencmode", "channel_binding", "sslcrl", "service");
 
     private ConnInfo() {}
 

@@ -69,6 +69,15 @@ public final class ConnectionResolver {
         putEnv(settings, "application_name", "PGAPPNAME");
         putEnv(settings, "passfile", "PGPASSFILE");
         putEnv(settings, "connect_timeout", "PGCONNECT_TIMEOUT");
+        // a service file's settings override the environment; the connection string overrides them
+        String service = fromString.getOrDefault("service", environment.get("PGSERVICE"));
+        if (service != null && !service.isEmpty()) {
+            ServiceFile.lookup(service, serviceFiles()).forEach((key, value) -> {
+                if (!key.equals("password")) {
+                    settings.put(key.equals("hostaddr") ? "host" : key, value);
+                }
+            });
+        }
         fromString.forEach((key, value) -> {
             if (!value.isEmpty() && !key.equals("password")) {
                 settings.put(key.equals("hostaddr") ? "host" : key, value);
@@ -152,6 +161,15 @@ public final class ConnectionResolver {
             }
         }
         return "localhost";
+    }
+
+    /** The per-user service file, then the system-wide one, as libpq looks for them. */
+    private List<Path> serviceFiles() {
+        String user = environment.get("PGSERVICEFILE");
+        String system = environment.get("PGSYSCONFDIR");
+        return List.of(user != null && !user.isEmpty() ? Path.of(user) : home.resolve(".pg_service.conf"),
+                system != null && !system.isEmpty() ? Path.of(system, "pg_service.conf")
+                        : Path.of("/etc/postgresql-common/pg_service.conf"));
     }
 
     private Path passFile(String configured) {

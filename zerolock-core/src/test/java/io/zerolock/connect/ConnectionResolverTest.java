@@ -207,4 +207,32 @@ class ConnectionResolverTest {
         Files.writeString(file, content);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
+
+    @Test
+    void a_service_name_takes_its_parameters_from_the_service_file_under_the_connection_string() throws Exception {
+        java.nio.file.Files.writeString(home.resolve(".pg_service.conf"), """
+                # production
+                [orders]
+                host=db1.internal
+                port=5433
+                dbname=orders
+                user=maintenance
+
+                [other]
+                host=elsewhere
+                """);
+        ConnectionTarget target = new ConnectionResolver(Map.of("PGHOST", "fromenv"), home, "osuser", socket -> false)
+                .resolve(ConnectionOptions.ofDbname("service=orders"));
+        assertThat(target.hosts()).containsExactly("db1.internal");
+        assertThat(target.ports()).containsExactly(5433);
+        assertThat(target.database()).isEqualTo("orders");
+        assertThat(target.user()).isEqualTo("maintenance");
+        ConnectionTarget overridden = new ConnectionResolver(Map.of("PGSERVICE", "orders"), home, "osuser",
+                socket -> false).resolve(ConnectionOptions.ofDbname("dbname=orders_copy"));
+        assertThat(overridden.database()).isEqualTo("orders_copy");
+        assertThat(overridden.hosts()).containsExactly("db1.internal");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConnectionResolver(Map.of(), home, "osuser",
+                socket -> false).resolve(ConnectionOptions.ofDbname("service=missing")))
+                .hasMessageContaining("definition of service \"missing\" not found");
+    }
 }
