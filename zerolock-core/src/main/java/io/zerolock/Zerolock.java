@@ -122,6 +122,11 @@ public final class Zerolock implements AutoCloseable {
                 }, name -> reindex(io.zerolock.reindex.ReindexRequest.indexes(name), options, false));
     }
 
+    /** What zerolock did to this database since {@code since}, from the journal in {@code stateSchema}. */
+    public io.zerolock.journal.History.Entries history(String stateSchema, java.time.Instant since) {
+        return io.zerolock.journal.History.since(connection, stateSchema, since);
+    }
+
     private BloatRequest bloatRequest(String schema, String table, long minSizeBytes, boolean exact) {
         NameResolver names = names();
         String schemaName = schema == null ? null : names.schema(schema);

@@ -84,30 +84,8 @@ final class ReindexCommand implements Callable<Integer> {
             + "index is in or out.")
     boolean bloated;
 
-    @Option(names = "--min-size", paramLabel = "SIZE", defaultValue = "10MB", converter = ByteSizes.class,
-            description = "With --bloated: leave out indexes smaller than SIZE (default: ${DEFAULT-VALUE}).")
-    long minSize;
-
-    @Option(names = "--min-bloat", paramLabel = "PERCENT", defaultValue = "30%",
-            description = "With --bloated: leave out indexes with less bloat than this share (default: "
-                    + "${DEFAULT-VALUE}).")
-    String minBloat;
-
-    @Option(names = "--max", paramLabel = "N", defaultValue = "2",
-            description = "With --bloated: rebuild at most N indexes in this run (default: ${DEFAULT-VALUE}).")
-    int max;
-
-    @Option(names = "--cooldown", paramLabel = "DURATION", defaultValue = "7d", converter = Durations.class,
-            description = "With --bloated: leave out indexes zerolock rebuilt more recently than this (default: "
-                    + "${DEFAULT-VALUE}).")
-    Duration cooldown;
-
-    @Option(names = "--window", paramLabel = "WINDOW",
-            description = "With --bloated: start a rebuild only inside this window, and only if its predicted time "
-                    + "fits in what is left: days and hours in a zone ('Sat,Sun 01:00-05:00 Europe/Berlin'; "
-                    + "'Fri 22:00-02:00' runs past midnight; no zone is UTC), or a cron expression, a length and a "
-                    + "zone ('0 1 * * SAT,SUN 4h Europe/Berlin').")
-    String window;
+    @Mixin
+    SelectionOptions selection;
 
     @Option(names = "--max-xact-age", paramLabel = "DURATION", converter = Durations.class,
             description = "Refuse to start while a transaction older than this is open (a concurrent build would "
@@ -130,9 +108,8 @@ final class ReindexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> bloatedOnly = List.of("--min-size", "--min-bloat", "--max", "--cooldown", "--window");
         if (!bloated) {
-            for (String option : bloatedOnly) {
+            for (String option : SelectionOptions.NAMES) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), option
                             + " only goes with --bloated");
@@ -174,8 +151,8 @@ final class ReindexCommand implements Callable<Integer> {
     }
 
     private Integer bloated(ReindexOptions options) {
-        Selection.Criteria criteria = new Selection.Criteria(minSize, percent("--min-bloat", minBloat), max, cooldown);
-        Window parsed = window == null ? null : Window.parse(window);
+        Selection.Criteria criteria = selection.criteria();
+        Window parsed = selection.window();
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
             BloatedRebuild.Run run = zerolock.reindexBloated(schema, table, criteria, parsed, options, dryRun);
             spec.commandLine().getOut().print(format == ReindexReport.Format.json ? BloatedReport.json(run, criteria)
@@ -186,22 +163,6 @@ final class ReindexCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** A share written as {@code 30%} or {@code 0.3}. */
-    private double percent(String option, String text) {
-        String trimmed = text.trim();
-        try {
-            double value = trimmed.endsWith("%") ? Double.parseDouble(trimmed.substring(0, trimmed.length() - 1)) / 100
-                    : Double.parseDouble(trimmed);
-            if (value < 0 || value > 1) {
-                throw new NumberFormatException();
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " takes a share like 30% "
-                    + "(0% to 100%), got '" + text + "'");
-        }
     }
 
     private boolean quiet() {

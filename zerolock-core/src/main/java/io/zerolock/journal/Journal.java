@@ -89,6 +89,16 @@ public final class Journal implements StepListener, AutoCloseable {
                 verdict text NOT NULL,
                 signals text[] NOT NULL,
                 reasons text NOT NULL);
+            """, """
+            CREATE VIEW %1$s.history AS
+            SELECT o.id, coalesce(o.ended_at, o.started_at) AS "time", o.started_at, o.ended_at, o.kind AS command,
+                   o.target, o.strategy, o.outcome, o.error,
+                   extract(epoch FROM o.ended_at - o.started_at)::float8 AS duration_s,
+                   o.old_size AS size_before, o.new_size AS size_after, o.estimated_size_after, o.estimate_method,
+                   CASE WHEN o.outcome = 'done' AND o.old_size > 0 AND o.new_size > 0
+                        THEN o.old_size - o.new_size END AS reclaimed_bytes,
+                   o.blocked_sessions, o.max_wait_ms, o.total_wait_ms, o.impact_step AS blocked_at_step
+            FROM %1$s.operation o;
             """);
 
     private final Connection connection;

@@ -98,6 +98,23 @@ public final class Selection {
         return null;
     }
 
+    /** A share written as {@code 30%} or {@code 0.3}, from 0 to 1. */
+    public static double parseShare(String option, String text) {
+        String trimmed = text == null ? "" : text.trim();
+        try {
+            double value = trimmed.endsWith("%")
+                    ? Double.parseDouble(trimmed.substring(0, trimmed.length() - 1).trim()) / 100
+                    : Double.parseDouble(trimmed);
+            if (value >= 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new ZerolockException(ErrorCode.BAD_USAGE, option + " takes a share like 30% (0% to 100%), got '"
+                + text + "'");
+    }
+
     static String percent(double ratio) {
         return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
     }
