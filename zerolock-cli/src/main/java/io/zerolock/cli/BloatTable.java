@@ -48,7 +48,7 @@ final class BloatTable {
                 method += String.format(Locale.ROOT, " x%.2f", estimate.calibration());
             }
             if (estimate.note() != null) {
-                method += " [" + note(notes, estimate.note()) + "]";
+                method += " [" + IndexReport.note(notes, estimate.note()) + "]";
             }
             row.addAll(List.of(Sizes.pretty(estimate.sizeBytes()),
                     estimate.sizeAfterBytes() == null ? "?" : Sizes.pretty(estimate.sizeAfterBytes()),
@@ -63,15 +63,6 @@ final class BloatTable {
     static String ratio(BloatEstimate estimate) {
         return estimate.bloatRatio() == null ? "?"
                 : String.format(Locale.ROOT, "%.0f%%", estimate.bloatRatio() * 100);
-    }
-
-    private static int note(List<String> notes, String text) {
-        int at = notes.indexOf(text);
-        if (at < 0) {
-            notes.add(text);
-            at = notes.size() - 1;
-        }
-        return at + 1;
     }
 
     static String json(BloatReport report) {

@@ -60,7 +60,7 @@ final class IndexReport {
     }
 
     /** The number of this footnote: the same text is printed once, and every row that needs it points at it. */
-    private static int note(List<String> notes, String text) {
+    static int note(List<String> notes, String text) {
         int at = notes.indexOf(text);
         if (at < 0) {
             notes.add(text);

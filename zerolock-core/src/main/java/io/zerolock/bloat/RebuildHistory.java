@@ -43,7 +43,13 @@ final class RebuildHistory {
             return found;
         }
         String schema = Identifiers.quote(stateSchema);
-        boolean estimates = hasColumn(catalog, schema + ".operation", "estimated_size_after");
+        boolean estimates;
+        try {
+            estimates = io.zerolock.journal.History.hasColumn(catalog.connection(), schema + ".operation",
+                    "estimated_size_after");
+        } catch (SQLException e) {
+            return found;
+        }
         String sql = "SELECT DISTINCT ON (target) target, ended_at, new_size, "
                 + (estimates ? "estimated_size_after, estimate_method" : "NULL::bigint, NULL::text")
                 + " FROM " + schema + ".operation WHERE kind = 'reindex' AND outcome = 'done' AND new_size > 0 "
@@ -59,18 +65,5 @@ final class RebuildHistory {
             return found; // a history the role may not read is no history
         }
         return found;
-    }
-
-    private static boolean hasColumn(CatalogReader catalog, String table, String column) {
-        try (PreparedStatement statement = catalog.connection().prepareStatement(
-                "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
-            statement.setString(1, table);
-            statement.setString(2, column);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next();
-            }
-        } catch (SQLException e) {
-            return false;
-        }
     }
 }

@@ -104,7 +104,8 @@ public final class History {
         }
     }
 
-    private static boolean hasColumn(Connection connection, String table, String column) throws SQLException {
+    /** Whether {@code table} (a quoted name) has {@code column}: older state schemas lack the newer ones. */
+    public static boolean hasColumn(Connection connection, String table, String column) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
             statement.setString(1, table);
