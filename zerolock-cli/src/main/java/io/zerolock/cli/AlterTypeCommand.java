@@ -75,6 +75,9 @@ final class AlterTypeCommand implements Callable<Integer> {
     BackfillOptions backfill;
 
     @Mixin
+    GateOptions gate;
+
+    @Mixin
     StateSchemaOption stateSchema;
 
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
@@ -100,7 +103,7 @@ final class AlterTypeCommand implements Callable<Integer> {
         try {
             options = new AlterTypeOptions(locks.lockTimeout, locks.lockRetries, watchdog.watchdog(),
                     stateSchema.name(spec.commandLine()),
-                    backfill.throttle(AlterTypeOptions.defaults().throttle()));
+                    backfill.throttle(AlterTypeOptions.defaults().throttle()), gate.limits(null, java.time.Duration.ZERO, 0)); // standbys: the backfill's limits
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -65,6 +65,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     BackfillOptions backfill;
 
+    @Mixin
+    GateOptions gate;
+
     @Option(names = "-P", paramLabel = "NAME=VALUE", description = "A value for a Flyway-style ${NAME} placeholder "
             + "in the migrations; a placeholder without one refuses its file (the checksum is of the file as "
             + "written).")
@@ -87,7 +90,7 @@ final class ApplyCommand implements Callable<Integer> {
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
                     watchdog.watchdog(), stateSchema.name(spec.commandLine()),
-                    backfill.throttle(Backfill.Throttle.defaults()));
+                    backfill.throttle(Backfill.Throttle.defaults()), gate.limits(null, java.time.Duration.ZERO, 0)); // standbys: the backfill's limits
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

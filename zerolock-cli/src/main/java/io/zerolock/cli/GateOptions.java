@@ -4,17 +4,11 @@ import io.zerolock.gate.GateLimits;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The limits the gate holds the server to before each operation starts. */
+/**
+ * The limits the gate holds the server to before each operation starts, beyond the standbys' (reindex and
+ * the worker take those from {@link ReplicaOptions}, apply and alter-type from their backfill's options).
+ */
 final class GateOptions {
-
-    @Option(names = "--max-replica-lag", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.class,
-            description = "Do not start while a standby's replay lag is longer (default: ${DEFAULT-VALUE}).")
-    Duration maxReplicaLag;
-
-    @Option(names = "--max-replica-bytes", paramLabel = "SIZE", defaultValue = "1GB", converter = ByteSizes.class,
-            description = "Do not start while a standby has more WAL than this left to replay (default: "
-                    + "${DEFAULT-VALUE}).")
-    long maxReplicaBytes;
 
     @Option(names = "--max-retained-wal", paramLabel = "SIZE", defaultValue = "10GB", converter = ByteSizes.class,
             description = "Do not start while a replication slot holds back more WAL than this: the WAL a rebuild "
@@ -31,7 +25,7 @@ final class GateOptions {
                     + "index's size beside it until the old one is dropped; default: no budget).")
     Long diskBudget;
 
-    GateLimits limits(Duration maxTransactionAge) {
+    GateLimits limits(Duration maxTransactionAge, Duration maxReplicaLag, long maxReplicaBytes) {
         return new GateLimits(maxTransactionAge, maxReplicaLag, maxReplicaBytes, maxRetainedWal, maxArchiveBacklog,
                 diskBudget);
     }

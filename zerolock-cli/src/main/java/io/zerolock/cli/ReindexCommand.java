@@ -78,6 +78,9 @@ final class ReindexCommand implements Callable<Integer> {
     @Mixin
     GateOptions gate;
 
+    @Mixin
+    ReplicaOptions replica;
+
     @Option(names = "--bloated", description = "Rebuild the indexes (of the database, or of --schema or --table) "
             + "that zerolock bloat says are worth it: over --min-size and --min-bloat, not rebuilt within "
             + "--cooldown, at most --max of them, biggest reclaim first; with --dry-run, the ranking and why each "
@@ -126,7 +129,7 @@ final class ReindexCommand implements Callable<Integer> {
         locks.validate(spec.commandLine());
         ReindexOptions options = new ReindexOptions(strategy, locks.lockTimeout, locks.lockRetries, maintenanceWorkMem,
                 parallelWorkers, tempFileLimit, waitForOthers == null ? Duration.ZERO : waitForOthers,
-                watchdog.watchdog(), maxTransactionAge, stateSchema.name(spec.commandLine()), gate.limits(null));
+                watchdog.watchdog(), maxTransactionAge, stateSchema.name(spec.commandLine()), gate.limits(null, replica.maxReplicaLag, replica.maxReplicaBytes));
         if (bloated) {
             return bloated(options);
         }

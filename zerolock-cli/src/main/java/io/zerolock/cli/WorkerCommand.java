@@ -56,6 +56,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     GateOptions gate;
 
+    @Mixin
+    ReplicaOptions replica;
+
     @Option(names = "--max-xact-age", paramLabel = "DURATION", defaultValue = "10min", converter = Durations.class,
             description = "The gate waits while a transaction has been open longer: a concurrent build would wait "
                     + "for it (default: ${DEFAULT-VALUE}).")
@@ -78,7 +81,7 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() {
         locks.validate(spec.commandLine());
         ReindexOptions options = ReindexOptions.defaults().withLocks(locks.lockTimeout, locks.lockRetries)
-                .withStateSchema(stateSchema.name(spec.commandLine())).withGate(gate.limits(maxTransactionAge));
+                .withStateSchema(stateSchema.name(spec.commandLine())).withGate(gate.limits(maxTransactionAge, replica.maxReplicaLag, replica.maxReplicaBytes));
         List<Worker.Pass> passes;
         if (fleet != null) {
             Fleet read = Fleet.read(fleet, selection.criteria(), selection.window());

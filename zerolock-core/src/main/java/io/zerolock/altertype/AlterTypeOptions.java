@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param throttle how the backfill sizes its batches and when it pauses
  */
 public record AlterTypeOptions(Duration lockTimeout, int lockAttempts, Watchdog watchdog, String stateSchema,
-        Backfill.Throttle throttle) {
+        Backfill.Throttle throttle, io.zerolock.gate.GateLimits gate) {
 
     public AlterTypeOptions {
         SettingValues.requireMillisSetting("--lock-timeout", lockTimeout);
@@ -25,6 +25,12 @@ public record AlterTypeOptions(Duration lockTimeout, int lockAttempts, Watchdog 
         Objects.requireNonNull(watchdog, "watchdog");
         Objects.requireNonNull(stateSchema, "stateSchema");
         Objects.requireNonNull(throttle, "throttle");
+        Objects.requireNonNull(gate, "gate");
+    }
+
+    /** What the gate holds the server to before a type change starts: its limits, the backfill's for standbys. */
+    public io.zerolock.gate.GateLimits preflight() {
+        return gate.withReplica(throttle.maxReplicaLag(), throttle.maxReplicaLagBytes());
     }
 
     /**
@@ -44,22 +50,26 @@ public record AlterTypeOptions(Duration lockTimeout, int lockAttempts, Watchdog 
         return new AlterTypeOptions(ReindexOptions.DEFAULT_LOCK_TIMEOUT, ReindexOptions.DEFAULT_LOCK_RETRIES,
                 Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, new Backfill.Throttle(DEFAULT_BATCH_TIME,
                         throttle.maxReplicaLag(), throttle.maxReplicaLagBytes(), throttle.maxTransactionAge(),
-                        DEFAULT_BATCH_REST));
+                        DEFAULT_BATCH_REST), io.zerolock.gate.GateLimits.defaults().withMaxTransactionAge(null));
     }
 
     public AlterTypeOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
-        return new AlterTypeOptions(newLockTimeout, newLockAttempts, watchdog, stateSchema, throttle);
+        return new AlterTypeOptions(newLockTimeout, newLockAttempts, watchdog, stateSchema, throttle, gate);
     }
 
     public AlterTypeOptions withWatchdog(Watchdog newWatchdog) {
-        return new AlterTypeOptions(lockTimeout, lockAttempts, newWatchdog, stateSchema, throttle);
+        return new AlterTypeOptions(lockTimeout, lockAttempts, newWatchdog, stateSchema, throttle, gate);
     }
 
     public AlterTypeOptions withStateSchema(String newStateSchema) {
-        return new AlterTypeOptions(lockTimeout, lockAttempts, watchdog, newStateSchema, throttle);
+        return new AlterTypeOptions(lockTimeout, lockAttempts, watchdog, newStateSchema, throttle, gate);
     }
 
     public AlterTypeOptions withThrottle(Backfill.Throttle newThrottle) {
-        return new AlterTypeOptions(lockTimeout, lockAttempts, watchdog, stateSchema, newThrottle);
+        return new AlterTypeOptions(lockTimeout, lockAttempts, watchdog, stateSchema, newThrottle, gate);
+    }
+
+    public AlterTypeOptions withGate(io.zerolock.gate.GateLimits newGate) {
+        return new AlterTypeOptions(lockTimeout, lockAttempts, watchdog, stateSchema, throttle, newGate);
     }
 }

@@ -148,6 +148,8 @@ public final class Applier {
             ConcurrentBuildGuards.stopWhenClientDies(work, major);
             int workPid = Monitor.backendPid(work);
             int catalogPid = Monitor.backendPid(catalog);
+            io.zerolock.gate.Gate.refuseUnlessGo(catalog, options.preflight(), "apply", null,
+                    plans.get(0).file().name(), journal);
             // the history again, now that this run holds the apply lock: another apply may have ended between
             // the first read and the lock, having applied some of these files
             Map<String, String> appliedMeanwhile = History.applied(catalog, options.stateSchema());
@@ -349,7 +351,7 @@ public final class Applier {
         try {
             new io.zerolock.altertype.AlterTyper(connector, new io.zerolock.altertype.AlterTypeOptions(
                     options.lockTimeout(), options.lockAttempts(), options.watchdog(), options.stateSchema(),
-                    throttle), progress).alter(change.column(), change.type(), change.using(), false);
+                    throttle, options.gate()), progress).alter(change.column(), change.type(), change.using(), false);
         } catch (ZerolockException e) {
             journal.stepEnded(position, step, 1, e.getMessage());
             throw e;

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param throttle how backfills size their batches and when they pause
  */
 public record ApplyOptions(Duration lockTimeout, int lockAttempts, boolean rewrite, Watchdog watchdog,
-        String stateSchema, Backfill.Throttle throttle) {
+        String stateSchema, Backfill.Throttle throttle, io.zerolock.gate.GateLimits gate) {
 
     public ApplyOptions {
         SettingValues.requireMillisSetting("--lock-timeout", lockTimeout);
@@ -27,30 +27,41 @@ public record ApplyOptions(Duration lockTimeout, int lockAttempts, boolean rewri
         Objects.requireNonNull(watchdog, "watchdog");
         Objects.requireNonNull(stateSchema, "stateSchema");
         Objects.requireNonNull(throttle, "throttle");
+        Objects.requireNonNull(gate, "gate");
+    }
+
+    /** What the gate holds the server to before apply starts: its limits, the backfill's for standbys. */
+    public io.zerolock.gate.GateLimits preflight() {
+        return gate.withReplica(throttle.maxReplicaLag(), throttle.maxReplicaLagBytes());
     }
 
     public static ApplyOptions defaults() {
         return new ApplyOptions(ReindexOptions.DEFAULT_LOCK_TIMEOUT, ReindexOptions.DEFAULT_LOCK_RETRIES, true,
-                Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, Backfill.Throttle.defaults());
+                Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, Backfill.Throttle.defaults(),
+                io.zerolock.gate.GateLimits.defaults().withMaxTransactionAge(null));
     }
 
     public ApplyOptions withRewrite(boolean newRewrite) {
-        return new ApplyOptions(lockTimeout, lockAttempts, newRewrite, watchdog, stateSchema, throttle);
+        return new ApplyOptions(lockTimeout, lockAttempts, newRewrite, watchdog, stateSchema, throttle, gate);
     }
 
     public ApplyOptions withLocks(Duration newLockTimeout, int newLockAttempts) {
-        return new ApplyOptions(newLockTimeout, newLockAttempts, rewrite, watchdog, stateSchema, throttle);
+        return new ApplyOptions(newLockTimeout, newLockAttempts, rewrite, watchdog, stateSchema, throttle, gate);
     }
 
     public ApplyOptions withStateSchema(String newStateSchema) {
-        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, newStateSchema, throttle);
+        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, newStateSchema, throttle, gate);
     }
 
     public ApplyOptions withWatchdog(Watchdog newWatchdog) {
-        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, newWatchdog, stateSchema, throttle);
+        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, newWatchdog, stateSchema, throttle, gate);
     }
 
     public ApplyOptions withThrottle(Backfill.Throttle newThrottle) {
-        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, stateSchema, newThrottle);
+        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, stateSchema, newThrottle, gate);
+    }
+
+    public ApplyOptions withGate(io.zerolock.gate.GateLimits newGate) {
+        return new ApplyOptions(lockTimeout, lockAttempts, rewrite, watchdog, stateSchema, throttle, newGate);
     }
 }

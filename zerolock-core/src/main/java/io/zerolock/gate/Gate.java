@@ -58,6 +58,21 @@ public final class Gate {
         return decision;
     }
 
+    /**
+     * The preflight of an interactive command: asks once, keeps the decision in the history, and refuses,
+     * with nothing changed, unless the gate says go.
+     */
+    public static void refuseUnlessGo(Connection connection, GateLimits limits, String command, Long tableOid,
+            String target, io.zerolock.journal.Journal journal) {
+        Decision decision = new Gate(limits).check(connection, new Request(tableOid, target, 0));
+        journal.gateDecision(command, target, decision);
+        if (!decision.go()) {
+            throw new ZerolockException(ErrorCode.REFUSED, "refused, nothing was changed: the gate said "
+                    + decision.verdict().id() + ": " + decision.reasons() + " (the limits are options: see zerolock "
+                    + command + " --help)");
+        }
+    }
+
     Decision judge(ServerHealth health, Request request) {
         List<Signal> signals = new ArrayList<>();
         if (health.standby()) {
