@@ -108,6 +108,47 @@ class GateTest {
         }
     }
 
+    @PostgresTest(versions = {11, 18})
+    void skips_a_table_an_anti_wraparound_autovacuum_is_working_on(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE old_rows (id int, pad text)",
+                "INSERT INTO old_rows SELECT g, repeat('x', 200) FROM generate_series(1, 40000) g",
+                "CREATE TABLE xid_eater (id int)",
+                // the lowest freeze age a table may ask for, and a vacuum slowed to a crawl so the test sees it
+                "ALTER TABLE old_rows SET (autovacuum_freeze_max_age = 100000, autovacuum_vacuum_cost_delay = 100, "
+                        + "autovacuum_vacuum_cost_limit = 1)",
+                "ALTER SYSTEM SET autovacuum_naptime = '1s'", "SELECT pg_reload_conf()");
+        try (Connection connection = db.connect(); Statement sql = connection.createStatement()) {
+            // each subtransaction that writes takes a transaction id: age the table past its freeze age
+            sql.execute("DO $$ BEGIN FOR i IN 1..110000 LOOP BEGIN INSERT INTO xid_eater VALUES (i); "
+                    + "EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; END $$");
+            long table = Long.parseLong(query(sql, "SELECT 'old_rows'::regclass::oid"));
+            Gate gate = new Gate(GateLimits.defaults());
+            Await.until("an autovacuum to prevent wraparound works on the table", () -> gate.check(connection,
+                    new Gate.Request(table, "public.old_rows", 0)).verdict() == Verdict.SKIP);
+            Decision decision = gate.check(connection, new Gate.Request(table, "public.old_rows", 0));
+            assertThat(decision.signals()).extracting(Signal::name).containsExactly("wraparound_vacuum");
+            assertThat(decision.reasons()).contains("to prevent wraparound");
+            long other = Long.parseLong(query(sql, "SELECT 'xid_eater'::regclass::oid"));
+            assertThat(gate.check(connection, new Gate.Request(other, "public.xid_eater", 0)).signals())
+                    .extracting(Signal::name).doesNotContain("wraparound_vacuum");
+        } finally {
+            db.execute("ALTER SYSTEM RESET autovacuum_naptime", "SELECT pg_reload_conf()");
+            // the vacuum cannot be cancelled by a lock request, and comes back while the table is old: stop it
+            // and drop the table in one go, under a lock_timeout, until the drop wins
+            Await.until("the slowed vacuum is stopped and its table dropped", () -> {
+                try (Connection cleanup = db.connect(); Statement sql = cleanup.createStatement()) {
+                    sql.execute("SET lock_timeout = '200ms'");
+                    sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_progress_vacuum WHERE relid = "
+                            + "'old_rows'::regclass");
+                    sql.execute("DROP TABLE old_rows");
+                    return true;
+                } catch (java.sql.SQLException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
     @Test
     void counts_wal_segments_across_log_files() {
         long perLog = 0x100000000L / (16L << 20);
