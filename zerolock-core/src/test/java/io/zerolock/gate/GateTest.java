@@ -149,6 +149,51 @@ class GateTest {
         }
     }
 
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {11, 18})
+    void waits_while_wal_archiving_fails_or_falls_behind(int major) throws Exception {
+        // an archive_command that fails until a file says it may succeed: the archiver retries, and WAL piles
+        // up behind it
+        java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("zl-archive");
+        java.nio.file.Path allow = directory.resolve("allow");
+        java.nio.file.Path command = directory.resolve("archive.sh");
+        java.nio.file.Files.writeString(command, "#!/bin/sh\ntest -f " + allow + "\n");
+        command.toFile().setExecutable(true, false);
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(major, java.util.Map.of("archive_mode",
+                "on", "archive_command", command.toString(), "wal_level", "replica"));
+                Connection connection = server.connect("postgres"); Statement sql = connection.createStatement()) {
+            Gate gate = new Gate(GateLimits.defaults().withWal(10L << 30, 2));
+            sql.execute("CREATE TABLE wal_maker (g int)");
+            for (int segment = 0; segment < 4; segment++) {
+                sql.execute("INSERT INTO wal_maker SELECT generate_series(1, 1000)");
+                sql.execute("SELECT pg_switch_wal()");
+            }
+            Await.until("the archiver has failed", () -> !gate.check(connection, Gate.Request.server()).go());
+            Decision decision = gate.check(connection, Gate.Request.server());
+            assertThat(decision.verdict()).isEqualTo(Verdict.WAIT);
+            assertThat(decision.reasons()).contains("WAL archiving is failing");
+            java.nio.file.Files.writeString(allow, "");
+            // a new segment to archive wakes the archiver from its wait after the failures
+            sql.execute("INSERT INTO wal_maker SELECT generate_series(1, 1000)");
+            sql.execute("SELECT pg_switch_wal()");
+            String last = "";
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            boolean caughtUp = false;
+            while (!caughtUp && System.nanoTime() < deadline) {
+                Decision now = gate.check(connection, Gate.Request.server());
+                caughtUp = now.go();
+                last = now.reasons() + " / " + query(sql, "SELECT row(s.*)::text FROM pg_stat_archiver s");
+                Thread.sleep(200);
+            }
+            assertThat(caughtUp).as("the archiver caught up; the gate last said: " + last).isTrue();
+            // a backlog without failures: segments waiting count against --max-archive-backlog
+            ServerHealth.Archiver archiver = ServerHealth.read(connection, null).archiver();
+            assertThat(archiver).isNotNull();
+            assertThat(archiver.failing()).isFalse();
+            assertThat(archiver.backlogSegments()).isLessThanOrEqualTo(2L);
+        }
+    }
+
     @Test
     void counts_wal_segments_across_log_files() {
         long perLog = 0x100000000L / (16L << 20);

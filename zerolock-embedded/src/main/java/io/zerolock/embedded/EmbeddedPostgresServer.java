@@ -45,11 +45,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Starts a new server; the caller closes it. */
     public static EmbeddedPostgresServer start(int major) {
+        return start(major, java.util.Map.of());
+    }
+
+    /** Starts a new server with these settings in its configuration (ones that need a restart, too). */
+    public static EmbeddedPostgresServer start(int major, java.util.Map<String, String> settings) {
         String release = BundledPostgres.release(major);
         requireUserNamespacesWhenRoot();
         long startedAt = System.nanoTime();
         try {
-            EmbeddedPostgres postgres = builder(major).start();
+            EmbeddedPostgres.Builder builder = builder(major);
+            settings.forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder.start();
             Duration startupTime = Duration.ofNanos(System.nanoTime() - startedAt);
             log.atInfo().setMessage("embedded postgres started")
                     .addKeyValue("version", release)
