@@ -115,11 +115,29 @@ public final class Zerolock implements AutoCloseable {
     public io.zerolock.maintain.BloatedRebuild.Run reindexBloated(String schema, String table,
             io.zerolock.maintain.Selection.Criteria criteria, io.zerolock.maintain.Window window,
             ReindexOptions options, boolean dryRun) {
-        return new io.zerolock.maintain.BloatedRebuild(catalog, options.stateSchema(), java.time.Clock.systemUTC())
-                .run(bloatRequest(schema, table, 0, false), criteria, window, dryRun, estimate -> {
-                    RebuildVerdict verdict = status(catalog.requireIndex(estimate.oid())).verdict();
-                    return verdict.online() ? null : verdict.reason();
-                }, name -> reindex(io.zerolock.reindex.ReindexRequest.indexes(name), options, false));
+        return reindexBloated(schema, table, criteria, window, options, dryRun, "reindex");
+    }
+
+    /** As above, the window's decisions kept in the history under {@code command} (reindex, worker). */
+    public io.zerolock.maintain.BloatedRebuild.Run reindexBloated(String schema, String table,
+            io.zerolock.maintain.Selection.Criteria criteria, io.zerolock.maintain.Window window,
+            ReindexOptions options, boolean dryRun, String command) {
+        io.zerolock.maintain.BloatedRebuild rebuild = new io.zerolock.maintain.BloatedRebuild(catalog,
+                options.stateSchema(), java.time.Clock.systemUTC());
+        java.util.function.Function<BloatEstimate, String> refusal = estimate -> {
+            RebuildVerdict verdict = status(catalog.requireIndex(estimate.oid())).verdict();
+            return verdict.online() ? null : verdict.reason();
+        };
+        if (dryRun) { // a dry run writes nothing, the history included
+            return rebuild.run(bloatRequest(schema, table, 0, false), criteria, window, true, refusal,
+                    name -> List.of(), (target, decision) -> { });
+        }
+        try (io.zerolock.journal.Journal journal = io.zerolock.journal.Journal.openOrWarn(
+                () -> connector.open("journal"), options.stateSchema())) {
+            return rebuild.run(bloatRequest(schema, table, 0, false), criteria, window, false, refusal,
+                    name -> reindex(io.zerolock.reindex.ReindexRequest.indexes(name), options, false),
+                    (target, decision) -> journal.gateDecision(command, target, decision));
+        }
     }
 
     /** What zerolock did to this database since {@code since}, from the journal in {@code stateSchema}. */

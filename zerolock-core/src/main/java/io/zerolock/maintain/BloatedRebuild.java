@@ -49,8 +49,13 @@ public final class BloatedRebuild {
         this.clock = clock;
     }
 
+    /**
+     * @param decisions told, for the history, each time the window keeps a chosen index from starting (a
+     *     wait while it is closed, a skip when the index would not finish in it)
+     */
     public Run run(BloatRequest scope, Selection.Criteria criteria, Window window, boolean dryRun,
-            Function<BloatEstimate, String> onlineRefusal, Rebuilder rebuilder) {
+            Function<BloatEstimate, String> onlineRefusal, Rebuilder rebuilder,
+            java.util.function.BiConsumer<String, io.zerolock.gate.Decision> decisions) {
         Instant now = clock.instant();
         List<BloatEstimate> estimates = new BloatEstimator(catalog, stateSchema).estimate(scope).indexes();
         List<Selection.Candidate> ranking = Selection.rank(estimates, criteria, now, onlineRefusal);
@@ -63,8 +68,13 @@ public final class BloatedRebuild {
             windowSaid = closes.map(end -> "open until " + end).orElse("closed; it opens next at "
                     + window.nextOpening(now));
             if (closes.isEmpty()) {
-                ranking.stream().filter(Selection.Candidate::chosen).forEach(c -> notStarted.add(
-                        c.estimate().name().display() + ": the window is closed"));
+                for (Selection.Candidate candidate : ranking) {
+                    if (candidate.chosen()) {
+                        notStarted.add(candidate.estimate().name().display() + ": the window is closed");
+                        decisions.accept(candidate.estimate().name().display(), window(io.zerolock.gate.Verdict.WAIT,
+                                "the window '" + window.text() + "' is " + windowSaid));
+                    }
+                }
                 return new Run(ranking, windowSaid, outcomes, notStarted, failures);
             }
         }
@@ -82,13 +92,17 @@ public final class BloatedRebuild {
                 Optional<Instant> closes = window.closesAt(at);
                 if (closes.isEmpty()) {
                     notStarted.add(name + ": the window closed");
+                    decisions.accept(name, window(io.zerolock.gate.Verdict.WAIT, "the window '" + window.text()
+                            + "' closed"));
                     continue;
                 }
                 Duration needed = time.predict(name, candidate.estimate().sizeBytes());
                 Duration left = Duration.between(at, closes.get());
                 if (needed.compareTo(left) > 0) {
-                    notStarted.add(name + ": needs about " + needed.toSeconds() + " s, the window closes in "
-                            + left.toSeconds() + " s");
+                    String why = "needs about " + needed.toSeconds() + " s, the window closes in " + left.toSeconds()
+                            + " s";
+                    notStarted.add(name + ": " + why);
+                    decisions.accept(name, window(io.zerolock.gate.Verdict.SKIP, "it " + why));
                     continue;
                 }
             }
@@ -103,5 +117,10 @@ public final class BloatedRebuild {
             }
         }
         return new Run(ranking, windowSaid, outcomes, notStarted, failures);
+    }
+
+    /** The window's part in the gate's decisions. */
+    private static io.zerolock.gate.Decision window(io.zerolock.gate.Verdict verdict, String reason) {
+        return new io.zerolock.gate.Decision(verdict, List.of(new io.zerolock.gate.Signal("window", verdict, reason)));
     }
 }

@@ -99,7 +99,7 @@ public final class Worker {
         }
         List<String> resumed = new ArrayList<>(zerolock.resume(options));
         BloatedRebuild.Run run = zerolock.reindexBloated(null, null, settings.criteria(), settings.window(), options,
-                false);
+                false, "worker");
         boolean closed = settings.window() != null && settings.window().closesAt(java.time.Instant.now()).isEmpty()
                 && run.outcomes().isEmpty();
         Status status = !run.failures().isEmpty() ? Status.FAILED : closed ? Status.OUTSIDE_WINDOW : Status.DONE;

@@ -28,7 +28,10 @@ class BloatedRebuildTest {
                 "DELETE FROM t WHERE id % 10 < 7", "VACUUM ANALYZE t");
     }
 
+    private static final List<String> decisions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static List<String> started(TestDatabase db, String berlinTime, Window window) throws Exception {
+        decisions.clear();
         List<String> started = new ArrayList<>();
         try (Connection connection = db.connect()) {
             Clock clock = Clock.fixed(java.time.ZonedDateTime.of(java.time.LocalDateTime.parse(berlinTime),
@@ -38,7 +41,8 @@ class BloatedRebuildTest {
                             java.time.Duration.ofDays(7)), window, false, e -> null, name -> {
                                 started.add(name);
                                 return List.of();
-                            });
+                            }, (target, decision) -> decisions.add(target + " " + decision.verdict().id() + " "
+                                    + decision.signals().get(0).name()));
             assertThat(run.ranking()).filteredOn(Selection.Candidate::chosen).hasSize(2);
             started.addAll(run.notStarted());
         }
@@ -52,6 +56,7 @@ class BloatedRebuildTest {
                 "public.t_v");
         assertThat(started(db, "2026-12-05T05:30", SATURDAY_NIGHT)).containsExactlyInAnyOrder(
                 "public.t_pkey: the window is closed", "public.t_v: the window is closed");
+        assertThat(decisions).containsExactlyInAnyOrder("public.t_pkey wait window", "public.t_v wait window");
         assertThat(started(db, "2026-12-04T03:00", SATURDAY_NIGHT)).as("a Friday").allMatch(s -> s.endsWith(
                 "the window is closed"));
     }
@@ -62,6 +67,7 @@ class BloatedRebuildTest {
         // five seconds left: every rebuild is given at least ten
         assertThat(started(db, "2026-12-05T04:59:55", SATURDAY_NIGHT))
                 .allMatch(s -> s.contains(": needs about 10 s, the window closes in 5 s"));
+        assertThat(decisions).containsExactlyInAnyOrder("public.t_pkey skip window", "public.t_v skip window");
         Window cron = Window.parse("0 1 * * SAT 4h Europe/Berlin");
         assertThat(started(db, "2026-12-05T04:59:55", cron)).hasSize(2).allMatch(s -> s.contains("needs about"));
         assertThat(started(db, "2026-12-05T01:00", cron)).containsExactlyInAnyOrder("public.t_pkey", "public.t_v");
