@@ -154,6 +154,25 @@ class BloatCommandTest {
         assertThat(pkey.get("bloat").has("scans")).isTrue();
     }
 
+    @PostgresTest(versions = {14})
+    void a_role_that_may_not_read_the_table_gets_no_estimate_and_is_told_why(TestDatabase db) throws Exception {
+        bloated(db);
+        db.execute("CREATE ROLE bloat_reader LOGIN PASSWORD 'reader-secret'",
+                "GRANT USAGE ON SCHEMA " + SCHEMA + " TO bloat_reader");
+        String uri = "postgresql://bloat_reader:reader-secret@localhost:" + db.port() + "/" + db.name();
+        Cli run = Cli.run("bloat", "-d", uri, "--schema", SCHEMA, "--format", "json");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        for (JsonNode index : JSON.readTree(run.out()).get("indexes")) {
+            assertThat(index.get("method").asText()).isEqualTo("none");
+            assertThat(index.get("bloat_bytes").isNull()).isTrue();
+            assertThat(index.get("note").asText()).contains("permission denied").contains("let this role read it");
+        }
+        db.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + SCHEMA + " TO bloat_reader");
+        Cli granted = Cli.run("bloat", "-d", uri, "--schema", SCHEMA, "--format", "json");
+        assertThat(find(JSON.readTree(granted.out()).get("indexes"), SCHEMA + ".\"Order Items_pkey\"")
+                .get("bloat_ratio").asDouble()).isBetween(0.55, 0.8);
+    }
+
     private static JsonNode find(JsonNode list, String name) {
         for (JsonNode item : list) {
             if (item.get("name").asText().equals(name)) {

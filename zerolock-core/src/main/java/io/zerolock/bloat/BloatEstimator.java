@@ -118,7 +118,8 @@ public final class BloatEstimator {
         }
         Optional<Double> tuple = StatisticsWidths.heapTuple(table.columns());
         if (tuple.isEmpty()) {
-            return Sized.none(List.of("no pg_stats for some of its columns (ANALYZE the table)"));
+            return Sized.none(List.of("no pg_stats for some of its columns (ANALYZE the table, or let this role read "
+                    + "it)"));
         }
         return Sized.of(HeapModel.pages(table.rows(), tuple.get(), Sized.fillfactor(table.storageParameter(
                 "fillfactor"), 100)), EstimateMethod.HEAP_MODEL, List.of());

@@ -36,7 +36,7 @@ final class BtreeEstimate {
                     return Sized.of(BtreeModel.pages(new BtreeModel.Shape(0, 16, 16, List.of(), fillfactor)),
                             EstimateMethod.BTREE_MODEL, notes);
                 }
-                notes.add("no sample and no pg_stats for its columns (ANALYZE the table)");
+                notes.add("no sample and no pg_stats for its columns (ANALYZE the table, or let this role read it)");
                 return Sized.none(notes);
             }
             leafTuple = leaf.get();
