@@ -1,11 +1,7 @@
 package io.zerolock.bloat;
 
 import io.zerolock.catalog.CatalogReader;
-import io.zerolock.catalog.Identifiers;
-import io.zerolock.journal.Journal;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.zerolock.journal.History;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,30 +35,11 @@ final class RebuildHistory {
     /** The last finished rebuild of each index, by its display name (the journal's target). */
     static Map<String, Rebuild> lastRebuilds(CatalogReader catalog, String stateSchema) {
         Map<String, Rebuild> found = new HashMap<>();
-        if (stateSchema == null || !Journal.exists(catalog.connection(), stateSchema)) {
-            return found;
-        }
-        String schema = Identifiers.quote(stateSchema);
-        boolean estimates;
-        try {
-            estimates = io.zerolock.journal.History.hasColumn(catalog.connection(), schema + ".operation",
-                    "estimated_size_after");
-        } catch (SQLException e) {
-            return found;
-        }
-        String sql = "SELECT DISTINCT ON (target) target, ended_at, new_size, "
-                + (estimates ? "estimated_size_after, estimate_method" : "NULL::bigint, NULL::text")
-                + " FROM " + schema + ".operation WHERE kind = 'reindex' AND outcome = 'done' AND new_size > 0 "
-                + "ORDER BY target, ended_at DESC";
-        try (PreparedStatement statement = catalog.connection().prepareStatement(sql);
-                ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                long estimated = rows.getLong(4);
-                found.put(rows.getString(1), new Rebuild(rows.getTimestamp(2).toInstant(), rows.getLong(3),
-                        rows.wasNull() ? null : estimated, rows.getString(5)));
+        for (History.Rebuild rebuild : History.rebuilds(catalog.connection(), stateSchema)) {
+            if (rebuild.sizeAfter() != null) {
+                found.putIfAbsent(rebuild.target(), new Rebuild(rebuild.endedAt(), rebuild.sizeAfter(),
+                        rebuild.estimatedSizeAfter(), rebuild.estimateMethod()));
             }
-        } catch (SQLException e) {
-            return found; // a history the role may not read is no history
         }
         return found;
     }

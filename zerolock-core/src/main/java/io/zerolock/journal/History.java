@@ -41,7 +41,48 @@ public final class History {
 
     public record Entries(List<Operation> operations, List<GateDecision> gateDecisions) {}
 
+    /**
+     * A finished rebuild of an index, what the bloat estimates and the rebuild-time predictions learn from.
+     *
+     * @param sizeBefore null when not recorded
+     * @param sizeAfter null when not recorded
+     * @param estimatedSizeAfter the bloat estimate made just before it, null when none was recorded
+     */
+    public record Rebuild(String target, Instant startedAt, Instant endedAt, Long sizeBefore, Long sizeAfter,
+            Long estimatedSizeAfter, String estimateMethod) {}
+
+    /** Rebuilds looked back over: far more than any cool-down or speed needs, and a bounded read. */
+    private static final int REBUILDS = 5000;
+
     private History() {}
+
+    /**
+     * The finished rebuilds (reindex operations done), newest first; none when there is no state schema or
+     * the role may not read it.
+     */
+    public static List<Rebuild> rebuilds(Connection connection, String schemaName) {
+        List<Rebuild> found = new ArrayList<>();
+        if (schemaName == null || !Journal.exists(connection, schemaName)) {
+            return found;
+        }
+        String schema = Identifiers.quote(schemaName);
+        try {
+            boolean estimates = hasColumn(connection, schema + ".operation", "estimated_size_after");
+            try (PreparedStatement statement = connection.prepareStatement("SELECT target, started_at, ended_at, "
+                    + "old_size, new_size, " + (estimates ? "estimated_size_after, estimate_method"
+                            : "NULL::bigint, NULL::text") + " FROM " + schema + ".operation WHERE kind = 'reindex' "
+                    + "AND outcome = 'done' AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT " + REBUILDS);
+                    ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new Rebuild(rows.getString(1), instant(rows, 2), instant(rows, 3), positive(rows, 4),
+                            positive(rows, 5), positive(rows, 6), rows.getString(7)));
+                }
+            }
+        } catch (SQLException e) {
+            return List.of(); // a history the role may not read is no history
+        }
+        return found;
+    }
 
     public static Entries since(Connection connection, String schemaName, Instant since) {
         if (!Journal.exists(connection, schemaName)) {

@@ -1,11 +1,7 @@
 package io.zerolock.maintain;
 
 import io.zerolock.catalog.CatalogReader;
-import io.zerolock.catalog.Identifiers;
-import io.zerolock.journal.Journal;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.zerolock.journal.History;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +16,8 @@ public final class RebuildTime {
     static final double DEFAULT_BYTES_PER_SECOND = 10.0 * (1 << 20);
     private static final double MARGIN = 1.5;
     private static final Duration FIXED = Duration.ofSeconds(10);
+    /** Rebuilds the database's speed is taken from. */
+    private static final int RECENT = 50;
 
     private record Past(long size, double seconds) {}
 
@@ -31,23 +29,22 @@ public final class RebuildTime {
         this.bytesPerSecond = bytesPerSecond;
     }
 
+    /** From this database's history: the latest rebuild of each index, and the speed of the last 50. */
     public static RebuildTime from(CatalogReader catalog, String stateSchema) {
         Map<String, Past> byTarget = new HashMap<>();
         double bytes = 0;
         double seconds = 0;
-        if (stateSchema != null && Journal.exists(catalog.connection(), stateSchema)) {
-            try (PreparedStatement statement = catalog.connection().prepareStatement("SELECT target, old_size, "
-                    + "extract(epoch FROM ended_at - started_at)::float8 FROM " + Identifiers.quote(stateSchema)
-                    + ".operation WHERE kind = 'reindex' AND outcome = 'done' AND old_size > 0 AND ended_at IS NOT "
-                    + "NULL ORDER BY ended_at DESC LIMIT 50"); ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    Past past = new Past(rows.getLong(2), Math.max(0.001, rows.getDouble(3)));
-                    byTarget.putIfAbsent(rows.getString(1), past);
-                    bytes += past.size();
-                    seconds += past.seconds();
-                }
-            } catch (SQLException e) {
-                // a history the role may not read: the default speed
+        int counted = 0;
+        for (History.Rebuild rebuild : History.rebuilds(catalog.connection(), stateSchema)) {
+            if (rebuild.sizeBefore() == null || rebuild.startedAt() == null) {
+                continue;
+            }
+            Past past = new Past(rebuild.sizeBefore(), Math.max(0.001,
+                    Duration.between(rebuild.startedAt(), rebuild.endedAt()).toNanos() / 1e9));
+            byTarget.putIfAbsent(rebuild.target(), past);
+            if (counted++ < RECENT) {
+                bytes += past.size();
+                seconds += past.seconds();
             }
         }
         return new RebuildTime(byTarget, seconds > 0 ? bytes / seconds : DEFAULT_BYTES_PER_SECOND);

@@ -77,7 +77,7 @@ class BloatedRebuildTest {
     void learns_the_time_a_rebuild_takes_from_the_history(TestDatabase db) throws Exception {
         bloated(db);
         db.execute("CREATE SCHEMA zerolock", "CREATE TABLE zerolock.operation (id bigserial, kind text, target text, "
-                + "outcome text, old_size bigint, started_at timestamptz, ended_at timestamptz)",
+                + "new_size bigint, outcome text, old_size bigint, started_at timestamptz, ended_at timestamptz)",
                 // the last rebuild of t_v took an hour for its size then
                 "INSERT INTO zerolock.operation (kind, target, outcome, old_size, started_at, ended_at) VALUES "
                         + "('reindex', 'public.t_v', 'done', pg_relation_size('t_v'), now() - interval '2 hours', "
