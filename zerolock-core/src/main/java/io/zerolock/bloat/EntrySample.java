@@ -6,7 +6,6 @@ import io.zerolock.catalog.StoredColumn;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A sample of an index's entries, computed from a sample of its table's rows (TABLESAMPLE SYSTEM, a few
@@ -46,7 +45,7 @@ record EntrySample(int sampledRows, int entries, double percent, double leafTupl
     private static final int MAX_ROWS = 100_000;
 
     static EntrySample take(CatalogReader catalog, IndexStorage index, double expectedRows) throws SQLException {
-        double percent = expectedRows <= TARGET_ROWS ? 100 : Math.max(0.0001, 100.0 * TARGET_ROWS / expectedRows);
+        TableSample sample = TableSample.of(expectedRows, TARGET_ROWS);
         List<StoredColumn> columns = index.columns();
         String matches = index.predicate() == null ? "true" : "(" + index.predicate() + ") IS TRUE";
         StringBuilder sql = new StringBuilder("SELECT ").append(matches);
@@ -60,11 +59,8 @@ record EntrySample(int sampledRows, int entries, double percent, double leafTupl
                     .append(String.join(", ", index.keyColumns().stream().map(c -> "(" + c.expression() + ")")
                             .toList())).append(")::text, 0) END");
         }
-        sql.append(" FROM ONLY ").append(index.table().sql()).append(percent >= 100 ? ""
-                : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ") REPEATABLE (7)")
-                .append(" LIMIT ").append(MAX_ROWS);
-        String from = " FROM ONLY " + index.table().sql() + (percent >= 100 ? "" : " TABLESAMPLE SYSTEM ("
-                + String.format(Locale.ROOT, "%.6f", percent) + ") REPEATABLE (7)");
+        String from = sample.from(index.table());
+        sql.append(from).append(" LIMIT ").append(MAX_ROWS);
         List<Integer[]> sampled = new java.util.ArrayList<>();
         java.util.Map<Long, Integer> keys = new java.util.HashMap<>();
         int rows = catalog.rolledBack(statement -> {
@@ -112,7 +108,7 @@ record EntrySample(int sampledRows, int entries, double percent, double leafTupl
         int nullEntries = entries - nonNullEntries;
         DistinctKeys distinct = severalKeys ? new DistinctKeys(entries, keys.size(),
                 keys.values().stream().filter(c -> c == 1).count()) : null;
-        return new EntrySample(rows, entries, percent, entries == 0 ? 0 : leaf / entries,
+        return new EntrySample(rows, entries, sample.percent(), entries == 0 ? 0 : leaf / entries,
                 entries == 0 ? 0 : key / entries, nonNullEntries == 0 ? 0 : nonNull / nonNullEntries,
                 nullEntries == 0 ? 0 : (leaf - nonNull) / nullEntries, distinct);
     }

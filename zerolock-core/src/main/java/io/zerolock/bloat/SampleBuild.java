@@ -42,10 +42,10 @@ final class SampleBuild {
             return Sized.none(notes);
         }
         double expected = Math.max(1, entries.tableRows());
-        double percent = expected <= TARGET_ROWS ? 100 : Math.max(0.0001, 100.0 * TARGET_ROWS / expected);
+        TableSample sample = TableSample.of(expected, TARGET_ROWS);
         Built built;
         try {
-            built = catalog.rolledBack(sql -> build(sql, index, percent));
+            built = catalog.rolledBack(sql -> build(sql, index, sample));
         } catch (SQLException e) {
             notes.add("cannot build it over a sample (" + Entries.firstLine(e.getMessage()) + ")");
             return Sized.none(notes);
@@ -77,7 +77,7 @@ final class SampleBuild {
         return Sized.of(pages, EstimateMethod.SAMPLE_BUILD, notes);
     }
 
-    private static Built build(Statement sql, IndexStorage index, double percent) throws SQLException {
+    private static Built build(Statement sql, IndexStorage index, TableSample sample) throws SQLException {
         sql.execute("SET LOCAL statement_timeout = '60s'");
         sql.execute("SET LOCAL search_path = pg_catalog");
         String definition = null;
@@ -104,13 +104,11 @@ final class SampleBuild {
         }
         String method = definition.substring(at + prefix.length());
         sql.execute("CREATE TEMP TABLE zerolock_bloat_sample (LIKE " + index.table().sql() + ")");
-        String sampling = percent >= 100 ? ""
-                : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ") REPEATABLE (7)";
-        long rows = sql.executeUpdate("INSERT INTO " + SAMPLE + " SELECT * FROM ONLY " + index.table().sql()
-                + sampling + " LIMIT " + 2 * TARGET_ROWS);
+        long rows = sql.executeUpdate("INSERT INTO " + SAMPLE + " SELECT *" + sample.from(index.table()) + " LIMIT "
+                + 2 * TARGET_ROWS);
         sql.execute("CREATE INDEX zerolock_bloat_sample_index ON " + SAMPLE + " USING " + method);
         long bytes = size(sql, "pg_temp.zerolock_bloat_sample_index");
-        boolean wholeTable = percent >= 100 && rows < 2 * TARGET_ROWS;
+        boolean wholeTable = sample.whole() && rows < 2 * TARGET_ROWS;
         long halfRows = 0;
         long halfBytes = 0;
         if (index.accessMethod().equals("gin") && !wholeTable && rows >= 1000) {
