@@ -103,7 +103,8 @@ final class AlterTypeCommand implements Callable<Integer> {
         try {
             options = new AlterTypeOptions(locks.lockTimeout, locks.lockRetries, watchdog.watchdog(),
                     stateSchema.name(spec.commandLine()),
-                    backfill.throttle(AlterTypeOptions.defaults().throttle()), gate.limits(null, java.time.Duration.ZERO, 0)); // standbys: the backfill's limits
+                    backfill.throttle(AlterTypeOptions.defaults().throttle()),
+                    gate.limitsLeavingStandbysToTheBackfill());
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -90,7 +90,7 @@ final class ApplyCommand implements Callable<Integer> {
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
                     watchdog.watchdog(), stateSchema.name(spec.commandLine()),
-                    backfill.throttle(Backfill.Throttle.defaults()), gate.limits(null, java.time.Duration.ZERO, 0)); // standbys: the backfill's limits
+                    backfill.throttle(Backfill.Throttle.defaults()), gate.limitsLeavingStandbysToTheBackfill());
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

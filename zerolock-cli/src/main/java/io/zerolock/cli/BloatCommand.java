@@ -30,7 +30,8 @@ final class BloatCommand implements Callable<Integer> {
     @Mixin
     ConnectionMixin connection;
 
-    @Option(names = "--schema", paramLabel = "SCHEMA", description = "Only this schema (quote mixed case: '\"Sales\"').")
+    @Option(names = "--schema", paramLabel = "SCHEMA",
+            description = "Only this schema (quote mixed case: '\"Sales\"').")
     String schema;
 
     @Option(names = "--table", paramLabel = "TABLE",

@@ -29,4 +29,9 @@ final class GateOptions {
         return new GateLimits(maxTransactionAge, maxReplicaLag, maxReplicaBytes, maxRetainedWal, maxArchiveBacklog,
                 diskBudget);
     }
+
+    /** Without the standbys' limits: the command's backfill pauses for them instead (apply, alter-type). */
+    GateLimits limitsLeavingStandbysToTheBackfill() {
+        return limits(null, Duration.ZERO, 0).standbysLeftToTheBackfill();
+    }
 }

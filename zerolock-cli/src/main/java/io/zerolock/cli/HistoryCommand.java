@@ -48,7 +48,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Zerolock zerolock = Zerolock.connect(connection.options())) {
-            History.Entries entries = zerolock.history(stateSchema.name(spec.commandLine()), Instant.now().minus(since));
+            History.Entries entries = zerolock.history(stateSchema.name(spec.commandLine()),
+                    Instant.now().minus(since));
             spec.commandLine().getOut().print(format == Format.json ? json(entries) : text(entries));
             spec.commandLine().getOut().flush();
         }

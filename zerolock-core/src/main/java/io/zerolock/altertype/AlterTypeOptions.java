@@ -29,14 +29,6 @@ public record AlterTypeOptions(Duration lockTimeout, int lockAttempts, Watchdog 
     }
 
     /**
-     * What the gate holds the server to before a type change starts: its limits, but not the standbys' (its backfill
-     * pauses while a standby is behind, and goes on once it has caught up, rather than refusing to start).
-     */
-    public io.zerolock.gate.GateLimits preflight() {
-        return gate.withReplica(java.time.Duration.ofDays(36500), Long.MAX_VALUE);
-    }
-
-    /**
      * A backfill batch holds the locks of the rows it updated until it commits, and this one updates every row
      * of a table the application writes: short batches keep an application write's wait for one short.
      */

@@ -235,8 +235,8 @@ public final class AlterTyper {
             ConcurrentBuildGuards.checkOldTransactions(catalog, null);
         }
         Map<Integer, StepResult> results = new HashMap<>();
-        io.zerolock.gate.Gate.refuseUnlessGo(catalog, options.preflight(), TypeChangePlanner.KIND,
-                column.tableOid(), plan.target(), journal);
+        io.zerolock.gate.Gate.refuseUnlessGo(catalog, options.gate().standbysLeftToTheBackfill(),
+                TypeChangePlanner.KIND, column.tableOid(), plan.target(), journal);
         try (Connection work = connector.open("work")) {
             ConcurrentBuildGuards.stopWhenClientDies(work, major);
             int workPid = Monitor.backendPid(work);

@@ -148,7 +148,7 @@ public final class Applier {
             ConcurrentBuildGuards.stopWhenClientDies(work, major);
             int workPid = Monitor.backendPid(work);
             int catalogPid = Monitor.backendPid(catalog);
-            io.zerolock.gate.Gate.refuseUnlessGo(catalog, options.preflight(), "apply", null,
+            io.zerolock.gate.Gate.refuseUnlessGo(catalog, options.gate().standbysLeftToTheBackfill(), "apply", null,
                     plans.get(0).file().name(), journal);
             // the history again, now that this run holds the apply lock: another apply may have ended between
             // the first read and the lock, having applied some of these files

@@ -30,14 +30,6 @@ public record ApplyOptions(Duration lockTimeout, int lockAttempts, boolean rewri
         Objects.requireNonNull(gate, "gate");
     }
 
-    /**
-     * What the gate holds the server to before apply starts: its limits, but not the standbys' (its backfill
-     * pauses while a standby is behind, and goes on once it has caught up, rather than refusing to start).
-     */
-    public io.zerolock.gate.GateLimits preflight() {
-        return gate.withReplica(java.time.Duration.ofDays(36500), Long.MAX_VALUE);
-    }
-
     public static ApplyOptions defaults() {
         return new ApplyOptions(ReindexOptions.DEFAULT_LOCK_TIMEOUT, ReindexOptions.DEFAULT_LOCK_RETRIES, true,
                 Watchdog.defaults(), ReindexOptions.DEFAULT_STATE_SCHEMA, Backfill.Throttle.defaults(),

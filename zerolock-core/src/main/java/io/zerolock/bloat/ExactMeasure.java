@@ -110,13 +110,19 @@ final class ExactMeasure {
         Sized read(ResultSet rows) throws SQLException;
     }
 
+    /** One pgstattuple read, read-only, under the catalog's lock_timeout (it never queues behind a lock request). */
     private Sized measure(String sql, long oid, Reading reading) throws SQLException {
-        try (PreparedStatement statement = catalog.connection().prepareStatement(sql)) {
-            statement.setLong(1, oid);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return reading.read(rows);
-            }
+        try {
+            return catalog.rolledBack(statement -> {
+                statement.execute("SET TRANSACTION READ ONLY");
+                try (PreparedStatement read = catalog.connection().prepareStatement(sql)) {
+                    read.setLong(1, oid);
+                    try (ResultSet rows = read.executeQuery()) {
+                        rows.next();
+                        return reading.read(rows);
+                    }
+                }
+            });
         } catch (SQLException e) {
             log.atWarn().setMessage("pgstattuple could not read it: the estimate is shown instead")
                     .addKeyValue("reason", Entries.firstLine(e.getMessage())).log();

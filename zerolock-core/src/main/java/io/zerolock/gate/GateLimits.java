@@ -44,6 +44,14 @@ public record GateLimits(Duration maxTransactionAge, Duration maxReplicaLag, lon
                 diskBudgetBytes);
     }
 
+    /**
+     * These limits without the standbys': for an operation whose backfill pauses while a standby is behind
+     * and goes on once it has caught up, rather than refusing to start (apply, alter-type).
+     */
+    public GateLimits standbysLeftToTheBackfill() {
+        return withReplica(java.time.Duration.ofDays(36500), Long.MAX_VALUE);
+    }
+
     public GateLimits withDiskBudget(Long bytes) {
         return new GateLimits(maxTransactionAge, maxReplicaLag, maxReplicaBytes, maxRetainedWalBytes,
                 maxArchiveBacklog, bytes);
