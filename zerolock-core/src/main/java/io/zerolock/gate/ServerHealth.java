@@ -39,94 +39,72 @@ public record ServerHealth(boolean standby, long replicaLagMillis, long replicaB
      */
     public record Archiver(Long backlogSegments, boolean failing, String lastFailedWal) {}
 
-    /** Reads every signal; {@code tableOid} (or null) is the table an anti-wraparound vacuum is looked for on. */
+    /**
+     * Reads every signal in one statement (the backfill asks before each batch); {@code tableOid} (or null)
+     * is the table an anti-wraparound vacuum is looked for on. What only a primary can say (replication, WAL
+     * positions, the archiver) is not asked of a standby.
+     */
     public static ServerHealth read(Connection connection, Long tableOid) throws SQLException {
-        boolean standby;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.pg_is_in_recovery()");
-                ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            standby = rows.getBoolean(1);
-        }
-        long lag = 0;
-        long behind = 0;
-        Optional<RetainingSlot> slot = Optional.empty();
-        Archiver archiver = null;
-        if (!standby) {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT coalesce(max(extract(epoch FROM replay_lag)) * 1000, 0)::bigint,
-                           coalesce(max(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),
-                                    coalesce(replay_lsn, '0/0'))), 0)::bigint
-                    FROM pg_catalog.pg_stat_replication
-                    """); ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                lag = rows.getLong(1);
-                behind = rows.getLong(2);
-            }
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT slot_name, pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint,
-                           active
-                    FROM pg_catalog.pg_replication_slots WHERE restart_lsn IS NOT NULL
-                    ORDER BY 2 DESC LIMIT 1
-                    """); ResultSet rows = statement.executeQuery()) {
-                if (rows.next()) {
-                    slot = Optional.of(new RetainingSlot(rows.getString(1), rows.getLong(2), rows.getBoolean(3)));
-                }
-            }
-            archiver = archiver(connection);
-        }
-        Optional<OldTransaction> oldest = Optional.empty();
         try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT pid, (extract(epoch FROM clock_timestamp() - xact_start) * 1000)::bigint,
-                       coalesce(nullif(application_name, ''), '-'), coalesce(usename::text, '-'),
-                       left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 120)
-                FROM pg_catalog.pg_stat_activity
-                WHERE xact_start IS NOT NULL AND pid <> pg_catalog.pg_backend_pid()
-                  AND datname = current_database() AND backend_type = 'client backend'
-                ORDER BY xact_start LIMIT 1
-                """); ResultSet rows = statement.executeQuery()) {
-            if (rows.next()) {
-                oldest = Optional.of(new OldTransaction(rows.getInt(1), rows.getLong(2), rows.getString(3),
-                        rows.getString(4), rows.getString(5)));
+                SELECT h.standby, r.lag, r.behind, s.slot_name, s.bytes, s.active,
+                       w.enabled, w.last_archived_wal, w.last_failed_wal, w.failing, w.current_wal, w.segment_size,
+                       o.pid, o.age, o.application, o.usename, o.query,
+                       (SELECT v.pid FROM pg_catalog.pg_stat_progress_vacuum v
+                        JOIN pg_catalog.pg_stat_activity a ON a.pid = v.pid
+                        WHERE v.relid = ?::oid AND a.query LIKE '%(to prevent wraparound)%' LIMIT 1)
+                FROM (SELECT pg_catalog.pg_is_in_recovery() AS standby) h
+                LEFT JOIN LATERAL (
+                    SELECT coalesce(max(extract(epoch FROM replay_lag)) * 1000, 0)::bigint AS lag,
+                           coalesce(max(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),
+                                    coalesce(replay_lsn, '0/0'))), 0)::bigint AS behind
+                    FROM pg_catalog.pg_stat_replication WHERE NOT h.standby) r ON true
+                LEFT JOIN LATERAL (
+                    SELECT slot_name, pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),
+                           restart_lsn)::bigint AS bytes, active
+                    FROM pg_catalog.pg_replication_slots WHERE restart_lsn IS NOT NULL AND NOT h.standby
+                    ORDER BY 2 DESC LIMIT 1) s ON true
+                LEFT JOIN LATERAL (
+                    SELECT current_setting('archive_mode') <> 'off' AS enabled, last_archived_wal, last_failed_wal,
+                           coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false) AS failing,
+                           pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()) AS current_wal,
+                           pg_catalog.pg_size_bytes(current_setting('wal_segment_size')) AS segment_size
+                    FROM pg_catalog.pg_stat_archiver WHERE NOT h.standby) w ON true
+                LEFT JOIN LATERAL (
+                    SELECT pid, (extract(epoch FROM clock_timestamp() - xact_start) * 1000)::bigint AS age,
+                           coalesce(nullif(application_name, ''), '-') AS application,
+                           coalesce(usename::text, '-') AS usename,
+                           left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 120) AS query
+                    FROM pg_catalog.pg_stat_activity
+                    WHERE xact_start IS NOT NULL AND pid <> pg_catalog.pg_backend_pid()
+                      AND datname = current_database() AND backend_type = 'client backend'
+                    ORDER BY xact_start LIMIT 1) o ON true
+                """)) {
+            statement.setObject(1, tableOid, java.sql.Types.BIGINT);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                boolean standby = rows.getBoolean(1);
+                Optional<RetainingSlot> slot = rows.getString(4) == null ? Optional.empty()
+                        : Optional.of(new RetainingSlot(rows.getString(4), rows.getLong(5), rows.getBoolean(6)));
+                Archiver archiver = standby || !rows.getBoolean(7) ? null
+                        : archiver(rows.getString(8), rows.getString(9), rows.getBoolean(10), rows.getString(11),
+                                rows.getLong(12));
+                Optional<OldTransaction> oldest = rows.getObject(13) == null ? Optional.empty() : Optional.of(new OldTransaction(rows.getInt(13), rows.getLong(14),
+                                rows.getString(15), rows.getString(16), rows.getString(17)));
+                Integer wraparound = rows.getObject(18) == null ? null : rows.getInt(18);
+                return new ServerHealth(standby, rows.getLong(2), rows.getLong(3), oldest, slot, archiver,
+                        wraparound);
             }
         }
-        Integer wraparound = null;
-        if (tableOid != null) {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT v.pid FROM pg_catalog.pg_stat_progress_vacuum v
-                    JOIN pg_catalog.pg_stat_activity a ON a.pid = v.pid
-                    WHERE v.relid = ? AND a.query LIKE '%(to prevent wraparound)%'
-                    """)) {
-                statement.setLong(1, tableOid);
-                try (ResultSet rows = statement.executeQuery()) {
-                    if (rows.next()) {
-                        wraparound = rows.getInt(1);
-                    }
-                }
-            }
-        }
-        return new ServerHealth(standby, lag, behind, oldest, slot, archiver, wraparound);
     }
 
-    private static Archiver archiver(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT current_setting('archive_mode') <> 'off', last_archived_wal, last_failed_wal,
-                       coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false),
-                       pg_catalog.pg_walfile_name(pg_catalog.pg_current_wal_lsn()),
-                       pg_catalog.pg_size_bytes(current_setting('wal_segment_size'))
-                FROM pg_catalog.pg_stat_archiver
-                """); ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            if (!rows.getBoolean(1)) {
-                return null;
-            }
-            Long backlog = null;
-            String archived = rows.getString(2);
-            long perLog = 0x100000000L / rows.getLong(6);
-            if (archived != null && archived.length() >= 24 && archived.substring(0, 24).matches("[0-9A-F]{24}")) {
-                backlog = Math.max(0, segment(rows.getString(5), perLog) - segment(archived, perLog) - 1);
-            }
-            return new Archiver(backlog, rows.getBoolean(4), rows.getString(3));
+    private static Archiver archiver(String archived, String lastFailed, boolean failing, String current,
+            long segmentSize) {
+        Long backlog = null;
+        long perLog = 0x100000000L / segmentSize;
+        if (archived != null && archived.length() >= 24 && archived.substring(0, 24).matches("[0-9A-F]{24}")) {
+            backlog = Math.max(0, segment(current, perLog) - segment(archived, perLog) - 1);
         }
+        return new Archiver(backlog, failing, lastFailed);
     }
 
     /** A WAL file's segment number: its log and segment parts (the timeline left out). */
