@@ -5,6 +5,7 @@ public final class SqlState {
     public static final String LOCK_NOT_AVAILABLE = "55P03";
     public static final String QUERY_CANCELED = "57014";
     public static final String DEADLOCK_DETECTED = "40P01";
+    public static final String UNIQUE_VIOLATION = "23505";
     public static final String INVALID_PASSWORD = "28P01";
     public static final String INVALID_AUTHORIZATION = "28000";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";

@@ -240,6 +240,21 @@ public final class Zerolock implements AutoCloseable {
         return new io.zerolock.altertype.AlterTyper(connector, options).finish(column);
     }
 
+    /** The async index queue of this database; its state schema is created on first use. Close it after. */
+    public io.zerolock.queue.Queue queue(String stateSchema) {
+        return new io.zerolock.queue.Queue(connector, catalog, stateSchema);
+    }
+
+    /**
+     * Runs the queue's due items (and repairs what dead runs of them left): in the window when there is one
+     * (null: none), through the gate of {@code options}, one at a time.
+     */
+    public List<io.zerolock.queue.QueueRunner.Outcome> runQueue(io.zerolock.queue.Queue queue,
+            io.zerolock.maintain.Window window, ReindexOptions options, ProgressListener progress,
+            java.time.Clock clock) {
+        return new io.zerolock.queue.QueueRunner(connector, catalog, queue, options, progress, clock).runDue(window);
+    }
+
     /** The maintenance view of one index, by user-typed name. */
     public IndexStatus index(String name) {
         return status(catalog.requireIndex(names().index(name).oid()));

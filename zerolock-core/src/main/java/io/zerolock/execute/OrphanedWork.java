@@ -26,8 +26,9 @@ public final class OrphanedWork {
 
     private static final Logger log = LoggerFactory.getLogger(OrphanedWork.class);
     /** The statements zerolock runs outside a transaction; an application's statements never match. */
-    private static final String OURS = "^\\s*(CREATE (UNIQUE )?INDEX CONCURRENTLY \"?zerolock_"
-            + "|REINDEX INDEX CONCURRENTLY |DROP INDEX CONCURRENTLY IF EXISTS |ALTER TABLE .* VALIDATE CONSTRAINT )";
+    private static final String OURS = "^\\s*(/\\* zerolock queue \\*/ "
+            + "|CREATE (UNIQUE )?INDEX CONCURRENTLY \"?zerolock_|REINDEX INDEX CONCURRENTLY "
+            + "|DROP INDEX CONCURRENTLY IF EXISTS |ALTER TABLE .* VALIDATE CONSTRAINT )";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     /** The first key of a run's claim on its work backend ("zlru"); the second key is that backend's pid. */
     private static final int CLAIM_NAMESPACE = 0x7A6C7275;

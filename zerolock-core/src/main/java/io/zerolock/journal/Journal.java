@@ -99,6 +99,29 @@ public final class Journal implements StepListener, AutoCloseable {
                         THEN o.old_size - o.new_size END AS reclaimed_bytes,
                    o.blocked_sessions, o.max_wait_ms, o.total_wait_ms, o.impact_step AS blocked_at_step
             FROM %1$s.operation o;
+            """, """
+            CREATE TABLE %1$s.queue (
+                id bigserial PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('create_index', 'drop_index', 'validate_constraint')),
+                schema_name text NOT NULL,
+                name text NOT NULL,
+                table_schema text NOT NULL,
+                table_name text NOT NULL,
+                definition text NOT NULL,
+                signature text NOT NULL,
+                state text NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued', 'held', 'running', 'done', 'failed')),
+                attempts int NOT NULL DEFAULT 0,
+                max_attempts int NOT NULL DEFAULT 3 CHECK (max_attempts > 0),
+                last_error text,
+                queued_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                queued_by text NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                not_before timestamptz,
+                started_at timestamptz,
+                finished_at timestamptz);
+            CREATE UNIQUE INDEX queue_identity ON %1$s.queue (kind, schema_name, name,
+                (CASE WHEN kind = 'validate_constraint' THEN table_name ELSE '' END));
             """);
 
     private final Connection connection;
@@ -301,6 +324,22 @@ public final class Journal implements StepListener, AutoCloseable {
             log.atWarn().setMessage("could not write the gate's decision to the history")
                     .addKeyValue("reason", e.getMessage()).log();
         }
+    }
+
+    /**
+     * An action that is not a plan run (a queue item added, approved, held, removed), recorded in the history as
+     * an operation with no steps, already ended.
+     *
+     * @param action what was done, in the history's strategy column
+     * @param note what to know about it (the definition queued, who asked), in its error column
+     */
+    public void event(String kind, String target, String action, String note) {
+        if (connection == null) {
+            return;
+        }
+        write("INSERT INTO " + schema + ".operation (kind, target, strategy, outcome, ended_at, error, client_pid) "
+                + "VALUES (?, ?, ?, 'done', clock_timestamp(), ?, ?) RETURNING id", kind, target, action, note,
+                (int) ProcessHandle.current().pid());
     }
 
     /** The size the operation's index was estimated to have after it, and how that was estimated. */
