@@ -56,6 +56,12 @@ final class ApplyCommand implements Callable<Integer> {
             + "retries) instead of their safe forms.")
     boolean noRewrite;
 
+    @Option(names = "--require-queued", description = "A CREATE INDEX or VALIDATE CONSTRAINT that the async queue "
+            + "(zerolock queue) has not finished yet refuses the run, before anything runs, with the item's state. "
+            + "Without it, apply builds such an item then and there; an index the queue built (valid, of exactly "
+            + "the statement's definition) is skipped either way.")
+    boolean requireQueued;
+
     @Mixin
     LockOptions locks;
 
@@ -90,7 +96,8 @@ final class ApplyCommand implements Callable<Integer> {
         try {
             options = new ApplyOptions(locks.lockTimeout, locks.lockRetries, !noRewrite,
                     watchdog.watchdog(), stateSchema.name(spec.commandLine()),
-                    backfill.throttle(Backfill.Throttle.defaults()), gate.limitsLeavingStandbysToTheBackfill());
+                    backfill.throttle(Backfill.Throttle.defaults()), gate.limitsLeavingStandbysToTheBackfill(),
+                    requireQueued);
         } catch (ZerolockException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -63,7 +63,10 @@ final class HistoryCommand implements Callable<Integer> {
         } else {
             List<List<String>> rows = new ArrayList<>();
             for (History.Operation operation : entries.operations()) {
-                rows.add(List.of(String.valueOf(operation.startedAt()), operation.command(), operation.target(),
+                // a queue action's kind of action (add, approve, queue build...) is its strategy column
+                String command = operation.command().equals("queue") && operation.strategy() != null
+                        ? "queue " + operation.strategy() : operation.command();
+                rows.add(List.of(String.valueOf(operation.startedAt()), command, operation.target(),
                         operation.outcome(), duration(operation), sizes(operation),
                         operation.estimatedSizeAfter() == null ? "-" : Sizes.pretty(operation.estimatedSizeAfter())
                                 + " (" + operation.estimateMethod() + ")",
@@ -72,7 +75,7 @@ final class HistoryCommand implements Callable<Integer> {
                         operation.error() == null ? "" : operation.error()));
             }
             text.append(TextTable.render(List.of("STARTED", "COMMAND", "TARGET", "OUTCOME", "TOOK", "SIZE",
-                    "ESTIMATED AFTER", "BLOCKED OTHERS", "ERROR"), rows));
+                    "ESTIMATED AFTER", "BLOCKED OTHERS", "ERROR OR NOTE"), rows));
         }
         if (!entries.gateDecisions().isEmpty()) {
             List<List<String>> rows = new ArrayList<>();

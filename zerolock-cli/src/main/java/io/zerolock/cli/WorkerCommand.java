@@ -23,8 +23,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "worker", usageHelpAutoWidth = true,
         description = {"One pass of unattended maintenance over a database (-d) or every database of a fleet file "
                 + "(--fleet): take the database's lease (another worker holding it keeps it), ask the gate, "
-                + "finish what interrupted runs left, then rebuild the bloated indexes worth it (as reindex "
-                + "--bloated), one at a time, inside the window. Schedule it with cron, a Kubernetes CronJob or a "
+                + "finish what interrupted runs left, run the async queue's due items (zerolock queue), then rebuild "
+                + "the bloated indexes worth it (as reindex --bloated), one at a time, inside the window; a build "
+                + "that waits on another session longer than --max-wait (default 30 min for the worker) is "
+                + "cancelled, cleaned up and tried again later. Schedule it with cron, a Kubernetes CronJob or a "
                 + "systemd timer; several replicas may run at once.",
                 "Exit 0 when every database was passed over (or left to the worker holding its lease), 1 when "
                         + "one failed (the others still ran)."},
@@ -68,6 +70,12 @@ final class WorkerCommand implements Callable<Integer> {
     LockOptions locks;
 
     @Mixin
+    WatchdogOptions watchdog;
+
+    /** Unattended builds are never left waiting for ever behind another session. */
+    static final Duration UNATTENDED_MAX_WAIT = Duration.ofMinutes(30);
+
+    @Mixin
     StateSchemaOption stateSchema;
 
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
@@ -81,7 +89,10 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() {
         locks.validate(spec.commandLine());
         ReindexOptions options = ReindexOptions.defaults().withLocks(locks.lockTimeout, locks.lockRetries)
-                .withStateSchema(stateSchema.name(spec.commandLine())).withGate(gate.limits(maxTransactionAge, replica.maxReplicaLag, replica.maxReplicaBytes));
+                .withStateSchema(stateSchema.name(spec.commandLine()))
+                .withGate(gate.limits(maxTransactionAge, replica.maxReplicaLag, replica.maxReplicaBytes))
+                .withWatchdog(new io.zerolock.execute.Watchdog(watchdog.warnAfter, watchdog.maxWait != null
+                        ? watchdog.maxWait : UNATTENDED_MAX_WAIT), null);
         List<Worker.Pass> passes;
         if (fleet != null) {
             Fleet read = Fleet.read(fleet, selection.criteria(), selection.window());
@@ -103,16 +114,27 @@ final class WorkerCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         for (Worker.Pass pass : passes) {
             rows.add(List.of(pass.database(), pass.status().name().toLowerCase(java.util.Locale.ROOT),
-                    rebuilt(pass), pass.message()));
+                    queued(pass), rebuilt(pass), pass.message()));
         }
-        StringBuilder text = new StringBuilder(TextTable.render(List.of("DATABASE", "PASS", "REBUILT", "WHAT HAPPENED"),
-                rows));
+        StringBuilder text = new StringBuilder(TextTable.render(List.of("DATABASE", "PASS", "QUEUED ITEMS RUN",
+                "REBUILT", "WHAT HAPPENED"), rows));
         for (Worker.Pass pass : passes) {
             pass.resumed().forEach(line -> text.append(pass.database()).append(": finished ").append(line).append('\n'));
             pass.notStarted().forEach(line -> text.append(pass.database()).append(": not started: ").append(line)
                     .append('\n'));
         }
         return text.toString();
+    }
+
+    private static String queued(Worker.Pass pass) {
+        List<String> ran = new ArrayList<>();
+        for (io.zerolock.queue.QueueRunner.Outcome outcome : pass.queued()) {
+            if (outcome.status() != io.zerolock.queue.QueueRunner.Status.NOT_STARTED) {
+                ran.add(outcome.item().qualifiedName() + " (" + outcome.status().name().toLowerCase(java.util.Locale
+                        .ROOT) + ")");
+            }
+        }
+        return ran.isEmpty() ? "-" : String.join(", ", ran);
     }
 
     private static String rebuilt(Worker.Pass pass) {
@@ -135,6 +157,13 @@ final class WorkerCommand implements Callable<Integer> {
             item.put("message", pass.message());
             item.put("resumed", pass.resumed());
             item.put("not_started", pass.notStarted());
+            item.put("queued", pass.queued().stream().map(outcome -> {
+                Map<String, Object> entry = new LinkedHashMap<>(QueueCommand.json(outcome.item()));
+                entry.put("outcome", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+                entry.put("message", outcome.message());
+                entry.put("duration_ms", outcome.took().toMillis());
+                return entry;
+            }).toList());
             item.put("outcomes", ReindexReport.items(pass.outcomes()));
             list.add(item);
         }

@@ -29,7 +29,8 @@ public final class ZerolockCommand {
      * only the one it runs (all of them for help and mistakes).
      */
     static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(IndexesCommand.class,
-            BloatCommand.class, ReindexCommand.class, WorkerCommand.class, HistoryCommand.class, CleanupCommand.class, ResumeCommand.class, CheckCommand.class, ApplyCommand.class, AlterTypeCommand.class,
+            BloatCommand.class, ReindexCommand.class, WorkerCommand.class, QueueCommand.class,
+            HistoryCommand.class, CleanupCommand.class, ResumeCommand.class, CheckCommand.class, ApplyCommand.class, AlterTypeCommand.class,
             VersionCommand.class,
             DemoCommand.class, WarmUpCommand.class);
 

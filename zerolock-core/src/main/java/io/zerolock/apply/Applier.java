@@ -6,6 +6,7 @@ import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.check.recognize.Name;
 import io.zerolock.connect.Connector;
+import io.zerolock.queue.LaterMigration;
 import io.zerolock.execute.ConcurrentBuildGuards;
 import io.zerolock.execute.Executor;
 import io.zerolock.execute.FailedConcurrentBuild;
@@ -150,6 +151,9 @@ public final class Applier {
             int catalogPid = Monitor.backendPid(catalog);
             io.zerolock.gate.Gate.refuseUnlessGo(catalog, options.gate().standbysLeftToTheBackfill(), "apply", null,
                     plans.get(0).file().name(), journal);
+            if (options.requireQueued()) {
+                refuseUnfinishedQueueItems(catalog, plans);
+            }
             // the history again, now that this run holds the apply lock: another apply may have ended between
             // the first read and the lock, having applied some of these files
             Map<String, String> appliedMeanwhile = History.applied(catalog, options.stateSchema());
@@ -260,6 +264,7 @@ public final class Applier {
     }
 
     /** One statement's steps, from the first one not done by an earlier run. */
+    @SuppressWarnings("try") // the queue item's claim is held while its build runs, released by closing it
     private void runStatement(PlannedStatement statement, int first, Set<Integer> doneEarlier,
             List<Journal.Unfinished> dead, Connection work, Journal journal, Executor executor,
             Map<Integer, StepResult> results) {
@@ -274,6 +279,105 @@ public final class Applier {
             journal.stepEnded(first + skip + 1, steps.get(skip), 0, null);
             skip++;
         }
+        if (skip == steps.size()) {
+            return;
+        }
+        Step next = steps.get(skip);
+        LaterMigration.Check later = laterMigration(work, next);
+        if (later.found() == LaterMigration.Found.THERE) {
+            // the async queue (or someone) made it already, exactly so: nothing to run
+            log.atInfo().setMessage("skipped: the database has it already").addKeyValue("step", next.name())
+                    .addKeyValue("reason", later.why()).log();
+            journal.stepStarted(first + skip + 1, next);
+            journal.stepNote(first + skip + 1, "skipped: " + later.why());
+            journal.stepEnded(first + skip + 1, next, 0, null);
+            skip++;
+            if (skip == steps.size()) {
+                return;
+            }
+            next = steps.get(skip);
+        }
+        if (later.item() != null) {
+            // the queue has not finished it: build it now, as the migration asks, holding the item so that no
+            // worker starts the same build meanwhile (and waiting for one that is building it now)
+            log.atInfo().setMessage("the async queue has not finished this item; running it now")
+                    .addKeyValue("item", later.item().qualifiedName()).addKeyValue("state", later.item().state().id())
+                    .log();
+            try (AutoCloseable claimed = LaterMigration.claim(work, options.stateSchema(), later.item(),
+                    QUEUE_WAIT)) {
+                LaterMigration.Check again = laterMigration(work, next);
+                if (again.found() == LaterMigration.Found.THERE) {
+                    journal.stepStarted(first + skip + 1, next);
+                    journal.stepNote(first + skip + 1, "skipped: " + again.why());
+                    journal.stepEnded(first + skip + 1, next, 0, null);
+                    runRest(statement, first, skip + 1, dead, work, journal, executor, results);
+                    return;
+                }
+                runRest(statement, first, skip, dead, work, journal, executor, results);
+                return;
+            } catch (ZerolockException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ZerolockException(ErrorCode.OPERATION_FAILED, "could not mark the queue's item: "
+                        + e.getMessage(), e);
+            }
+        }
+        runRest(statement, first, skip, dead, work, journal, executor, results);
+    }
+
+    /** How long apply waits for a worker that is building, now, an item the migration needs. */
+    private static final java.time.Duration QUEUE_WAIT = java.time.Duration.ofHours(1);
+
+    /** What the database and the async queue have for the statement this step runs as written. */
+    private LaterMigration.Check laterMigration(Connection work, Step step) {
+        boolean asWritten = step.kind() == StepKind.BUILD || step.kind() == StepKind.STATEMENT
+                && step.statements().size() == 1 && VALIDATE_ONLY.matcher(step.statements().get(0)).find();
+        if (!asWritten || step.statements().size() != 1) {
+            return new LaterMigration.Check(LaterMigration.Found.TO_RUN, null, null);
+        }
+        return LaterMigration.of(new CatalogReader(work), options.stateSchema(), step.statements().get(0));
+    }
+
+    private static final java.util.regex.Pattern VALIDATE_ONLY = java.util.regex.Pattern.compile(
+            "(?is)^\\s*ALTER\\s+TABLE\\s.*\\sVALIDATE\\s+CONSTRAINT\\s");
+
+    /**
+     * With {@code --require-queued}: a build or validation the async queue has not finished refuses the run,
+     * before anything ran, with the item's state.
+     */
+    private void refuseUnfinishedQueueItems(Connection catalog, List<FilePlan> plans) {
+        List<Refusal> refusals = new ArrayList<>();
+        for (FilePlan plan : plans) {
+            for (PlannedStatement statement : plan.statements()) {
+                for (Step step : statement.steps()) {
+                    LaterMigration.Check check = laterMigration(catalog, step);
+                    if (check.item() != null) {
+                        QueueItemView item = new QueueItemView(check.item());
+                        refusals.add(new Refusal(plan.file().name(), statement.line(), "--require-queued: the async "
+                                + "queue has not finished " + item.name() + " (it is " + item.state() + item.error()
+                                + "); run apply once zerolock queue status --require " + item.name() + " exits 0"));
+                    }
+                }
+            }
+        }
+        if (!refusals.isEmpty()) {
+            throw new ApplyRefused(refusals);
+        }
+    }
+
+    /** A queue item as a refusal names it. */
+    private record QueueItemView(String name, String state, String error) {
+        QueueItemView(io.zerolock.queue.QueueItem item) {
+            this(item.qualifiedName(), item.state().id() + ", " + item.progress().attempts() + " attempt(s)",
+                    item.progress().lastError() == null ? "" : "; last error: " + item.progress().lastError());
+        }
+    }
+
+    /** The statement's steps from {@code skip} on (the ones before are done). */
+    private void runRest(PlannedStatement statement, int first, int start, List<Journal.Unfinished> dead,
+            Connection work, Journal journal, Executor executor, Map<Integer, StepResult> results) {
+        List<Step> steps = statement.steps();
+        int skip = start;
         if (skip == steps.size()) {
             return;
         }

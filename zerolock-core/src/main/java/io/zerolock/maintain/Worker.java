@@ -6,6 +6,8 @@ import io.zerolock.ZerolockException;
 import io.zerolock.gate.Decision;
 import io.zerolock.gate.Gate;
 import io.zerolock.journal.Journal;
+import io.zerolock.queue.Queue;
+import io.zerolock.queue.QueueRunner;
 import io.zerolock.reindex.ReindexOptions;
 import io.zerolock.reindex.ReindexOutcome;
 import java.sql.Connection;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One pass of maintenance over one database, for cron, a Kubernetes CronJob or a systemd timer: take the
  * database's lease (or leave it to the worker that has it), ask the gate, finish what interrupted runs
- * left, then rebuild the bloated indexes worth it, inside the window, one at a time.
+ * left, run the async queue's due items, then rebuild the bloated indexes worth it, inside the window, one at
+ * a time.
  */
 public final class Worker {
 
@@ -42,18 +45,23 @@ public final class Worker {
         FAILED
     }
 
-    /** What one pass did, for the report. */
+    /**
+     * What one pass did, for the report.
+     *
+     * @param queued the queue's items it ran or left (queued items come before bloat rebuilds)
+     */
     public record Pass(String database, Status status, String message, List<String> resumed,
-            List<ReindexOutcome> outcomes, List<String> notStarted) {
+            List<QueueRunner.Outcome> queued, List<ReindexOutcome> outcomes, List<String> notStarted) {
 
         public Pass {
             resumed = List.copyOf(resumed);
+            queued = List.copyOf(queued);
             outcomes = List.copyOf(outcomes);
             notStarted = List.copyOf(notStarted);
         }
 
         static Pass of(String database, Status status, String message) {
-            return new Pass(database, status, message, List.of(), List.of(), List.of());
+            return new Pass(database, status, message, List.of(), List.of(), List.of(), List.of());
         }
     }
 
@@ -98,16 +106,35 @@ public final class Worker {
                     + decision.reasons());
         }
         List<String> resumed = new ArrayList<>(zerolock.resume(options));
+        List<QueueRunner.Outcome> queued;
+        try (Queue queue = zerolock.queue(options.stateSchema())) {
+            queued = zerolock.runQueue(queue, settings.window(), options, progress -> { },
+                    java.time.Clock.systemUTC());
+        }
+        List<String> notStarted = new ArrayList<>();
+        queued.stream().filter(outcome -> outcome.status() == QueueRunner.Status.NOT_STARTED)
+                .forEach(outcome -> notStarted.add(outcome.item().qualifiedName() + " (queued): "
+                        + outcome.message()));
+        List<QueueRunner.Outcome> queueFailures = queued.stream().filter(outcome -> outcome.status()
+                == QueueRunner.Status.FAILED || outcome.status() == QueueRunner.Status.RETRY).toList();
+        long built = queued.stream().filter(outcome -> outcome.status() == QueueRunner.Status.DONE).count();
         BloatedRebuild.Run run = zerolock.reindexBloated(null, null, settings.criteria(), settings.window(), options,
                 false, "worker");
+        notStarted.addAll(run.notStarted());
         boolean closed = settings.window() != null && settings.window().closesAt(java.time.Instant.now()).isEmpty()
-                && run.outcomes().isEmpty();
-        Status status = !run.failures().isEmpty() ? Status.FAILED : closed ? Status.OUTSIDE_WINDOW : Status.DONE;
-        String message = !run.failures().isEmpty() ? run.failures().get(0).getMessage()
-                : closed ? "the window is " + run.window() : run.outcomes().isEmpty() ? "nothing worth rebuilding"
-                        : "rebuilt " + run.outcomes().stream().filter(o -> o.status() == ReindexOutcome.Status.DONE)
-                                .count() + " index(es)";
-        return new Pass(database, status, message, resumed, run.outcomes(), run.notStarted());
+                && run.outcomes().isEmpty() && built == 0;
+        boolean failed = !run.failures().isEmpty() || !queueFailures.isEmpty();
+        Status status = failed ? Status.FAILED : closed ? Status.OUTSIDE_WINDOW : Status.DONE;
+        long rebuilt = run.outcomes().stream().filter(o -> o.status() == ReindexOutcome.Status.DONE).count();
+        String message = !queueFailures.isEmpty() ? "queued " + queueFailures.get(0).item().qualifiedName() + " "
+                + (queueFailures.get(0).status() == QueueRunner.Status.FAILED ? "failed" : "failed, to be retried")
+                + ": " + queueFailures.get(0).message()
+                : !run.failures().isEmpty() ? run.failures().get(0).getMessage()
+                : closed ? "the window is " + run.window()
+                : built == 0 && rebuilt == 0 ? "nothing queued, nothing worth rebuilding"
+                : (built == 0 ? "" : "ran " + built + " queued item(s)" + (rebuilt == 0 ? "" : "; "))
+                        + (rebuilt == 0 ? "" : "rebuilt " + rebuilt + " index(es)");
+        return new Pass(database, status, message, resumed, queued, run.outcomes(), notStarted);
     }
 
     private static Connection open(ConnectionTarget target) {
