@@ -55,7 +55,8 @@ final class ApplyReport {
                     .append('\n').append("    ").append(statement.how()).append('\n');
             for (ApplyOutcome.StepOutcome step : statement.steps()) {
                 text.append("    ").append(step.name()).append(": ").append(step.lock()).append("; ")
-                        .append(step.policy()).append('\n');
+                        .append(step.policy()).append(step.outcome().startsWith("already there")
+                                ? " (" + step.outcome() + ")" : "").append('\n');
                 for (String sql : step.sql()) {
                     text.append("      ").append(sql).append(";\n");
                 }

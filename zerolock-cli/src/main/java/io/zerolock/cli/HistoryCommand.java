@@ -98,7 +98,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     private static String sizes(History.Operation operation) {
         if (operation.sizeBefore() == null) {
-            return "-";
+            return operation.sizeAfter() == null ? "-" : "new: " + Sizes.pretty(operation.sizeAfter());
         }
         return Sizes.pretty(operation.sizeBefore()) + (operation.sizeAfter() == null ? ""
                 : " -> " + Sizes.pretty(operation.sizeAfter()));

@@ -97,7 +97,7 @@ final class QueueCommand implements Callable<Integer> {
                 QueueItem item = addition.item();
                 rows.add(List.of(String.valueOf(item.id()), item.qualifiedName(), item.kind().id(),
                         switch (addition.added()) {
-                            case QUEUED -> "queued (" + item.state().id() + ")";
+                            case QUEUED -> item.state().id();
                             case ALREADY_QUEUED -> "already queued (" + item.state().id() + ")";
                             case ALREADY_DONE -> "done: the database has it already";
                         }, item.definition()));

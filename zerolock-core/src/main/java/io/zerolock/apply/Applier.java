@@ -123,8 +123,9 @@ public final class Applier {
                 }
             }
             if (dryRun) {
-                planned.plans().forEach(plan -> outcomes.add(outcome(plan, ApplyOutcome.Status.PLANNED, Map.of(),
-                        Set.of(), null, Duration.ZERO, Impact.none(), null)));
+                // what the async queue (or anyone) made already is shown as skipped, as the real run skips it
+                planned.plans().forEach(plan -> outcomes.add(outcome(plan, ApplyOutcome.Status.PLANNED,
+                        alreadyThere(catalog, plan), Set.of(), null, Duration.ZERO, Impact.none(), null)));
                 return order(files, outcomes);
             }
             return order(files, execute(catalog, planned.plans(), outcomes, major));
@@ -291,6 +292,7 @@ public final class Applier {
             journal.stepStarted(first + skip + 1, next);
             journal.stepNote(first + skip + 1, "skipped: " + later.why());
             journal.stepEnded(first + skip + 1, next, 0, null);
+            results.put(first + skip + 1, new StepResult(next.name(), 0, java.time.Duration.ZERO));
             skip++;
             if (skip == steps.size()) {
                 return;
@@ -310,6 +312,7 @@ public final class Applier {
                     journal.stepStarted(first + skip + 1, next);
                     journal.stepNote(first + skip + 1, "skipped: " + again.why());
                     journal.stepEnded(first + skip + 1, next, 0, null);
+                    results.put(first + skip + 1, new StepResult(next.name(), 0, java.time.Duration.ZERO));
                     runRest(statement, first, skip + 1, dead, work, journal, executor, results);
                     return;
                 }
@@ -323,6 +326,19 @@ public final class Applier {
             }
         }
         runRest(statement, first, skip, dead, work, journal, executor, results);
+    }
+
+    /** The steps of a plan whose statement the database has already (a zero-attempt result each). */
+    private Map<Integer, StepResult> alreadyThere(Connection catalog, FilePlan plan) {
+        Map<Integer, StepResult> there = new java.util.HashMap<>();
+        int position = 0;
+        for (Step step : plan.plan().steps()) {
+            position++;
+            if (laterMigration(catalog, step).found() == LaterMigration.Found.THERE) {
+                there.put(position, new StepResult(step.name(), 0, Duration.ZERO));
+            }
+        }
+        return there;
     }
 
     /** How long apply waits for a worker that is building, now, an item the migration needs. */
@@ -579,7 +595,9 @@ public final class Applier {
                 StepResult result = results.get(position);
                 String outcome;
                 if (status == ApplyOutcome.Status.PLANNED) {
-                    outcome = "planned";
+                    outcome = result != null ? "already there: skipped" : "planned";
+                } else if (result != null && result.attempts() == 0) {
+                    outcome = "already there"; // made by the async queue: nothing was run
                 } else if (result != null) {
                     outcome = "done";
                 } else if (doneEarlier.contains(position)) {

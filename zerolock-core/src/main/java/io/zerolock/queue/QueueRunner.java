@@ -230,8 +230,8 @@ public final class QueueRunner {
         if (verdict.found() == Identity.Found.INVALID) {
             invalidBefore.remove(verdict.oid()); // dropped by the plan; if the build fails, what it leaves goes too
         }
-        long tableSize = catalog.table(tableOid).map(Table::tableBytes).orElse(0L);
-        journal.operationStarted("queue", plan, verdict.oid(), tableOid, tableSize);
+        // no size before: the index is new (a drop's or validation's size is not what changes)
+        journal.operationStarted("queue", plan, verdict.oid(), tableOid, 0);
         Executor executor = new Executor(work).journaledBy(journal);
         int catalogPid;
         try {
@@ -297,7 +297,12 @@ public final class QueueRunner {
             settings.add(new Plan.SessionSetting("max_parallel_maintenance_workers",
                     String.valueOf(options.parallelWorkers())));
         }
-        return new Plan(item.qualifiedName(), "queue", steps, settings, undoPolicy());
+        String action = switch (item.kind()) {
+            case CREATE_INDEX -> "build";
+            case DROP_INDEX -> "drop";
+            case VALIDATE_CONSTRAINT -> "validate";
+        };
+        return new Plan(item.qualifiedName(), action, steps, settings, undoPolicy());
     }
 
     private Outcome failed(QueueItem item, ZerolockException failure, long started) {
