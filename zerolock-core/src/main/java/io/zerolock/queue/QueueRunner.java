@@ -288,21 +288,12 @@ public final class QueueRunner {
                     .sql(MARK + item.definition()).locks(LockMode.SHARE_UPDATE_EXCLUSIVE, relations).transactional()
                     .policy(undoPolicy()).build();
         });
-        List<Plan.SessionSetting> settings = new ArrayList<>();
-        settings.add(new Plan.SessionSetting("search_path", "pg_catalog, pg_temp"));
-        if (options.maintenanceWorkMem() != null) {
-            settings.add(new Plan.SessionSetting("maintenance_work_mem", options.maintenanceWorkMem()));
-        }
-        if (options.parallelWorkers() != null) {
-            settings.add(new Plan.SessionSetting("max_parallel_maintenance_workers",
-                    String.valueOf(options.parallelWorkers())));
-        }
         String action = switch (item.kind()) {
             case CREATE_INDEX -> "build";
             case DROP_INDEX -> "drop";
             case VALIDATE_CONSTRAINT -> "validate";
         };
-        return new Plan(item.qualifiedName(), action, steps, settings, undoPolicy());
+        return new Plan(item.qualifiedName(), action, steps, options.buildSettings(), undoPolicy());
     }
 
     private Outcome failed(QueueItem item, ZerolockException failure, long started) {

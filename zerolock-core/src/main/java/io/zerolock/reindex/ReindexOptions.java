@@ -60,6 +60,26 @@ public record ReindexOptions(Strategy strategy, Duration lockTimeout, int lockAt
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final int DEFAULT_LOCK_RETRIES = 10;
 
+    /**
+     * The session settings a plan's builds run under (and are reset after): a search path under which every
+     * name of a plan is schema-qualified, and the memory, parallelism and temp-file limits of these options.
+     */
+    public java.util.List<io.zerolock.plan.Plan.SessionSetting> buildSettings() {
+        java.util.List<io.zerolock.plan.Plan.SessionSetting> settings = new java.util.ArrayList<>();
+        settings.add(new io.zerolock.plan.Plan.SessionSetting("search_path", "pg_catalog, pg_temp"));
+        if (maintenanceWorkMem != null) {
+            settings.add(new io.zerolock.plan.Plan.SessionSetting("maintenance_work_mem", maintenanceWorkMem));
+        }
+        if (parallelWorkers != null) {
+            settings.add(new io.zerolock.plan.Plan.SessionSetting("max_parallel_maintenance_workers",
+                    String.valueOf(parallelWorkers)));
+        }
+        if (tempFileLimit != null) {
+            settings.add(new io.zerolock.plan.Plan.SessionSetting("temp_file_limit", tempFileLimit));
+        }
+        return settings;
+    }
+
     public static ReindexOptions defaults() {
         return new ReindexOptions(null, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null, null, null, Duration.ZERO,
                 Watchdog.defaults(), null, DEFAULT_STATE_SCHEMA, io.zerolock.gate.GateLimits.defaults()

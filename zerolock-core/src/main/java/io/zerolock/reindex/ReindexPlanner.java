@@ -32,24 +32,7 @@ public final class ReindexPlanner {
 
     public Plan plan(ReindexTarget target, Strategy strategy) {
         List<Step> steps = strategy == Strategy.NATIVE ? nativeSteps(target) : swapSteps(target);
-        return new Plan(target.index().name().display(), strategy.id(), steps, settings(), bounded());
-    }
-
-    private List<Plan.SessionSetting> settings() {
-        List<Plan.SessionSetting> settings = new ArrayList<>();
-        // plans were read with this search_path, so every name in them is schema-qualified the same way
-        settings.add(new Plan.SessionSetting("search_path", "pg_catalog, pg_temp"));
-        if (options.maintenanceWorkMem() != null) {
-            settings.add(new Plan.SessionSetting("maintenance_work_mem", options.maintenanceWorkMem()));
-        }
-        if (options.parallelWorkers() != null) {
-            settings.add(new Plan.SessionSetting("max_parallel_maintenance_workers",
-                    String.valueOf(options.parallelWorkers())));
-        }
-        if (options.tempFileLimit() != null) {
-            settings.add(new Plan.SessionSetting("temp_file_limit", options.tempFileLimit()));
-        }
-        return settings;
+        return new Plan(target.index().name().display(), strategy.id(), steps, options.buildSettings(), bounded());
     }
 
     private LockPolicy bounded() {
