@@ -10,6 +10,7 @@ import io.zerolock.catalog.Table;
 import io.zerolock.check.lex.Splitter;
 import io.zerolock.connect.Connector;
 import io.zerolock.journal.Journal;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +48,13 @@ public final class Queue implements AutoCloseable {
      */
     public record AddResult(List<Addition> additions, List<String> skipped) {}
 
-    private final Connector connector;
     private final CatalogReader catalog;
     private final Journal journal;
     private final QueueStore store;
+    /** The database role items are queued as, for {@code queued_by}. */
+    private final String role;
+    /** Whether closing the queue closes the journal's connection (not when the caller lent it). */
+    private final boolean ownsConnection;
 
     /**
      * Opens the queue of the database {@code catalog} reads (its state schema is created on first use).
@@ -58,11 +62,34 @@ public final class Queue implements AutoCloseable {
      * @param connector opens the connection the queue's state is written on
      */
     public Queue(Connector connector, CatalogReader catalog, String stateSchema) {
-        this.connector = connector;
+        this(catalog, Journal.openRequired(() -> connector.open("queue"), stateSchema,
+                "the async queue keeps its items in the state schema"), connector.target().user(), true);
+    }
+
+    private Queue(CatalogReader catalog, Journal journal, String role, boolean ownsConnection) {
         this.catalog = catalog;
-        this.journal = Journal.openRequired(() -> connector.open("queue"), stateSchema,
-                "the async queue keeps its items in the state schema");
+        this.journal = journal;
         this.store = new QueueStore(journal.connection(), journal.schema());
+        this.role = role;
+        this.ownsConnection = ownsConnection;
+    }
+
+    /**
+     * The queue on a connection the caller owns (a migration tool's; autocommit, in no transaction), for adding
+     * items from inside a migration run; closing the queue leaves the connection open.
+     */
+    public static Queue on(Connection connection, String stateSchema) {
+        try {
+            if (!connection.getAutoCommit()) {
+                throw new ZerolockException(ErrorCode.BAD_USAGE, "the async queue needs a connection in autocommit "
+                        + "mode (a migration that runs outside a transaction)");
+            }
+            return new Queue(new CatalogReader(connection), Journal.open(connection, stateSchema),
+                    connection.getMetaData().getUserName(), false);
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot use the connection for the async queue: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -350,7 +377,7 @@ public final class Queue implements AutoCloseable {
         } catch (java.io.IOException e) {
             host = "unknown host";
         }
-        return System.getProperty("user.name") + "@" + host + " as " + connector.target().user();
+        return System.getProperty("user.name") + "@" + host + " as " + role;
     }
 
     private static void requireAttempts(int maxAttempts) {
@@ -371,6 +398,8 @@ public final class Queue implements AutoCloseable {
 
     @Override
     public void close() {
-        journal.close();
+        if (ownsConnection) {
+            journal.close();
+        }
     }
 }

@@ -92,7 +92,7 @@ public final class ZerolockCallback implements Callback {
         }
     }
 
-    private static ZerolockFlywayConfiguration settings(Configuration configuration) {
+    static ZerolockFlywayConfiguration settings(Configuration configuration) {
         ZerolockFlywayConfiguration settings = configuration.getPluginRegister()
                 .getExact(ZerolockFlywayConfiguration.class);
         return settings == null ? new ZerolockFlywayConfiguration() : settings;

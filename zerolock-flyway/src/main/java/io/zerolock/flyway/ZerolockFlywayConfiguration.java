@@ -22,11 +22,13 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
     static final String FAIL_ON = "flyway.zerolock.failOn";
     static final String LOCK_TIMEOUT = "flyway.zerolock.lockTimeout";
     static final String CONFIG_FILE = "flyway.zerolock.configFile";
+    static final String STATE_SCHEMA = "flyway.zerolock.stateSchema";
 
     // kept as written, with bean getters and setters: Flyway binds and copies its plugins' settings with Jackson
     private String failOn;
     private String lockTimeout = "1s";
     private String configFile;
+    private String stateSchema = "zerolock";
 
     @Override
     public String getNamespace() {
@@ -39,6 +41,7 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
             case "FLYWAY_ZEROLOCK_FAIL_ON" -> FAIL_ON;
             case "FLYWAY_ZEROLOCK_LOCK_TIMEOUT" -> LOCK_TIMEOUT;
             case "FLYWAY_ZEROLOCK_CONFIG_FILE" -> CONFIG_FILE;
+            case "FLYWAY_ZEROLOCK_STATE_SCHEMA" -> STATE_SCHEMA;
             default -> null;
         };
     }
@@ -73,6 +76,15 @@ public final class ZerolockFlywayConfiguration implements ConfigurationExtension
 
     public void setConfigFile(String value) {
         configFile = value;
+    }
+
+    /** The schema of zerolock's state (its async queue, journal), as the catalog has it; {@code zerolock} by default. */
+    public String getStateSchema() {
+        return stateSchema;
+    }
+
+    public void setStateSchema(String value) {
+        stateSchema = value == null ? "zerolock" : value;
     }
 
     /** The project's {@code .zerolock.toml}: the one named, else the working directory's if there is one. */
