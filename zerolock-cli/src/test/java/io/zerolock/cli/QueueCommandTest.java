@@ -89,7 +89,7 @@ class QueueCommandTest {
         assertThat(done.exitCode()).as(done.all()).isZero();
         assertThat(db.queryLong("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).isZero();
         assertThat(db.queryString("SELECT string_agg(strategy, ',' ORDER BY id) FROM zerolock.history WHERE command "
-                + "= 'queue'")).isEqualTo("add,add,add,queue,queue,queue");
+                + "= 'queue'")).isEqualTo("add,add,add,build,build,validate");
         // dropped by hand since: status says so, whatever the queue remembers
         db.execute("DROP INDEX orders_created_at_idx");
         Cli gone = Cli.run("queue", "status", "-d", uri, "--require", "orders_created_at_idx");

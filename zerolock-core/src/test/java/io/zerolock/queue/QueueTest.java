@@ -79,7 +79,7 @@ class QueueTest {
                     false, 3)).isInstanceOf(QueueRefused.class).hasMessageContaining("another definition")
                     .hasMessageContaining("(created_at)").hasMessageContaining("(created_at DESC)");
             assertThat(zerolock.history("zerolock", java.time.Instant.EPOCH).operations()).extracting(o -> o.command() + " "
-                    + o.strategy()).contains("queue add", "queue queue");
+                    + o.strategy()).contains("queue add", "queue build", "queue validate");
         }
     }
 
