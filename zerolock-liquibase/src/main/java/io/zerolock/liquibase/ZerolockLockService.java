@@ -69,8 +69,24 @@ public final class ZerolockLockService extends StandardLockService {
                 database.getDatabaseChangeLogLockTableName());
     }
 
+    /** Whether the lock table is in the database (not only in the SQL an update-sql run prints). */
+    private boolean lockTableExists() throws SQLException, DatabaseException {
+        try (PreparedStatement statement = connection().prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, lockTable());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                boolean exists = rows.getBoolean(1);
+                database.rollback();
+                return exists;
+            }
+        }
+    }
+
     /** This run's backend, written beside Liquibase's host and address, so a later run can tell it died. */
     private void mark() throws SQLException, DatabaseException {
+        if (!lockTableExists()) {
+            return;
+        }
         try (PreparedStatement statement = connection().prepareStatement("UPDATE " + lockTable() + " SET lockedby = "
                 + "left(coalesce(lockedby, ''), 160) || ' zerolock:' || pg_backend_pid() || '@' || (SELECT "
                 + "extract(epoch FROM backend_start)::text FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
@@ -82,6 +98,9 @@ public final class ZerolockLockService extends StandardLockService {
 
     /** A lock whose marked holder is gone: released, and said so. */
     private void recoverStaleLock() throws SQLException, DatabaseException {
+        if (!lockTableExists()) {
+            return; // an update-sql run prints the lock table's creation instead of making it: no lock to look at
+        }
         String lockedBy;
         try (PreparedStatement statement = connection().prepareStatement("SELECT lockedby FROM " + lockTable()
                 + " WHERE id = 1 AND locked"); ResultSet rows = statement.executeQuery()) {

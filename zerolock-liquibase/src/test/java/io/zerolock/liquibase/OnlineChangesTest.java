@@ -1,0 +1,99 @@
+package io.zerolock.liquibase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zerolock.testing.PostgresTest;
+import io.zerolock.testing.TestDatabase;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.DirectoryResourceAccessor;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Real Liquibase on real servers: a changeset with {@code runInTransaction: false} gets the online form of its
+ * createIndex and addForeignKeyConstraint; the others keep Liquibase's SQL.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class OnlineChangesTest {
+
+    private static final String CHANGELOG = """
+            databaseChangeLog:
+              - changeSet:
+                  id: 1
+                  author: zerolock
+                  changes:
+                    - sql:
+                        sql: >
+                          CREATE TABLE customers (id int PRIMARY KEY);
+                          CREATE TABLE accounts (id int PRIMARY KEY, email text, customer_id int);
+                          INSERT INTO customers SELECT g FROM generate_series(1, 10) g;
+                          INSERT INTO accounts SELECT g, 'a' || g, g % 10 + 1 FROM generate_series(1, 2000) g;
+                    - createIndex:
+                        tableName: accounts
+                        indexName: accounts_id_email_idx
+                        columns:
+                          - column: {name: id}
+                          - column: {name: email}
+              - changeSet:
+                  id: 2
+                  author: zerolock
+                  runInTransaction: false
+                  changes:
+                    - createIndex:
+                        tableName: accounts
+                        indexName: accounts_email_idx
+                        unique: true
+                        columns:
+                          - column: {name: email}
+                    - addForeignKeyConstraint:
+                        baseTableName: accounts
+                        baseColumnNames: customer_id
+                        constraintName: accounts_customer_fk
+                        referencedTableName: customers
+                        referencedColumnNames: id
+            """;
+
+    @SuppressWarnings("deprecation") // the Liquibase class is the API a library calls; the command scope is for the CLI
+    private static Liquibase liquibase(Database database, Path dir) throws java.io.FileNotFoundException {
+        return new Liquibase("changelog.yaml", new DirectoryResourceAccessor(dir), database);
+    }
+
+    private static Database database(TestDatabase db) throws Exception {
+        return DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(db.connect()));
+    }
+
+    @PostgresTest
+    @SuppressWarnings("deprecation") // Liquibase.update, the library's API
+    void a_changeset_outside_a_transaction_builds_concurrently_and_validates_its_key_apart(TestDatabase db)
+            throws Exception {
+        Path dir = Files.createTempDirectory("zerolock-liquibase-online");
+        Files.writeString(dir.resolve("changelog.yaml"), CHANGELOG);
+        Database database = database(db);
+        try {
+            StringWriter sql = new StringWriter();
+            liquibase(database, dir).update(new Contexts(), new LabelExpression(), sql);
+            assertThat(sql.toString())
+                    .contains("CREATE INDEX accounts_id_email_idx ON public.accounts")
+                    .contains("CREATE UNIQUE INDEX CONCURRENTLY accounts_email_idx ON public.accounts(email)")
+                    .contains("FOREIGN KEY (customer_id) REFERENCES public.customers (id) NOT VALID;")
+                    .contains("ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_customer_fk;");
+
+            liquibase(database, dir).update(new Contexts());
+        } finally {
+            database.close();
+        }
+        assertThat(db.queryString("SELECT string_agg(c.relname || ':' || i.indisvalid, ',' ORDER BY c.relname) "
+                + "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'accounts'::regclass"))
+                .isEqualTo("accounts_email_idx:true,accounts_id_email_idx:true,accounts_pkey:true");
+        assertThat(db.queryString("SELECT convalidated::text FROM pg_constraint WHERE conname = "
+                + "'accounts_customer_fk'")).isEqualTo("true");
+    }
+}
