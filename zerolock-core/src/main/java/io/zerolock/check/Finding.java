@@ -16,4 +16,22 @@ public record Finding(String ruleId, String ruleName, Severity severity, String 
         return new Finding(ruleId, ruleName, severity, file, line, column, statement, message, why, safe, evidence,
                 rewrite);
     }
+
+    /**
+     * Findings as the migration tools' adapters print them when they stop a run: where, severity, rule, what,
+     * and the safe SQL instead.
+     */
+    public static String describe(java.util.List<Finding> findings) {
+        StringBuilder text = new StringBuilder();
+        for (Finding finding : findings) {
+            text.append(finding.file()).append(':').append(finding.line()).append(':').append(finding.column())
+                    .append("  ").append(finding.severity().id()).append("  ").append(finding.ruleId()).append(' ')
+                    .append(finding.ruleName()).append('\n').append("  ").append(finding.message()).append('\n');
+            if (finding.safe() != null && !finding.safe().isBlank()) {
+                text.append("  instead:\n");
+                finding.safe().lines().forEach(line -> text.append("    ").append(line).append('\n'));
+            }
+        }
+        return text.toString();
+    }
 }

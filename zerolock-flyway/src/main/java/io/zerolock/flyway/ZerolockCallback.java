@@ -132,7 +132,7 @@ public final class ZerolockCallback implements Callback {
         if (findings.isEmpty()) {
             return;
         }
-        String report = render(findings);
+        String report = Finding.describe(findings);
         if (failOn != null && findings.stream().anyMatch(finding -> finding.severity().atLeast(failOn))) {
             throw new FlywayException("zerolock: the pending migrations would lock busy tables; nothing was run.\n"
                     + report + "Make the statements safe (zerolock check shows how), or set "
@@ -237,20 +237,5 @@ public final class ZerolockCallback implements Callback {
             throw new FlywayException("zerolock: cannot read " + script + ": " + e.getMessage(), e);
         }
         return null;
-    }
-
-    /** The findings as {@code zerolock check} prints them, in short. */
-    private static String render(List<Finding> findings) {
-        StringBuilder text = new StringBuilder();
-        for (Finding finding : findings) {
-            text.append(finding.file()).append(':').append(finding.line()).append(':').append(finding.column())
-                    .append("  ").append(finding.severity().id()).append("  ").append(finding.ruleId()).append(' ')
-                    .append(finding.ruleName()).append('\n').append("  ").append(finding.message()).append('\n');
-            if (finding.safe() != null && !finding.safe().isBlank()) {
-                text.append("  instead:\n");
-                finding.safe().lines().forEach(line -> text.append("    ").append(line).append('\n'));
-            }
-        }
-        return text.toString();
     }
 }

@@ -48,6 +48,13 @@ public final class ZerolockLockService extends StandardLockService {
         } catch (DatabaseException | SQLException e) {
             throw new LockException("zerolock: could not look at the changelog lock: " + e.getMessage(), e);
         }
+        try {
+            ZerolockCheckStep.checkCurrentUpdate(database); // before any changeset runs
+        } catch (LockException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LockException(e.getMessage(), e);
+        }
         boolean acquired = super.acquireLock();
         if (acquired) {
             try {
