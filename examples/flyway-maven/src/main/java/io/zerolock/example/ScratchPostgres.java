@@ -13,7 +13,8 @@ public final class ScratchPostgres {
     private ScratchPostgres() {}
 
     public static void main(String[] args) throws Exception {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(54329).start();
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(54329)
+                .setPGStartupWait(java.time.Duration.ofSeconds(60)).start();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement sql = connection.createStatement()) {
             sql.execute("CREATE TABLE accounts (id int PRIMARY KEY, email text, balance int)");
