@@ -11,7 +11,8 @@ import liquibase.statement.core.CreateIndexStatement;
 
 /**
  * {@code createIndex} in a changeset with {@code runInTransaction="false"} becomes {@code CREATE INDEX
- * CONCURRENTLY} (liquibase#3638): the table's writes go on while it is built. Elsewhere, Liquibase's own SQL.
+ * CONCURRENTLY} (liquibase#3638): the table's writes go on while it is built; an invalid index of its name (a
+ * failed concurrent build of an earlier run) is dropped concurrently first. Elsewhere, Liquibase's own SQL.
  * Found by Liquibase through {@code META-INF/services}.
  */
 public final class ConcurrentCreateIndexGenerator extends CreateIndexGeneratorPostgres {
@@ -37,15 +38,16 @@ public final class ConcurrentCreateIndexGenerator extends CreateIndexGeneratorPo
             return chain.generateSql(statement, database);
         }
         Sql[] generated = super.generateSql(statement, database, chain);
-        Sql[] online = generated.clone();
-        for (int i = 0; i < generated.length; i++) {
-            String sql = generated[i].toSql();
-            if (CREATE_INDEX.matcher(sql).find()) {
-                online[i] = new UnparsedSql(CREATE_INDEX.matcher(sql).replaceFirst("$1 CONCURRENTLY "),
-                        generated[i].getEndDelimiter(), generated[i].getAffectedDatabaseObjects()
-                                .toArray(new liquibase.structure.DatabaseObject[0]));
-            }
+        java.util.List<Sql> online = new java.util.ArrayList<>();
+        // a failed concurrent build of an earlier run left the name to an invalid index: dropped, then built again
+        OnlineChangeSets.dropInvalid(database, statement.getTableSchemaName(), statement.getIndexName())
+                .ifPresent(drop -> online.add(new UnparsedSql(drop)));
+        for (Sql sql : generated) {
+            String text = sql.toSql();
+            online.add(!CREATE_INDEX.matcher(text).find() ? sql : new UnparsedSql(CREATE_INDEX.matcher(text)
+                    .replaceFirst("$1 CONCURRENTLY "), sql.getEndDelimiter(), sql.getAffectedDatabaseObjects()
+                            .toArray(new liquibase.structure.DatabaseObject[0])));
         }
-        return online;
+        return online.toArray(new Sql[0]);
     }
 }

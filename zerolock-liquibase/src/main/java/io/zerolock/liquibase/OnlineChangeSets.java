@@ -14,6 +14,31 @@ final class OnlineChangeSets {
 
     private OnlineChangeSets() {}
 
+    /**
+     * {@code DROP INDEX CONCURRENTLY} of an invalid index of this name in this schema (what a failed concurrent
+     * build of an earlier run left), so that the build runs again instead of failing on the name; empty when
+     * there is none, or Liquibase is offline.
+     */
+    static java.util.Optional<String> dropInvalid(liquibase.database.Database database, String schema,
+            String index) {
+        if (!(database.getConnection() instanceof liquibase.database.jvm.JdbcConnection jdbc)) {
+            return java.util.Optional.empty();
+        }
+        try (java.sql.PreparedStatement statement = jdbc.getUnderlyingConnection().prepareStatement(
+                "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                        + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND c.relname = ? "
+                        + "AND n.nspname = coalesce(?, current_schema())")) {
+            statement.setString(1, index);
+            statement.setString(2, schema);
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? java.util.Optional.of("DROP INDEX CONCURRENTLY IF EXISTS " + rows.getString(1))
+                        : java.util.Optional.empty();
+            }
+        } catch (java.sql.SQLException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Whether the changeset Liquibase runs (or prints) now runs outside a transaction. */
     static boolean current() {
         ChangeSet changeSet = Scope.getCurrentScope().get(Scope.Attr.changeSet.name(), ChangeSet.class);

@@ -36,14 +36,17 @@ public final class UniqueUsingIndexGenerator extends AddUniqueConstraintGenerato
                 statement.getTableName());
         String name = database.escapeConstraintName(statement.getConstraintName());
         String columns = database.escapeColumnNameList(statement.getColumnNames());
-        return new Sql[] {
+        java.util.List<Sql> online = new java.util.ArrayList<>();
+        OnlineChangeSets.dropInvalid(database, statement.getSchemaName(), statement.getConstraintName())
+                .ifPresent(drop -> online.add(new UnparsedSql(drop)));
+        online.addAll(java.util.List.of(
             new UnparsedSql("CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + table + " (" + columns + ")"
                     + (statement.getTablespace() == null ? ""
                             : " TABLESPACE " + database.escapeObjectName(statement.getTablespace(),
                                     liquibase.structure.core.Index.class))),
             new UnparsedSql("ALTER TABLE " + table + " ADD CONSTRAINT " + name + " UNIQUE USING INDEX " + name
                     + (statement.isDeferrable() ? " DEFERRABLE" : "")
-                    + (statement.isInitiallyDeferred() ? " INITIALLY DEFERRED" : ""))
-        };
+                    + (statement.isInitiallyDeferred() ? " INITIALLY DEFERRED" : ""))));
+        return online.toArray(new Sql[0]);
     }
 }

@@ -126,4 +126,45 @@ class OnlineChangesTest {
         assertThat(db.queryString("SELECT convalidated::text FROM pg_constraint WHERE conname = "
                 + "'accounts_customer_fk'")).isEqualTo("true");
     }
+
+    @PostgresTest
+    @SuppressWarnings("deprecation") // Liquibase.update, the library's API
+    void a_failed_concurrent_build_is_built_again_by_the_fixed_run(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE accounts (id int PRIMARY KEY, email text)",
+                "INSERT INTO accounts SELECT g, 'a' || (g % 1000) FROM generate_series(1, 2000) g");
+        Path dir = Files.createTempDirectory("zerolock-liquibase-failed-build");
+        Files.writeString(dir.resolve("changelog.yaml"), """
+                databaseChangeLog:
+                  - changeSet:
+                      id: 1
+                      author: zerolock
+                      runInTransaction: false
+                      changes:
+                        - createIndex:
+                            tableName: accounts
+                            indexName: accounts_email_key
+                            unique: true
+                            columns:
+                              - column: {name: email}
+                """);
+        Database database = database(db);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> liquibase(database, dir).update(new Contexts()))
+                    .hasStackTraceContaining("could not create unique index");
+        } finally {
+            database.close();
+        }
+        assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = "
+                + "'accounts_email_key'::regclass")).as("what PostgreSQL leaves").isEqualTo("false");
+        db.execute("DELETE FROM accounts WHERE id > 1000");
+        Database again = database(db);
+        try {
+            liquibase(again, dir).update(new Contexts());
+        } finally {
+            again.close();
+        }
+        assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = "
+                + "'accounts_email_key'::regclass")).isEqualTo("true");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).isZero();
+    }
 }
