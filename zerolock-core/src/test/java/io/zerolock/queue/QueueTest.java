@@ -173,4 +173,36 @@ class QueueTest {
             assertThat(queue.list()).isEmpty(); // a file is queued all or none
         }
     }
+
+    @PostgresTest(versions = {14})
+    void builds_only_inside_the_window_and_only_what_fits_in_what_is_left_of_it(TestDatabase db) {
+        db.execute(SCHEMA);
+        io.zerolock.maintain.Window window = io.zerolock.maintain.Window.parse("daily 10:00-11:00 UTC");
+        java.time.Instant day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay()
+                .toInstant(java.time.ZoneOffset.UTC);
+        try (Zerolock zerolock = Zerolock.connect(target(db)); Queue queue = zerolock.queue("zerolock")) {
+            queue.add(null, "CREATE INDEX orders_status_idx ON orders (status)", false, 3);
+            // closed: nothing starts
+            assertThat(zerolock.runQueue(queue, window, ReindexOptions.defaults(), progress -> { },
+                    Clock.fixed(day.plusSeconds(12 * 3600), java.time.ZoneOffset.UTC))).singleElement()
+                    .satisfies(outcome -> {
+                        assertThat(outcome.status()).isEqualTo(QueueRunner.Status.NOT_STARTED);
+                        assertThat(outcome.message()).contains("is closed", "opens next at");
+                    });
+            // open, but closing in 5 s: a build predicted to take longer waits for the next window
+            assertThat(zerolock.runQueue(queue, window, ReindexOptions.defaults(), progress -> { },
+                    Clock.fixed(day.plusSeconds(11 * 3600 - 5), java.time.ZoneOffset.UTC))).singleElement()
+                    .satisfies(outcome -> {
+                        assertThat(outcome.status()).isEqualTo(QueueRunner.Status.NOT_STARTED);
+                        assertThat(outcome.message()).contains("needs about", "the window closes in 5 s");
+                    });
+            assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'orders_status_idx'")).isZero();
+            assertThat(db.queryString("SELECT string_agg(verdict, ',' ORDER BY id) FROM zerolock.gate_decision "
+                    + "WHERE command = 'queue'")).isEqualTo("wait,skip");
+            // open, with time to spare: built
+            assertThat(zerolock.runQueue(queue, window, ReindexOptions.defaults(), progress -> { },
+                    Clock.fixed(day.plusSeconds(10 * 3600 + 60), java.time.ZoneOffset.UTC))).singleElement()
+                    .extracting(QueueRunner.Outcome::status).isEqualTo(QueueRunner.Status.DONE);
+        }
+    }
 }
