@@ -35,6 +35,11 @@ public final class TraceVerdict {
         for (Finding finding : report.findings()) {
             Tracer.Traced t = byPlace.get(finding.file() + ":" + finding.line());
             placesWithFindings.add(finding.file() + ":" + finding.line());
+            if (t != null && t.outcome() == Tracer.Outcome.SKIPPED && t.error() != null
+                    && t.error().startsWith(Tracer.ALREADY_THERE)) {
+                refuted.add(finding.withTrace(t.error() + " (on " + server + ")"));
+                continue;
+            }
             if (t == null || t.outcome() != Tracer.Outcome.RAN) {
                 kept.add(finding.withTrace(t == null ? "not traced" : (t.outcome() == Tracer.Outcome.FAILED
                         ? "failed on " + server + ": " : "not traced: ") + firstLine(t.error())));

@@ -45,6 +45,9 @@ public final class Tracer {
 
     public enum Outcome { RAN, FAILED, SKIPPED }
 
+    /** How a statement skipped because the database has what it makes starts its reason. */
+    public static final String ALREADY_THERE = "already there: ";
+
     /** What one statement did on the server. */
     public record Traced(String file, int line, String statementText, Outcome outcome, String error, boolean outsideTransaction,
             List<Lock> locks, List<Lock> heldFromEarlier, List<String> rewritten, List<String> scanned, long millis) {
@@ -135,6 +138,17 @@ public final class Tracer {
                     traced.add(begin);
                     userTransaction = begin.outcome() == Outcome.RAN;
                     continue;
+                }
+                if (!userTransaction && (recognized instanceof Recognized.CreateIndex
+                        || recognized instanceof Recognized.AlterTable)) {
+                    // what the database has already, exactly so (the async queue built it): zerolock apply
+                    // skips the statement, so it is not run here either
+                    io.zerolock.queue.LaterMigration.Check later = io.zerolock.queue.LaterMigration.of(
+                            new io.zerolock.catalog.CatalogReader(connection), null, statement.text());
+                    if (later.found() == io.zerolock.queue.LaterMigration.Found.THERE) {
+                        traced.add(skipped(statement, ALREADY_THERE + later.why() + "; zerolock apply skips it"));
+                        continue;
+                    }
                 }
                 Traced result = traceOne(statement, userTransaction, existing);
                 traced.add(result);

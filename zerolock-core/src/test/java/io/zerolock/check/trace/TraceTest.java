@@ -62,6 +62,31 @@ class TraceTest {
         assertThat(db.queryLong("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).isZero();
     }
 
+    /**
+     * On a copy of a database where the async queue built the index already, the later migration's CREATE INDEX
+     * is reported as already there, as zerolock apply skips it, and not run.
+     */
+    @PostgresTest
+    void reports_an_index_the_queue_built_already_as_a_no_op(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE orders (id int PRIMARY KEY, amount int)",
+                "CREATE INDEX orders_amount ON orders USING btree (amount)");
+        String later = """
+                CREATE INDEX orders_amount ON orders (amount);
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_amount_desc ON orders (amount DESC);
+                """;
+        List<Checker.Source> sources = List.of(new Checker.Source("V43__indexes.sql", later));
+        Checker.Report report = Checker.check(sources, db.majorVersion(), Set.of());
+        List<Tracer.Traced> traced = new Tracer(db.connect(), db::connect).trace(sources);
+        TraceVerdict.Result result = TraceVerdict.apply(report, traced, "PostgreSQL " + db.majorVersion());
+
+        assertThat(traced.get(0).outcome()).isEqualTo(Tracer.Outcome.SKIPPED);
+        assertThat(traced.get(0).error()).startsWith("already there: a valid index public.orders_amount with exactly "
+                + "this definition exists").endsWith("zerolock apply skips it");
+        assertThat(ids(result.refuted())).contains("ZL001@1");
+        assertThat(traced.get(1).outcome()).as("another definition: built").isEqualTo(Tracer.Outcome.RAN);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'orders_amount_desc'")).isOne();
+    }
+
     private static List<String> ids(List<Finding> findings) {
         return findings.stream().map(f -> f.ruleId() + "@" + f.line()).toList();
     }
