@@ -66,13 +66,28 @@ final class QueueCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Zerolock zerolock = Zerolock.connect(connection.options());
-                    Queue queue = zerolock.queue(stateSchema.name(spec.commandLine()))) {
-                return run(queue);
+            try (Zerolock zerolock = Zerolock.connect(connection.options())) {
+                String schema = stateSchema.name(spec.commandLine());
+                if (readOnly() && !Queue.exists(zerolock.catalog().connection(), schema)) {
+                    return runWithoutQueue(); // a read creates nothing, not even the state schema
+                }
+                try (Queue queue = zerolock.queue(schema)) {
+                    return run(queue);
+                }
             }
         }
 
         abstract int run(Queue queue);
+
+        /** Whether the subcommand only reads (and so must not create the state schema). */
+        boolean readOnly() {
+            return false;
+        }
+
+        /** What a read-only subcommand says of a database that has no queue. */
+        int runWithoutQueue() {
+            throw new IllegalStateException("not a read-only subcommand");
+        }
 
         void print(String text) {
             spec.commandLine().getOut().print(text);
@@ -188,8 +203,21 @@ final class QueueCommand implements Callable<Integer> {
         Format format;
 
         @Override
+        boolean readOnly() {
+            return true;
+        }
+
+        @Override
+        int runWithoutQueue() {
+            return show(List.of());
+        }
+
+        @Override
         int run(Queue queue) {
-            List<QueueItem> items = queue.list();
+            return show(queue.list());
+        }
+
+        private int show(List<QueueItem> items) {
             if (format == Format.json) {
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("items", items.stream().map(QueueCommand::json).toList());
@@ -297,8 +325,22 @@ final class QueueCommand implements Callable<Integer> {
         List<String> required;
 
         @Override
+        boolean readOnly() {
+            return true;
+        }
+
+        @Override
+        int runWithoutQueue() {
+            return report(required.stream().map(name -> new Queue.Requirement(name, null, false,
+                    "no such item: this database has no queue")).toList());
+        }
+
+        @Override
         int run(Queue queue) {
-            List<Queue.Requirement> requirements = queue.require(required);
+            return report(queue.require(required));
+        }
+
+        private int report(List<Queue.Requirement> requirements) {
             List<List<String>> rows = new ArrayList<>();
             for (Queue.Requirement requirement : requirements) {
                 rows.add(List.of(requirement.name(), requirement.done() ? "done" : "NOT DONE", requirement.why()));

@@ -101,6 +101,10 @@ class QueueCommandTest {
     void held_items_wait_for_approval_and_bad_input_is_refused(TestDatabase db) throws Exception {
         orders(db);
         String uri = CommandLineTest.uri(db);
+        // reading creates nothing, not even the state schema
+        assertThat(Cli.run("queue", "list", "-d", uri).out()).contains("the queue is empty");
+        assertThat(Cli.run("queue", "status", "-d", uri, "--require", "orders_note_idx").exitCode()).isEqualTo(1);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zerolock'")).isZero();
         assertThat(Cli.run("queue", "drop-index", "-d", uri, "orders_pkey").err()).contains("enforces a constraint");
         Cli noName = Cli.run("queue", "add", "-d", uri, "CREATE INDEX ON orders (note)");
         assertThat(noName.exitCode()).isEqualTo(2);

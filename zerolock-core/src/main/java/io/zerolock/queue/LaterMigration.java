@@ -7,8 +7,6 @@ import io.zerolock.catalog.Identifiers;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.check.lex.Splitter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -112,22 +110,10 @@ public final class LaterMigration {
     /** The queue's item of this identity, when the state schema has a queue. */
     private static Optional<QueueItem> queued(CatalogReader catalog, String stateSchema, ItemKind kind,
             QualifiedName name, QualifiedName table) {
-        if (stateSchema == null || !hasQueue(catalog.connection(), stateSchema)) {
+        if (stateSchema == null || !Queue.exists(catalog.connection(), stateSchema)) {
             return Optional.empty();
         }
         return new QueueStore(catalog.connection(), Identifiers.quote(stateSchema)).same(kind, name, table);
-    }
-
-    private static boolean hasQueue(Connection connection, String stateSchema) {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT to_regclass(quote_ident(?) || '.queue') IS NOT NULL")) {
-            statement.setString(1, stateSchema);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     /**

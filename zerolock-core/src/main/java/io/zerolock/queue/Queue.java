@@ -92,6 +92,19 @@ public final class Queue implements AutoCloseable {
         }
     }
 
+    /** Whether this database has a queue in {@code stateSchema} (read-only: creates nothing). */
+    public static boolean exists(Connection connection, String stateSchema) {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                "SELECT to_regclass(quote_ident(?) || '.queue') IS NOT NULL")) {
+            statement.setString(1, stateSchema);
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /**
      * Queues every {@code CREATE INDEX}, {@code DROP INDEX} and {@code VALIDATE CONSTRAINT} of {@code sql} (one
      * statement, or a migration file's), all or none: one that cannot be queued refuses the lot.
