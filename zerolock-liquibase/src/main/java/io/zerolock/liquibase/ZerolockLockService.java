@@ -59,12 +59,30 @@ public final class ZerolockLockService extends StandardLockService {
         if (acquired) {
             try {
                 mark();
+                java.time.Duration timeout = BoundedJdbcExecutor.lockTimeout();
+                if (!timeout.isZero()) {
+                    BoundedJdbcExecutor.set(database, timeout); // every statement of the run is bounded
+                }
             } catch (DatabaseException | SQLException e) {
                 throw new LockException("zerolock: could not mark the changelog lock with its holder: "
                         + e.getMessage(), e);
             }
         }
         return acquired;
+    }
+
+    /** Lets the lock go, and the session's lock_timeout with it (a pooled connection goes back as it came). */
+    @Override
+    public void releaseLock() throws LockException {
+        try {
+            if (!BoundedJdbcExecutor.lockTimeout().isZero()) {
+                BoundedJdbcExecutor.set(database, null);
+            }
+        } catch (DatabaseException e) {
+            Scope.getCurrentScope().getLog(getClass()).warning("zerolock: could not reset lock_timeout: "
+                    + e.getMessage());
+        }
+        super.releaseLock();
     }
 
     private Connection connection() {
