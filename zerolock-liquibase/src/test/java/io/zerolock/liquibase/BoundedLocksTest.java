@@ -109,4 +109,41 @@ class BoundedLocksTest {
         assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = "
                 + "'accounts_email_idx'::regclass")).isEqualTo("true");
     }
+
+    @PostgresTest
+    @SuppressWarnings("deprecation") // the Liquibase class is the API a library calls
+    void an_update_stopped_by_a_lock_runs_again_until_it_is_gone_and_gives_up_cleanly_when_it_stays(TestDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE accounts (id int PRIMARY KEY, email text)");
+        Path dir = Files.createTempDirectory("zerolock-liquibase-retry");
+        Files.writeString(dir.resolve("changelog.yaml"), ADD_COLUMN);
+        try (Connection reader = db.connect(); Statement reading = reader.createStatement();
+                Connection connection = db.connect()) {
+            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(
+                    new JdbcConnection(connection));
+            Liquibase liquibase = new Liquibase("changelog.yaml", new DirectoryResourceAccessor(dir), database);
+            reading.execute("BEGIN");
+            reading.execute("SELECT count(*) FROM accounts");
+            // held throughout: two tries, then the failure, nothing recorded
+            assertThatThrownBy(() -> ZerolockLiquibase.update(liquibase, new Contexts(), 2))
+                    .hasStackTraceContaining("lock timeout");
+            assertThat(db.queryLong("SELECT count(*) FROM databasechangelog")).isZero();
+            // released while it retries: it goes through
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    ZerolockLiquibase.update(liquibase, new Contexts());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("the update has waited for the lock at least once", () -> db.queryLong("SELECT count(*) "
+                    + "FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND "
+                    + "query ~* 'ALTER TABLE'") > 0);
+            reading.execute("ROLLBACK");
+            running.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM databasechangelog")).isOne();
+        assertThat(db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND "
+                + "attname = 'note'")).isOne();
+    }
 }
