@@ -106,10 +106,12 @@ public final class Worker {
                     + decision.reasons());
         }
         List<String> resumed = new ArrayList<>(zerolock.resume(options));
-        List<QueueRunner.Outcome> queued;
-        try (Queue queue = zerolock.queue(options.stateSchema())) {
-            queued = zerolock.runQueue(queue, settings.window(), options, progress -> { },
-                    java.time.Clock.systemUTC());
+        List<QueueRunner.Outcome> queued = List.of();
+        if (Queue.exists(zerolock.catalog().connection(), options.stateSchema())) {
+            try (Queue queue = zerolock.queue(options.stateSchema())) {
+                queued = zerolock.runQueue(queue, settings.window(), options, progress -> { },
+                        java.time.Clock.systemUTC());
+            }
         }
         List<String> notStarted = new ArrayList<>();
         queued.stream().filter(outcome -> outcome.status() == QueueRunner.Status.NOT_STARTED)
