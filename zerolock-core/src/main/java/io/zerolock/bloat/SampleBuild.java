@@ -42,10 +42,7 @@ final class SampleBuild {
             return Sized.none(notes);
         }
         double expected = Math.max(1, entries.tableRows());
-        TableSample byPage = TableSample.of(expected, TARGET_ROWS);
-        // an SP-GiST index partitions the key space; where the rows' physical order follows their keys (points
-        // inserted in sweeps, sorted text), a sample of pages covers a corner of the space: sample rows instead
-        TableSample sample = index.accessMethod().equals("spgist") ? byPage.sampledByRow() : byPage;
+        TableSample sample = TableSample.of(expected, TARGET_ROWS);
         Built built;
         try {
             built = catalog.rolledBack(sql -> build(sql, index, sample));

@@ -5,22 +5,14 @@ import java.util.Locale;
 
 /**
  * A read of about so many rows of a table: {@code TABLESAMPLE SYSTEM} (random pages, repeatable) sized from
- * the rows the table is expected to hold, or all of it when it holds fewer; or {@code BERNOULLI} (random rows
- * from every page: a read of the whole table) where a sample of pages is not a sample of the rows.
+ * the rows the table is expected to hold, or all of it when it holds fewer.
  *
- * @param percent the share of the table's pages (or rows) read, in percent (100: all of them)
- * @param rowLevel {@code BERNOULLI} instead of {@code SYSTEM}
+ * @param percent the share of the table's pages read, in percent (100: all of them)
  */
-record TableSample(double percent, boolean rowLevel) {
+record TableSample(double percent) {
 
     static TableSample of(double expectedRows, int targetRows) {
-        return new TableSample(expectedRows <= targetRows ? 100 : Math.max(0.0001, 100.0 * targetRows / expectedRows),
-                false);
-    }
-
-    /** The same share of rows, taken from every page. */
-    TableSample sampledByRow() {
-        return new TableSample(percent, true);
+        return new TableSample(expectedRows <= targetRows ? 100 : Math.max(0.0001, 100.0 * targetRows / expectedRows));
     }
 
     boolean whole() {
@@ -30,7 +22,6 @@ record TableSample(double percent, boolean rowLevel) {
     /** {@code FROM ONLY table}, sampled: the table's own rows (not its inheritance children's). */
     String from(QualifiedName table) {
         return " FROM ONLY " + table.sql() + (whole() ? ""
-                : " TABLESAMPLE " + (rowLevel ? "BERNOULLI" : "SYSTEM") + " (" + String.format(Locale.ROOT, "%.6f",
-                        percent) + ") REPEATABLE (7)");
+                : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ") REPEATABLE (7)");
     }
 }

@@ -21,8 +21,8 @@ import liquibase.statement.SqlStatement;
  * (set when the update takes Liquibase's lock, reset when it lets it go), so a statement behind another
  * session's lock fails after it instead of stopping every session queued behind it; a concurrent build or drop
  * runs with none, because it waits for old transactions through the lock manager and a {@code lock_timeout}
- * would cancel it for a transaction that is merely slow, leaving an invalid index. Found by Liquibase through
- * {@code META-INF/services}.
+ * would cancel it for a transaction that is merely slow, leaving an invalid index; and when such a build fails,
+ * the invalid index it left is dropped at once. Found by Liquibase through {@code META-INF/services}.
  */
 public final class BoundedJdbcExecutor extends JdbcExecutor {
 
@@ -40,17 +40,67 @@ public final class BoundedJdbcExecutor extends JdbcExecutor {
 
     @Override
     public void execute(SqlStatement statement, List<SqlVisitor> visitors) throws DatabaseException {
-        Duration timeout = lockTimeout();
-        if (timeout.isZero() || !concurrent(statement)) {
+        if (!concurrent(statement)) {
             super.execute(statement, visitors);
             return;
         }
-        setLockTimeout(Duration.ZERO);
+        Duration timeout = lockTimeout();
+        if (!timeout.isZero()) {
+            setLockTimeout(Duration.ZERO);
+        }
         try {
             super.execute(statement, visitors);
+        } catch (DatabaseException failure) {
+            dropFailedBuild(statement, timeout.isZero() ? Duration.ofSeconds(1) : timeout);
+            throw failure;
         } finally {
-            setLockTimeout(timeout);
+            if (!timeout.isZero()) {
+                setLockTimeout(timeout);
+            }
         }
+    }
+
+    /**
+     * A concurrent build that failed (duplicates for a unique index, a cancel) leaves its index invalid, still
+     * maintained on every write: dropped at once, concurrently and bounded, through zerolock's engine.
+     */
+    private void dropFailedBuild(SqlStatement statement, Duration timeout) {
+        String schema = null;
+        String index = null;
+        if (statement instanceof liquibase.statement.core.CreateIndexStatement create) {
+            schema = create.getTableSchemaName();
+            index = create.getIndexName();
+        } else if (statement instanceof liquibase.statement.core.AddUniqueConstraintStatement unique) {
+            schema = unique.getSchemaName();
+            index = unique.getConstraintName();
+        }
+        if (index == null) {
+            return;
+        }
+        String name = index;
+        OnlineChangeSets.dropInvalid(database, schema, index).ifPresent(drop -> {
+            try {
+                Connection connection = ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
+                boolean autocommit = connection.getAutoCommit();
+                connection.setAutoCommit(true);
+                try {
+                    String target = drop.substring("DROP INDEX CONCURRENTLY IF EXISTS ".length());
+                    new io.zerolock.execute.Executor(connection).unstoppable().run(
+                            io.zerolock.plan.Plan.dropConcurrently(target, "liquibase", "drop-invalid",
+                                    "drop the index a failed concurrent build left", target, List.of(),
+                                    io.zerolock.plan.LockPolicy.bounded(timeout, 10)));
+                    liquibase.Scope.getCurrentScope().getLog(getClass()).warning("zerolock: the concurrent build of "
+                            + name + " failed and left it invalid: dropped it concurrently, so the next run builds it "
+                            + "again");
+                } finally {
+                    connection.setAutoCommit(autocommit);
+                }
+            } catch (SQLException | RuntimeException e) {
+                liquibase.Scope.getCurrentScope().getLog(getClass()).warning("zerolock: could not drop the invalid "
+                        + "index " + name + " a failed concurrent build left (" + e.getMessage() + "); the next run "
+                        + "of the changeset drops it");
+            }
+        });
     }
 
     private boolean concurrent(SqlStatement statement) {

@@ -154,8 +154,16 @@ class OnlineChangesTest {
         } finally {
             database.close();
         }
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'accounts_email_key'"))
+                .as("the invalid index PostgreSQL leaves, dropped at once").isZero();
+        // one left by a run that could not drop it (killed, say): the next run drops it, then builds
+        try {
+            db.execute("CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON accounts (email)");
+        } catch (RuntimeException expected) {
+            // duplicates: PostgreSQL leaves the index invalid
+        }
         assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = "
-                + "'accounts_email_key'::regclass")).as("what PostgreSQL leaves").isEqualTo("false");
+                + "'accounts_email_key'::regclass")).isEqualTo("false");
         db.execute("DELETE FROM accounts WHERE id > 1000");
         Database again = database(db);
         try {
