@@ -1,12 +1,6 @@
 package io.zerolock.flyway;
 
-import io.zerolock.SqlState;
-import io.zerolock.plan.LockPolicy;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -38,36 +32,9 @@ public final class ZerolockFlyway {
      * needs a look, and Flyway's repair).
      */
     public static MigrateResult migrate(Flyway flyway, int attempts) {
-        LockPolicy policy = LockPolicy.bounded(Duration.ofSeconds(1), attempts);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return flyway.migrate();
-            } catch (FlywayException e) {
-                if (!lockTrouble(e) || attempt >= attempts || failedInHistory(flyway)) {
-                    throw e;
-                }
-                Duration backoff = policy.backoffBefore(attempt + 1);
-                long sleep = backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
-                log.warn("zerolock: the migrate stopped on a lock (attempt {} of {}); PostgreSQL took the migration "
-                        + "back whole; running it again in {} ms", attempt, attempts, sleep);
-                try {
-                    Thread.sleep(sleep);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean lockTrouble(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && (SqlState.LOCK_NOT_AVAILABLE.equals(sql.getSQLState())
-                    || SqlState.DEADLOCK_DETECTED.equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return io.zerolock.execute.LockRetry.run(attempts, flyway::migrate, () -> !failedInHistory(flyway),
+                (attempt, of, millis) -> log.warn("zerolock: the migrate stopped on a lock (attempt {} of {}); "
+                        + "PostgreSQL took the migration back whole; running it again in {} ms", attempt, of, millis));
     }
 
     private static boolean failedInHistory(Flyway flyway) {
