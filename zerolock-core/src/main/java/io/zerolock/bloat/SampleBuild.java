@@ -80,29 +80,12 @@ final class SampleBuild {
     private static Built build(Statement sql, IndexStorage index, TableSample sample) throws SQLException {
         sql.execute("SET LOCAL statement_timeout = '60s'");
         sql.execute("SET LOCAL search_path = pg_catalog");
-        String definition = null;
-        String prefix = null;
-        try (ResultSet rows = sql.executeQuery("SELECT pg_get_indexdef(c.oid), quote_ident(c.relname), "
-                + "quote_ident(tn.nspname) || '.' || quote_ident(t.relname) FROM pg_class c JOIN pg_index x ON "
-                + "x.indexrelid = c.oid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace tn ON tn.oid = "
-                + "t.relnamespace WHERE c.oid = " + index.oid())) {
-            if (rows.next()) {
-                definition = rows.getString(1);
-                prefix = " INDEX " + rows.getString(2) + " ON " + rows.getString(3) + " USING ";
-            }
-        }
-        if (definition == null) {
+        java.util.Optional<io.zerolock.catalog.IndexShape> shape = io.zerolock.catalog.IndexShape.read(
+                sql.getConnection(), index.oid());
+        if (shape.isEmpty()) {
             return null;
         }
-        int at = definition.indexOf(prefix);
-        if (at < 0) {
-            at = definition.indexOf(prefix.replace(" ON ", " ON ONLY "));
-            prefix = prefix.replace(" ON ", " ON ONLY ");
-        }
-        if (at < 0 || !definition.startsWith("CREATE ")) {
-            return null;
-        }
-        String method = definition.substring(at + prefix.length());
+        String method = shape.get().body().substring("USING ".length());
         sql.execute("CREATE TEMP TABLE zerolock_bloat_sample (LIKE " + index.table().sql() + ")");
         long rows = sql.executeUpdate("INSERT INTO " + SAMPLE + " SELECT *" + sample.from(index.table()) + " LIMIT "
                 + 2 * TARGET_ROWS);

@@ -2,6 +2,7 @@ package io.zerolock.queue;
 
 import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.Identifiers;
+import io.zerolock.catalog.IndexShape;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.check.lex.Lexer;
 import io.zerolock.check.lex.Token;
@@ -122,10 +123,7 @@ final class Definitions {
 
     private static final String INDEX = """
             SELECT i.indexrelid, ic.relname, ins.nspname, i.indrelid, tn.nspname, tc.relname, i.indisvalid,
-                   pg_get_indexdef(i.indexrelid),
-                   format('CREATE %sINDEX %I ON %s%I.%I ', CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END,
-                          ic.relname, CASE WHEN tc.relkind = 'p' THEN 'ONLY ' ELSE '' END, tn.nspname, tc.relname),
-                   i.indisunique, (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)
+                   (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)
             FROM pg_index i
             JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_namespace ins ON ins.oid = ic.relnamespace
@@ -138,19 +136,11 @@ final class Definitions {
             if (!rows.next()) {
                 return Optional.empty();
             }
-            String definition = rows.getString(8);
-            String prefix = rows.getString(9);
-            if (!definition.startsWith(prefix)) {
-                // newer servers print a temporary table's schema as pg_temp
-                prefix = prefix.replaceFirst(" ON (ONLY )?pg_temp_\\d+\\.", " ON $1pg_temp.");
-            }
-            if (!definition.startsWith(prefix)) {
-                throw new SQLException("unexpected index definition from pg_get_indexdef: " + definition);
-            }
-            String signature = (rows.getBoolean(10) ? "UNIQUE " : "") + definition.substring(prefix.length());
-            return Optional.of(new FoundIndex(rows.getLong(1), QualifiedName.of(rows.getString(3), rows.getString(2)),
+            long oid = rows.getLong(1);
+            String signature = IndexShape.read(statement.getConnection(), oid).orElseThrow().signature();
+            return Optional.of(new FoundIndex(oid, QualifiedName.of(rows.getString(3), rows.getString(2)),
                     QualifiedName.of(rows.getString(5), rows.getString(6)), rows.getLong(4), rows.getBoolean(7),
-                    signature, rows.getString(11)));
+                    signature, rows.getString(8)));
         }
     }
 
