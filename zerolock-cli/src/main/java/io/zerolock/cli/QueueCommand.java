@@ -264,35 +264,41 @@ final class QueueCommand implements Callable<Integer> {
         return entry;
     }
 
-    @Command(name = "approve", usageHelpAutoWidth = true, description = "Let a held item run, or a failed one run "
-            + "again (its attempts start over).", footerHeading = "%nExamples:%n",
-            footer = "  zerolock queue approve -d app orders_created_at_idx")
-    static final class Approve extends Subcommand {
+    /** A subcommand that moves one item to another state, and says where it is now. */
+    abstract static class ItemChange extends Subcommand {
 
         @Parameters(paramLabel = "ITEM", description = "The item: its number, name or qualified name.")
         String item;
 
+        abstract QueueItem change(Queue queue, String written);
+
         @Override
         int run(Queue queue) {
-            QueueItem now = queue.approve(item);
+            QueueItem now = change(queue, item);
             print(now.qualifiedName() + " is " + now.state().id() + "\n");
             return 0;
+        }
+    }
+
+    @Command(name = "approve", usageHelpAutoWidth = true, description = "Let a held item run, or a failed one run "
+            + "again (its attempts start over).", footerHeading = "%nExamples:%n",
+            footer = "  zerolock queue approve -d app orders_created_at_idx")
+    static final class Approve extends ItemChange {
+
+        @Override
+        QueueItem change(Queue queue, String written) {
+            return queue.approve(written);
         }
     }
 
     @Command(name = "hold", usageHelpAutoWidth = true, description = "Keep a queued (or failed) item from running "
             + "until it is approved.", footerHeading = "%nExamples:%n",
             footer = "  zerolock queue hold -d app orders_created_at_idx")
-    static final class Hold extends Subcommand {
-
-        @Parameters(paramLabel = "ITEM", description = "The item: its number, name or qualified name.")
-        String item;
+    static final class Hold extends ItemChange {
 
         @Override
-        int run(Queue queue) {
-            QueueItem now = queue.hold(item);
-            print(now.qualifiedName() + " is " + now.state().id() + "\n");
-            return 0;
+        QueueItem change(Queue queue, String written) {
+            return queue.hold(written);
         }
     }
 
