@@ -19,6 +19,15 @@ import java.util.Locale;
 final class SampleBuild {
 
     private static final int TARGET_ROWS = 50_000;
+    /**
+     * SP-GiST grows out of proportion to its rows (a point quad-tree needs more inner levels per row as it
+     * fills, a text radix tree fewer), so its sample is built bigger: less to extrapolate.
+     */
+    private static final int SPGIST_TARGET_ROWS = 250_000;
+
+    private static int targetRows(String accessMethod) {
+        return accessMethod.equals("spgist") ? SPGIST_TARGET_ROWS : TARGET_ROWS;
+    }
     /** GIN sizes seen growing slower than this were a transition in the sample, not a trend. */
     private static final double MIN_EXPONENT = 0.6;
     private static final String SAMPLE = "pg_temp.zerolock_bloat_sample";
@@ -42,7 +51,7 @@ final class SampleBuild {
             return Sized.none(notes);
         }
         double expected = Math.max(1, entries.tableRows());
-        TableSample sample = TableSample.of(expected, TARGET_ROWS);
+        TableSample sample = TableSample.of(expected, targetRows(index.accessMethod()));
         Built built;
         try {
             built = catalog.rolledBack(sql -> build(sql, index, sample));
@@ -88,10 +97,10 @@ final class SampleBuild {
         String method = shape.get().body().substring("USING ".length());
         sql.execute("CREATE TEMP TABLE zerolock_bloat_sample (LIKE " + index.table().sql() + ")");
         long rows = sql.executeUpdate("INSERT INTO " + SAMPLE + " SELECT *" + sample.from(index.table()) + " LIMIT "
-                + 2 * TARGET_ROWS);
+                + 2 * targetRows(index.accessMethod()));
         sql.execute("CREATE INDEX zerolock_bloat_sample_index ON " + SAMPLE + " USING " + method);
         long bytes = size(sql, "pg_temp.zerolock_bloat_sample_index");
-        boolean wholeTable = sample.whole() && rows < 2 * TARGET_ROWS;
+        boolean wholeTable = sample.whole() && rows < 2 * targetRows(index.accessMethod());
         long halfRows = 0;
         long halfBytes = 0;
         if (index.accessMethod().equals("gin") && !wholeTable && rows >= 1000) {
