@@ -8,9 +8,11 @@ public sealed interface Recognized {
     /**
      * @param columns the indexed columns when each key is a plain column (empty for expressions)
      * @param only {@code ON ONLY parent}: an invalid index on the partitioned parent alone, made instantly
+     * @param definitionOffset where what follows the table's name ({@code USING ... (keys) ... WHERE ...}) starts
+     *     in the statement's source, as its first token's offset; -1 when nothing follows
      */
     record CreateIndex(Name index, Name table, boolean unique, boolean concurrently, boolean ifNotExists,
-            List<String> columns, boolean only) implements Recognized {}
+            List<String> columns, boolean only, int definitionOffset) implements Recognized {}
 
     record DropIndex(List<Name> indexes, boolean concurrently, boolean ifExists) implements Recognized {}
 

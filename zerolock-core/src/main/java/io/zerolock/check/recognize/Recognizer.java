@@ -141,6 +141,7 @@ public final class Recognizer {
             c.expect("on");
             boolean only = c.accept("only");
             Name table = c.name();
+            int definitionOffset = c.atEnd() ? -1 : c.peek().offset();
             if (c.accept("using")) {
                 c.next();
             }
@@ -155,7 +156,8 @@ public final class Recognizer {
                     }
                 }
             }
-            return new Recognized.CreateIndex(index, table, unique, concurrently, ifNotExists, columns, only);
+            return new Recognized.CreateIndex(index, table, unique, concurrently, ifNotExists, columns, only,
+                    definitionOffset);
         }
         if (unique) {
             return null;
