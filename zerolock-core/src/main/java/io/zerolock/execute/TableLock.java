@@ -96,6 +96,18 @@ public final class TableLock implements AutoCloseable {
         }
     }
 
+    /** Takes the table's lock if no other zerolock holds it; empty, at once, when one does. */
+    public static java.util.Optional<TableLock> tryAcquire(Connection connection, long tableOid) {
+        long key = NAMESPACE | (tableOid & 0xFFFFFFFFL);
+        try {
+            return tryLock(connection, key) ? java.util.Optional.of(new TableLock(connection, key, List.of()))
+                    : java.util.Optional.empty();
+        } catch (SQLException e) {
+            throw new ZerolockException(ErrorCode.OPERATION_FAILED, "cannot take zerolock's advisory lock on table "
+                    + tableOid + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Who holds zerolock's lock on this table now (pid, application, since when), if anyone. */
     public static java.util.Optional<String> holderOf(Connection connection, long tableOid) {
         try {

@@ -544,9 +544,15 @@ public final class Journal implements StepListener, AutoCloseable {
 
     /** Whether a state schema with a journal exists; read-only, creates nothing. */
     public static boolean exists(Connection connection, String schemaName) {
+        return hasTable(connection, schemaName, "operation");
+    }
+
+    /** Whether the state schema has this table (its migration ran); read-only, creates nothing. */
+    public static boolean hasTable(Connection connection, String schemaName, String table) {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT to_regclass(quote_ident(?) || '.operation') IS NOT NULL")) {
+                "SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
             statement.setString(1, schemaName);
+            statement.setString(2, table);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getBoolean(1);

@@ -2,6 +2,7 @@ package io.zerolock.queue;
 
 import io.zerolock.catalog.CatalogReader;
 import io.zerolock.catalog.Identifiers;
+import io.zerolock.catalog.IndexDefinition;
 import io.zerolock.catalog.IndexShape;
 import io.zerolock.catalog.QualifiedName;
 import io.zerolock.check.lex.Lexer;
@@ -40,35 +41,48 @@ final class Definitions {
 
     /** The index of this name in this schema, if there is one. */
     static Optional<FoundIndex> index(CatalogReader catalog, String schema, String name) throws SQLException {
+        Optional<IndexDefinition> index = catalog.relationOid(QualifiedName.of(schema, name)).flatMap(catalog::index);
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        IndexDefinition found = index.get();
+        return Optional.of(new FoundIndex(found.oid(), found.name(), found.table(), found.tableOid(), found.valid(),
+                signature(catalog, found.oid()), found.tablespace()));
+    }
+
+    /** An index's signature, every name in it qualified. */
+    private static String signature(CatalogReader catalog, long oid) throws SQLException {
         return catalog.rolledBack(sql -> {
             qualifyEverything(sql);
-            try (PreparedStatement statement = sql.getConnection().prepareStatement(INDEX + """
-                    WHERE ic.relname = ? AND ic.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
-                    """)) {
-                statement.setString(1, name);
-                statement.setString(2, schema);
-                return found(statement);
-            }
+            return IndexShape.read(sql.getConnection(), oid).orElseThrow(() -> new SQLException("index " + oid
+                    + " is gone")).signature();
         });
     }
 
     /**
-     * The signature of {@code CREATE [UNIQUE] INDEX ... ON table <tail>}, from a probe; PostgreSQL's own error
-     * when the definition is wrong (a column that does not exist, an unknown operator class).
+     * What {@code CREATE [UNIQUE] INDEX ... ON table <tail>} would make.
+     *
+     * @param tablespace the tablespace the tail names, else null
      */
-    static FoundIndex probe(CatalogReader catalog, QualifiedName table, boolean unique, String tail)
-            throws SQLException {
+    record Probed(String signature, String tablespace) {}
+
+    /**
+     * What {@code CREATE [UNIQUE] INDEX ... ON table <tail>} would make, from a probe; PostgreSQL's own error when
+     * the definition is wrong (a column that does not exist, an unknown operator class).
+     */
+    static Probed probe(CatalogReader catalog, QualifiedName table, boolean unique, String tail) throws SQLException {
         return catalog.rolledBack(sql -> {
             sql.execute("CREATE TEMPORARY TABLE " + PROBE_TABLE + " (LIKE " + table.sql() + ")");
             sql.execute("CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + PROBE_INDEX + " ON pg_temp." + PROBE_TABLE
                     + " " + tail);
             qualifyEverything(sql);
-            try (PreparedStatement statement = sql.getConnection().prepareStatement(INDEX
-                    + " WHERE ic.oid = 'pg_temp." + PROBE_INDEX + "'::regclass")) {
-                FoundIndex probed = found(statement).orElseThrow();
+            try (ResultSet rows = sql.executeQuery("SELECT c.oid, (SELECT spcname FROM pg_tablespace WHERE oid = "
+                    + "c.reltablespace) FROM pg_class c WHERE c.oid = 'pg_temp." + PROBE_INDEX + "'::regclass")) {
+                rows.next();
+                long oid = rows.getLong(1);
                 // a temporary table's index may go to temp_tablespaces: only a tablespace the statement names counts
-                return topLevel(tail, "TABLESPACE") >= 0 ? probed : new FoundIndex(probed.oid(), probed.name(),
-                        probed.table(), probed.tableOid(), probed.valid(), probed.signature(), null);
+                String tablespace = topLevel(tail, "TABLESPACE") >= 0 ? rows.getString(2) : null;
+                return new Probed(IndexShape.read(sql.getConnection(), oid).orElseThrow().signature(), tablespace);
             }
         });
     }
@@ -119,29 +133,6 @@ final class Definitions {
             }
         }
         return -1;
-    }
-
-    private static final String INDEX = """
-            SELECT i.indexrelid, ic.relname, ins.nspname, i.indrelid, tn.nspname, tc.relname, i.indisvalid,
-                   (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)
-            FROM pg_index i
-            JOIN pg_class ic ON ic.oid = i.indexrelid
-            JOIN pg_namespace ins ON ins.oid = ic.relnamespace
-            JOIN pg_class tc ON tc.oid = i.indrelid
-            JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-            """;
-
-    private static Optional<FoundIndex> found(PreparedStatement statement) throws SQLException {
-        try (ResultSet rows = statement.executeQuery()) {
-            if (!rows.next()) {
-                return Optional.empty();
-            }
-            long oid = rows.getLong(1);
-            String signature = IndexShape.read(statement.getConnection(), oid).orElseThrow().signature();
-            return Optional.of(new FoundIndex(oid, QualifiedName.of(rows.getString(3), rows.getString(2)),
-                    QualifiedName.of(rows.getString(5), rows.getString(6)), rows.getLong(4), rows.getBoolean(7),
-                    signature, rows.getString(8)));
-        }
     }
 
     private static void qualifyEverything(Statement sql) throws SQLException {

@@ -3,6 +3,7 @@ package io.zerolock.queue;
 import io.zerolock.ErrorCode;
 import io.zerolock.ZerolockException;
 import io.zerolock.catalog.CatalogReader;
+import io.zerolock.catalog.QualifiedName;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -43,20 +44,29 @@ final class Identity {
     }
 
     private static Verdict created(CatalogReader catalog, QueueItem item) throws SQLException {
-        Optional<Definitions.FoundIndex> index = Definitions.index(catalog, item.name().schema(), item.name().name());
+        return index(catalog, item.name(), item.table(), item.signature());
+    }
+
+    /**
+     * Whether the index {@code name}, on {@code table}, of this signature is there: done (valid, that definition),
+     * to do (no such name), invalid (a failed build's), or a conflict (another relation, or another definition).
+     */
+    static Verdict index(CatalogReader catalog, QualifiedName name, QualifiedName table, String signature)
+            throws SQLException {
+        Optional<Definitions.FoundIndex> index = Definitions.index(catalog, name.schema(), name.name());
         if (index.isEmpty()) {
-            Optional<Long> other = catalog.relationOid(item.name());
+            Optional<Long> other = catalog.relationOid(name);
             return other.isPresent() ? new Verdict(Found.CONFLICT, "a relation that is not an index is named "
-                    + item.name().display(), other.get()) : new Verdict(Found.TO_DO, null, 0);
+                    + name.display(), other.get()) : new Verdict(Found.TO_DO, null, 0);
         }
         Definitions.FoundIndex found = index.get();
         if (!found.valid()) {
             return new Verdict(Found.INVALID, null, found.oid());
         }
-        if (!found.table().equals(item.table()) || !found.signature().equals(item.signature())) {
-            return new Verdict(Found.CONFLICT, "a valid index named " + item.name().display() + " exists with "
+        if (!found.table().equals(table) || !found.signature().equals(signature)) {
+            return new Verdict(Found.CONFLICT, "a valid index named " + name.display() + " exists with "
                     + "another definition: it is ON " + found.table().display() + " " + found.signature()
-                    + "; the queued one is ON " + item.table().display() + " " + item.signature()
+                    + "; the queued one is ON " + table.display() + " " + signature
                     + ". The queue never drops a valid index: rename one of them", found.oid());
         }
         return new Verdict(Found.DONE, null, found.oid());

@@ -74,13 +74,13 @@ public final class LaterMigration {
         if (table.isEmpty()) {
             return Check.toRun(null); // made earlier in the same migration
         }
-        Definitions.FoundIndex probed = Definitions.probe(catalog, table.get(), create.unique(), create.tail());
         QualifiedName name = QualifiedName.of(table.get().schema(), create.index().get(0));
-        QueueItem wanted = new QueueItem(0, ItemKind.CREATE_INDEX, name, table.get(), "", probed.signature(),
-                new QueueItem.Progress(ItemState.QUEUED, 0, 1, null),
-                new QueueItem.Times(null, null, null, null, null, null));
         Optional<QueueItem> item = queued(catalog, stateSchema, ItemKind.CREATE_INDEX, name, table.get());
-        if (Identity.of(catalog, wanted).found() == Identity.Found.DONE) {
+        if (catalog.relationOid(name).isEmpty() && item.isEmpty()) {
+            return Check.toRun(null); // nothing of that name, nothing queued: no probe needed (the common case)
+        }
+        Definitions.Probed probed = Definitions.probe(catalog, table.get(), create.unique(), create.tail());
+        if (Identity.index(catalog, name, table.get(), probed.signature()).found() == Identity.Found.DONE) {
             return new Check(Found.THERE, "a valid index " + name.display() + " with exactly this definition exists"
                     + item.map(queued -> " (built from the async queue, item " + queued.id() + ")").orElse(""), null);
         }

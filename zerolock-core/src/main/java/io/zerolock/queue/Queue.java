@@ -94,15 +94,7 @@ public final class Queue implements AutoCloseable {
 
     /** Whether this database has a queue in {@code stateSchema} (read-only: creates nothing). */
     public static boolean exists(Connection connection, String stateSchema) {
-        try (java.sql.PreparedStatement statement = connection.prepareStatement(
-                "SELECT to_regclass(quote_ident(?) || '.queue') IS NOT NULL")) {
-            statement.setString(1, stateSchema);
-            try (java.sql.ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            return false;
-        }
+        return Journal.hasTable(connection, stateSchema, "queue");
     }
 
     /**
@@ -301,12 +293,18 @@ public final class Queue implements AutoCloseable {
                     + "migration");
         }
         QualifiedName name = QualifiedName.of(table.name().schema(), create.index().get(0));
-        Definitions.FoundIndex probed = Definitions.probe(catalog, table.name(), create.unique(), create.tail());
+        Definitions.Probed probed = Definitions.probe(catalog, table.name(), create.unique(), create.tail());
         String definition = Definitions.createConcurrently(name, table.name(), probed.signature(),
                 probed.tablespace());
         QueueStore.NewItem item = new QueueStore.NewItem(ItemKind.CREATE_INDEX, name, table.name(), definition,
                 probed.signature(), hold ? ItemState.HELD : ItemState.QUEUED, maxAttempts, queuedBy());
-        return settled(create.location(), item);
+        // as the database has it now: done already, refused as a conflict, or to build
+        Identity.Verdict verdict = Identity.index(catalog, name, table.name(), probed.signature());
+        return switch (verdict.found()) {
+            case DONE -> done(item);
+            case CONFLICT -> throw new QueueRefused(create.location() + ": " + verdict.why());
+            case TO_DO, INVALID -> item;
+        };
     }
 
     private QueueStore.NewItem dropped(Queueable.DropIndex drop, boolean hold, int maxAttempts) throws SQLException {
@@ -340,19 +338,6 @@ public final class Queue implements AutoCloseable {
                 "ALTER TABLE " + table.name().sql() + " VALIDATE CONSTRAINT " + Identifiers.quote(validate.constraint()),
                 constraint.get().definition(), hold ? ItemState.HELD : ItemState.QUEUED, maxAttempts, queuedBy());
         return constraint.get().validated() ? done(item) : item;
-    }
-
-    /** A new index item as the database has it now: done already, refused as a conflict, or to build. */
-    private QueueStore.NewItem settled(String location, QueueStore.NewItem item) {
-        QueueItem probe = new QueueItem(0, item.kind(), item.name(), item.table(), item.definition(), item.signature(),
-                new QueueItem.Progress(item.state(), 0, item.maxAttempts(), null),
-                new QueueItem.Times(null, item.queuedBy(), null, null, null, null));
-        Identity.Verdict verdict = Identity.of(catalog, probe);
-        return switch (verdict.found()) {
-            case DONE -> done(item);
-            case CONFLICT -> throw new QueueRefused(location + ": " + verdict.why());
-            case TO_DO, INVALID -> item;
-        };
     }
 
     private static QueueStore.NewItem done(QueueStore.NewItem item) {

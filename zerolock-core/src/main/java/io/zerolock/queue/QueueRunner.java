@@ -144,16 +144,16 @@ public final class QueueRunner {
                 outcomes.add(notStarted(item, "the gate said " + decision.verdict().id() + ": " + decision.reasons()));
                 break;
             }
-            outcomes.add(run(item));
+            outcomes.add(run(item, table));
         }
         return outcomes;
     }
 
     /**
-     * Runs one item now, whatever its state but held (apply's part, when a migration needs an item the worker has
-     * not built yet): never throws for the item's own failure, which the outcome says.
+     * Runs one item now, under its own lock and its table's (read just before): never throws for the item's own
+     * failure, which the outcome says.
      */
-    public Outcome run(QueueItem item) {
+    private Outcome run(QueueItem item, Optional<Table> table) {
         long started = System.nanoTime();
         Connection holder = catalog.connection();
         if (!QueueStore.lock(holder, item.id())) {
@@ -168,18 +168,18 @@ public final class QueueRunner {
                 log.atWarn().setMessage("a run of this item died; repairing what it left and running it again")
                         .addKeyValue("item", now.qualifiedName()).log();
             }
-            Optional<Long> tableOid = catalog.relationOid(now.table());
-            if (tableOid.isEmpty()) {
+            if (table.isEmpty()) {
                 return ended(now, Status.FAILED, "its table " + now.table().display() + " is gone", started);
             }
-            try (TableLock lock = TableLock.acquire(holder, tableOid.get(), now.table(), Duration.ZERO)) {
+            long tableOid = table.get().oid();
+            Optional<TableLock> locked = TableLock.tryAcquire(holder, tableOid);
+            if (locked.isEmpty()) {
+                return notStarted(now, "another zerolock is working on table " + now.table().display() + " ("
+                        + TableLock.holderOf(holder, tableOid).orElse("it has just let go") + ")");
+            }
+            try (TableLock lock = locked.get()) {
                 log.atDebug().setMessage("table lock held").addKeyValue("advisory_key", lock.key()).log();
-                return runLocked(now, tableOid.get(), started);
-            } catch (ZerolockException e) {
-                if (e.getMessage().startsWith("another zerolock is working on table")) {
-                    return notStarted(now, e.getMessage());
-                }
-                throw e;
+                return runLocked(now, tableOid, started);
             }
         } finally {
             QueueStore.unlock(holder, item.id());
