@@ -287,12 +287,7 @@ public final class Applier {
         LaterMigration.Check later = laterMigration(work, next);
         if (later.found() == LaterMigration.Found.THERE) {
             // the async queue (or someone) made it already, exactly so: nothing to run
-            log.atInfo().setMessage("skipped: the database has it already").addKeyValue("step", next.name())
-                    .addKeyValue("reason", later.why()).log();
-            journal.stepStarted(first + skip + 1, next);
-            journal.stepNote(first + skip + 1, "skipped: " + later.why());
-            journal.stepEnded(first + skip + 1, next, 0, null);
-            results.put(first + skip + 1, new StepResult(next.name(), 0, java.time.Duration.ZERO));
+            skipAlreadyThere(first + skip + 1, next, later.why(), journal, results);
             skip++;
             if (skip == steps.size()) {
                 return;
@@ -308,11 +303,8 @@ public final class Applier {
             try (AutoCloseable claimed = LaterMigration.claim(work, options.stateSchema(), later.item(),
                     QUEUE_WAIT)) {
                 LaterMigration.Check again = laterMigration(work, next);
-                if (again.found() == LaterMigration.Found.THERE) {
-                    journal.stepStarted(first + skip + 1, next);
-                    journal.stepNote(first + skip + 1, "skipped: " + again.why());
-                    journal.stepEnded(first + skip + 1, next, 0, null);
-                    results.put(first + skip + 1, new StepResult(next.name(), 0, java.time.Duration.ZERO));
+                if (again.found() == LaterMigration.Found.THERE) { // a worker built it while apply waited
+                    skipAlreadyThere(first + skip + 1, next, again.why(), journal, results);
                     runRest(statement, first, skip + 1, dead, work, journal, executor, results);
                     return;
                 }
@@ -326,6 +318,20 @@ public final class Applier {
             }
         }
         runRest(statement, first, skip, dead, work, journal, executor, results);
+    }
+
+    /**
+     * A step whose statement the database has already, exactly so: journaled as done with no attempt and a note,
+     * reported as {@code already there} (a zero-attempt result).
+     */
+    private static void skipAlreadyThere(int position, Step step, String why, Journal journal,
+            Map<Integer, StepResult> results) {
+        log.atInfo().setMessage("skipped: the database has it already").addKeyValue("step", step.name())
+                .addKeyValue("reason", why).log();
+        journal.stepStarted(position, step);
+        journal.stepNote(position, "skipped: " + why);
+        journal.stepEnded(position, step, 0, null);
+        results.put(position, new StepResult(step.name(), 0, Duration.ZERO));
     }
 
     /** The steps of a plan whose statement the database has already (a zero-attempt result each). */
@@ -344,18 +350,16 @@ public final class Applier {
     /** How long apply waits for a worker that is building, now, an item the migration needs. */
     private static final java.time.Duration QUEUE_WAIT = java.time.Duration.ofHours(1);
 
-    /** What the database and the async queue have for the statement this step runs as written. */
+    /**
+     * What the database and the async queue have for the one statement a build or a statement as written runs
+     * (LaterMigration tells a CREATE INDEX and a VALIDATE CONSTRAINT from the rest).
+     */
     private LaterMigration.Check laterMigration(Connection work, Step step) {
-        boolean asWritten = step.kind() == StepKind.BUILD || step.kind() == StepKind.STATEMENT
-                && step.statements().size() == 1 && VALIDATE_ONLY.matcher(step.statements().get(0)).find();
-        if (!asWritten || step.statements().size() != 1) {
+        if ((step.kind() != StepKind.BUILD && step.kind() != StepKind.STATEMENT) || step.statements().size() != 1) {
             return new LaterMigration.Check(LaterMigration.Found.TO_RUN, null, null);
         }
         return LaterMigration.of(new CatalogReader(work), options.stateSchema(), step.statements().get(0));
     }
-
-    private static final java.util.regex.Pattern VALIDATE_ONLY = java.util.regex.Pattern.compile(
-            "(?is)^\\s*ALTER\\s+TABLE\\s.*\\sVALIDATE\\s+CONSTRAINT\\s");
 
     /**
      * With {@code --require-queued}: a build or validation the async queue has not finished refuses the run,
