@@ -78,13 +78,12 @@ public final class BoundedJdbcExecutor extends JdbcExecutor {
             return;
         }
         String name = index;
-        OnlineChangeSets.dropInvalid(database, schema, index).ifPresent(drop -> {
+        OnlineChangeSets.invalidIndex(database, schema, index).ifPresent(target -> {
             try {
                 Connection connection = ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
                 boolean autocommit = connection.getAutoCommit();
                 connection.setAutoCommit(true);
                 try {
-                    String target = drop.substring("DROP INDEX CONCURRENTLY IF EXISTS ".length());
                     new io.zerolock.execute.Executor(connection).unstoppable().run(
                             io.zerolock.plan.Plan.dropConcurrently(target, "liquibase", "drop-invalid",
                                     "drop the index a failed concurrent build left", target, List.of(),

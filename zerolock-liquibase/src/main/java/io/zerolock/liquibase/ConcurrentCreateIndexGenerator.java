@@ -41,7 +41,7 @@ public final class ConcurrentCreateIndexGenerator extends CreateIndexGeneratorPo
         java.util.List<Sql> online = new java.util.ArrayList<>();
         // a failed concurrent build of an earlier run left the name to an invalid index: dropped, then built again
         OnlineChangeSets.dropInvalid(database, statement.getTableSchemaName(), statement.getIndexName())
-                .ifPresent(drop -> online.add(new UnparsedSql(drop)));
+                .ifPresent(online::add);
         for (Sql sql : generated) {
             String text = sql.toSql();
             online.add(!CREATE_INDEX.matcher(text).find() ? sql : new UnparsedSql(CREATE_INDEX.matcher(text)

@@ -15,11 +15,10 @@ final class OnlineChangeSets {
     private OnlineChangeSets() {}
 
     /**
-     * {@code DROP INDEX CONCURRENTLY} of an invalid index of this name in this schema (what a failed concurrent
-     * build of an earlier run left), so that the build runs again instead of failing on the name; empty when
-     * there is none, or Liquibase is offline.
+     * The invalid index of this name in this schema (what a failed concurrent build left), quoted and qualified;
+     * empty when there is none, or Liquibase is offline.
      */
-    static java.util.Optional<String> dropInvalid(liquibase.database.Database database, String schema,
+    static java.util.Optional<String> invalidIndex(liquibase.database.Database database, String schema,
             String index) {
         if (!(database.getConnection() instanceof liquibase.database.jvm.JdbcConnection jdbc)) {
             return java.util.Optional.empty();
@@ -31,12 +30,21 @@ final class OnlineChangeSets {
             statement.setString(1, index);
             statement.setString(2, schema);
             try (java.sql.ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? java.util.Optional.of("DROP INDEX CONCURRENTLY IF EXISTS " + rows.getString(1))
-                        : java.util.Optional.empty();
+                return rows.next() ? java.util.Optional.of(rows.getString(1)) : java.util.Optional.empty();
             }
         } catch (java.sql.SQLException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * {@code DROP INDEX CONCURRENTLY} of the invalid index of this name a failed build of an earlier run left, to
+     * run before building it again (instead of failing on the name); empty when there is none.
+     */
+    static java.util.Optional<liquibase.sql.Sql> dropInvalid(liquibase.database.Database database, String schema,
+            String index) {
+        return invalidIndex(database, schema, index).map(invalid -> new liquibase.sql.UnparsedSql(
+                "DROP INDEX CONCURRENTLY IF EXISTS " + invalid));
     }
 
     /** Whether the changeset Liquibase runs (or prints) now runs outside a transaction. */

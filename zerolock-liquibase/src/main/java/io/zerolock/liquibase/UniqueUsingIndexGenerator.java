@@ -38,7 +38,7 @@ public final class UniqueUsingIndexGenerator extends AddUniqueConstraintGenerato
         String columns = database.escapeColumnNameList(statement.getColumnNames());
         java.util.List<Sql> online = new java.util.ArrayList<>();
         OnlineChangeSets.dropInvalid(database, statement.getSchemaName(), statement.getConstraintName())
-                .ifPresent(drop -> online.add(new UnparsedSql(drop)));
+                .ifPresent(online::add);
         online.addAll(java.util.List.of(
             new UnparsedSql("CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + table + " (" + columns + ")"
                     + (statement.getTablespace() == null ? ""

@@ -59,13 +59,17 @@ public final class ZerolockLockService extends StandardLockService {
         if (acquired) {
             try {
                 mark();
-                java.time.Duration timeout = BoundedJdbcExecutor.lockTimeout();
-                if (!timeout.isZero()) {
-                    BoundedJdbcExecutor.set(database, timeout); // every statement of the run is bounded
-                }
             } catch (DatabaseException | SQLException e) {
                 throw new LockException("zerolock: could not mark the changelog lock with its holder: "
                         + e.getMessage(), e);
+            }
+            java.time.Duration timeout = BoundedJdbcExecutor.lockTimeout();
+            if (!timeout.isZero()) {
+                try {
+                    BoundedJdbcExecutor.set(database, timeout); // every statement of the run is bounded
+                } catch (DatabaseException e) {
+                    throw new LockException(e.getMessage(), e);
+                }
             }
         }
         return acquired;
